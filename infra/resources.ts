@@ -1,0 +1,77 @@
+/**
+ * The definitions of every stateful resource: keys, indexes, streams, bucket rules, the bus.
+ * Both the CDK stack (infra/constructs) and the local runtime's bootstrap (local/bootstrap.ts)
+ * read these, so the emulator holds the same shapes the cloud does. Adding a queue, an index or
+ * a rule happens here, once.
+ */
+
+export interface TableDefinition {
+  /** Environment variable through which a function learns the table's name. */
+  readonly envVar: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly globalIndexes: readonly {
+    readonly name: string;
+    readonly partitionKey: string;
+    readonly sortKey: string;
+  }[];
+  /** Stream view for the event publisher; the ledger streams new and old images. */
+  readonly stream: 'NEW_AND_OLD_IMAGES' | 'NONE';
+  /** Attribute DynamoDB TTL expires items by (idempotency records, notifications). */
+  readonly timeToLiveAttribute?: string;
+}
+
+export interface BucketDefinition {
+  readonly envVar: string;
+  readonly versioned: boolean;
+  readonly objectLock: boolean;
+  /** Incomplete multipart uploads are aborted after this many days. */
+  readonly abortIncompleteMultipartAfterDays: number;
+}
+
+export interface BusDefinition {
+  readonly envVar: string;
+  /** `source` of every event Rectify puts on the bus. */
+  readonly source: string;
+}
+
+export const tables = {
+  ledger: {
+    envVar: 'LEDGER_TABLE_NAME',
+    partitionKey: 'PK',
+    sortKey: 'SK',
+    globalIndexes: [
+      // One department's items across inspections.
+      { name: 'ByDepartment', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+      // Open items by deadline (the deadline scanner's index).
+      { name: 'OpenByDeadline', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    ],
+    stream: 'NEW_AND_OLD_IMAGES',
+    timeToLiveAttribute: 'expiresAt',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export const buckets = {
+  evidence: {
+    envVar: 'EVIDENCE_BUCKET_NAME',
+    versioned: true,
+    objectLock: true,
+    abortIncompleteMultipartAfterDays: 7,
+  },
+} as const satisfies Record<string, BucketDefinition>;
+
+export const buses = {
+  events: { envVar: 'EVENT_BUS_NAME', source: 'rectify' },
+} as const satisfies Record<string, BusDefinition>;
+
+export type TableName = keyof typeof tables;
+export type BucketName = keyof typeof buckets;
+export type BusName = keyof typeof buses;
+
+/**
+ * Physical names used where Rectify names resources itself (the local runtime and tests; in the
+ * cloud CloudFormation generates names). `stage` keeps parallel test files apart.
+ */
+export function localResourceName(stage: string, logicalName: string): string {
+  return `rectify-${stage}-${logicalName}`.toLowerCase();
+}

@@ -1,0 +1,21 @@
+/**
+ * The four kinds of user (DESIGN.md §1). They arrive as Cognito groups in the token's
+ * `cognito:groups` claim; one user may hold several.
+ */
+export const ROLES = ['admin', 'leader', 'department', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Who is calling, as established from a verified token. */
+export interface Principal {
+  /** Stable subject id (`sub`). */
+  readonly subject: string;
+  /** Display name (`name`); leaders are matched to items by it. */
+  readonly name: string;
+  readonly roles: readonly Role[];
+  /** The department (责任科室) from `custom:department`, when the user belongs to one. */
+  readonly department?: string;
+}

@@ -1,0 +1,96 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { type FunctionName, fallbackFunction, httpRoutes, type RouteAuth } from '#functions/manifest.ts';
+import { Forbidden, Unauthorized } from '#shared/domain/errors.ts';
+import type { Principal } from '#shared/domain/roles.ts';
+import { type Lang, negotiateLang } from '#shared/i18n/lang.ts';
+import { logger, metrics } from '#shared/observability.ts';
+import { type FlatClaims, principalFromClaims } from './claims.ts';
+import { errorResponses } from './error-handler.ts';
+import { type HttpResult, toApiResponse } from './response.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+/** What a route handler receives: the event, plus what the chain already established. */
+export interface HttpRequest<P extends Principal | undefined = Principal> {
+  readonly event: ApiEvent;
+  readonly principal: P;
+  readonly lang: Lang;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+interface RectifyContext extends Context {
+  principal?: Principal;
+}
+
+/** The auth rule of the route this event arrived on, from the manifest. */
+function routeAuthOf(functionName: FunctionName, routeKey: string): RouteAuth {
+  // `$default` serves only errors about routing, so it needs no token (as in API Gateway).
+  if (routeKey === '$default' && functionName === fallbackFunction()) return 'public';
+  const routes = httpRoutes().filter((route) => route.functionName === functionName);
+  const route =
+    routes.find((r) => `${r.method} ${r.path}` === routeKey) ?? (routes.length === 1 ? routes[0] : undefined);
+  // A function reached on a route the manifest does not give it is a wiring fault: refuse.
+  if (!route) throw new Forbidden(`call ${routeKey}`);
+  return route.auth;
+}
+
+/**
+ * Establishes the principal from the authorizer's claims and checks the route's roles. API
+ * Gateway has already verified the token; this is the second, role-aware gate, and it refuses
+ * when claims are absent so a route can never be exposed by a missing authorizer.
+ */
+function authorise(functionName: FunctionName): MiddlewareObj<ApiEvent, ApiResult, Error, RectifyContext> {
+  return {
+    before: async (request) => {
+      const auth = routeAuthOf(functionName, request.event.routeKey);
+      if (auth === 'public') return;
+      const claims = request.event.requestContext?.authorizer?.jwt?.claims as FlatClaims | undefined;
+      const principal = claims ? principalFromClaims(claims) : undefined;
+      if (!principal) throw new Unauthorized('no verified token');
+      if (!principal.roles.some((role) => auth.includes(role))) {
+        throw new Forbidden(`${request.event.routeKey} (needs ${auth.join(' | ')})`);
+      }
+      request.context.principal = principal;
+      logger.appendKeys({ subject: principal.subject, roles: principal.roles.join(',') });
+    },
+  };
+}
+
+/**
+ * The middy chain every HTTP function uses: Powertools logging with the request id as
+ * correlation id, metrics, error mapping, then authorisation from the manifest's route roles.
+ */
+export function httpHandler<P extends Principal | undefined = Principal>(
+  functionName: FunctionName,
+  route: (request: HttpRequest<P>) => Promise<HttpResult>,
+) {
+  return middy<ApiEvent, ApiResult, Error, RectifyContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      before: async (request) => {
+        logger.setCorrelationId(request.event.requestContext?.requestId);
+      },
+    })
+    .use(logMetrics(metrics))
+    .use(errorResponses())
+    .use(authorise(functionName))
+    .handler(async (event, context) => {
+      const result = await route({
+        event,
+        principal: context.principal as P,
+        lang: negotiateLang(event.headers?.['accept-language']),
+        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+      });
+      return toApiResponse(result);
+    });
+}
