@@ -5,22 +5,7 @@ import { errorMessage } from '#shared/i18n/error-messages.ts';
 import { negotiateLang } from '#shared/i18n/lang.ts';
 import { logger } from '#shared/observability.ts';
 import { toApiResponse } from './response.ts';
-
-/** The one place an error code becomes an HTTP status. */
-export const STATUS_OF: Record<ErrorCode, number> = {
-  bad_request: 400,
-  validation_failed: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  route_not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  unprocessable: 422,
-  internal: 500,
-};
+import { STATUS_OF } from './status.ts';
 
 /**
  * Turns a thrown error into `{ "error": { code, message, details? } }`. Typed errors keep their

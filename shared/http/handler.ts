@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type {
@@ -65,6 +66,17 @@ function authorise(functionName: FunctionName): MiddlewareObj<ApiEvent, ApiResul
   };
 }
 
+/** One `Requests` count per route and status class, so dashboards need no log queries. */
+function requestMetrics(): MiddlewareObj<ApiEvent, ApiResult, Error, RectifyContext> {
+  const count = async (request: { event: ApiEvent; response?: ApiResult | null }) => {
+    metrics.addDimension('route', request.event.routeKey);
+    const status = request.response?.statusCode ?? 500;
+    metrics.addMetric(`Requests${Math.floor(status / 100)}xx`, MetricUnit.Count, 1);
+  };
+  // onError runs after errorResponses() (middy unwinds in reverse), so the status is final.
+  return { after: count, onError: count };
+}
+
 /**
  * The middy chain every HTTP function uses: Powertools logging with the request id as
  * correlation id, metrics, error mapping, then authorisation from the manifest's route roles.
@@ -81,6 +93,7 @@ export function httpHandler<P extends Principal | undefined = Principal>(
       },
     })
     .use(logMetrics(metrics))
+    .use(requestMetrics())
     .use(errorResponses())
     .use(authorise(functionName))
     .handler(async (event, context) => {

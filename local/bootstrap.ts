@@ -1,0 +1,213 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateEventBusCommand,
+  DescribeEventBusCommand,
+  EventBridgeClient,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-eventbridge';
+import {
+  BucketAlreadyOwnedByYou,
+  CreateBucketCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  type BucketDefinition,
+  type BucketName,
+  type BusName,
+  buckets,
+  buses,
+  localResourceName,
+  type TableDefinition,
+  type TableName,
+  tables,
+} from '#infra/resources.ts';
+import { type Emulator, LOCAL_CREDENTIALS } from './emulator/index.ts';
+
+/** The physical resources of one stage in the emulator. */
+export interface LocalResources {
+  readonly stage: string;
+  readonly tables: Record<TableName, { readonly name: string; readonly streamArn?: string }>;
+  readonly buckets: Record<BucketName, { readonly name: string }>;
+  readonly buses: Record<BusName, { readonly name: string; readonly arn: string }>;
+}
+
+export function emulatorClientConfig(emulator: Emulator) {
+  return { endpoint: emulator.endpoint, region: emulator.region, credentials: LOCAL_CREDENTIALS };
+}
+
+async function ensureTable(client: DynamoDBClient, name: string, definition: TableDefinition) {
+  const keyNames = [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...new Set(keyNames)].map((AttributeName) => ({
+          AttributeName,
+          AttributeType: 'S',
+        })),
+        KeySchema: [
+          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+          { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: definition.globalIndexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        ...(definition.stream === 'NONE'
+          ? {}
+          : { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }),
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: name });
+    if (definition.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: definition.timeToLiveAttribute },
+        }),
+      );
+    }
+  } catch (error) {
+    // Already there from an earlier start against the same emulator: reuse it.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  const described = await client.send(new DescribeTableCommand({ TableName: name }));
+  const streamArn = described.Table?.LatestStreamArn;
+  return { name, ...(streamArn ? { streamArn } : {}) };
+}
+
+async function ensureBucket(client: S3Client, name: string, definition: BucketDefinition) {
+  try {
+    await client.send(
+      new CreateBucketCommand({ Bucket: name, ObjectLockEnabledForBucket: definition.objectLock }),
+    );
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
+  }
+  await client.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: name,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    }),
+  );
+  await client.send(
+    new PutBucketEncryptionCommand({
+      Bucket: name,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    }),
+  );
+  if (definition.versioned) {
+    await client.send(
+      new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+  }
+  await client.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: name,
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ID: 'abort-incomplete-multipart-uploads',
+            Status: 'Enabled',
+            Filter: { Prefix: '' },
+            AbortIncompleteMultipartUpload: {
+              DaysAfterInitiation: definition.abortIncompleteMultipartAfterDays,
+            },
+          },
+        ],
+      },
+    }),
+  );
+  return { name };
+}
+
+async function ensureBus(client: EventBridgeClient, name: string) {
+  try {
+    const created = await client.send(new CreateEventBusCommand({ Name: name }));
+    if (created.EventBusArn) return { name, arn: created.EventBusArn };
+  } catch (error) {
+    if (!(error instanceof ResourceAlreadyExistsException)) throw error;
+  }
+  const described = await client.send(new DescribeEventBusCommand({ Name: name }));
+  return { name, arn: described.Arn ?? '' };
+}
+
+async function mapEntries<K extends string, D, R>(
+  definitions: Record<K, D>,
+  create: (key: K, definition: D) => Promise<R>,
+): Promise<Record<K, R>> {
+  const entries = await Promise.all(
+    (Object.entries(definitions) as [K, D][]).map(async ([key, definition]) => [
+      key,
+      await create(key, definition),
+    ]),
+  );
+  return Object.fromEntries(entries) as Record<K, R>;
+}
+
+/**
+ * Creates every table, bucket and bus of infra/resources.ts in the emulator, named for `stage`
+ * (so parallel test files never share state). Safe to run again against the same emulator.
+ */
+export async function bootstrapResources(emulator: Emulator, stage: string): Promise<LocalResources> {
+  const config = emulatorClientConfig(emulator);
+  const dynamodb = new DynamoDBClient(config);
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  const eventBridge = new EventBridgeClient(config);
+  try {
+    const [createdTables, createdBuckets, createdBuses] = await Promise.all([
+      mapEntries(tables, (key, definition) =>
+        ensureTable(dynamodb, localResourceName(stage, key), definition),
+      ),
+      mapEntries(buckets, (key, definition) => ensureBucket(s3, localResourceName(stage, key), definition)),
+      mapEntries(buses, (key) => ensureBus(eventBridge, localResourceName(stage, key))),
+    ]);
+    return { stage, tables: createdTables, buckets: createdBuckets, buses: createdBuses };
+  } finally {
+    dynamodb.destroy();
+    s3.destroy();
+    eventBridge.destroy();
+  }
+}
+
+/** The environment variables through which functions learn resource names (as in the cloud). */
+export function resourceEnvironment(resources: LocalResources): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [key, definition] of Object.entries(tables)) {
+    environment[definition.envVar] = resources.tables[key as TableName].name;
+  }
+  for (const [key, definition] of Object.entries(buckets)) {
+    environment[definition.envVar] = resources.buckets[key as BucketName].name;
+  }
+  for (const [key, definition] of Object.entries(buses)) {
+    environment[definition.envVar] = resources.buses[key as BusName].name;
+  }
+  return environment;
+}

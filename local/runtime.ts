@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fallbackFunction, type HttpRoute, httpRoutes } from '#functions/manifest.ts';
+import type { ErrorCode, MessageParams } from '#shared/domain/errors.ts';
+import { toApiResponse } from '#shared/http/response.ts';
+import { RouteTable } from '#shared/http/route-table.ts';
+import { STATUS_OF } from '#shared/http/status.ts';
+import { errorMessage } from '#shared/i18n/error-messages.ts';
+import { negotiateLang } from '#shared/i18n/lang.ts';
+import { bootstrapResources, type LocalResources, resourceEnvironment } from './bootstrap.ts';
+import { type DevKey, loadOrCreateDevKey, verifyDevToken } from './dev-auth.ts';
+import { type Emulator, LOCAL_CREDENTIALS } from './emulator/index.ts';
+import {
+  MAX_REQUEST_BYTES,
+  RequestTooLarge,
+  readBody,
+  toApiGatewayEvent,
+  writeApiResult,
+} from './http-adapter.ts';
+import { FunctionTimedOut, invokeFunction } from './invoke.ts';
+
+export interface LocalRuntimeOptions {
+  readonly emulator: Emulator;
+  /** Names the resources (`rectify-<stage>-ledger`); tests use one stage per file. */
+  readonly stage: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly devKey?: DevKey;
+  /** Called once per request with a one-line access log entry. */
+  readonly onRequest?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly resources: LocalResources;
+  stop(): Promise<void>;
+}
+
+/**
+ * Points the in-process handlers at the emulator exactly as Lambda's environment points them at
+ * AWS: endpoint, region, credentials and the resource names the stack would inject.
+ */
+function configureFunctionEnvironment(emulator: Emulator, resources: LocalResources): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_REGION: emulator.region,
+    AWS_DEFAULT_REGION: emulator.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    RECTIFY_S3_FORCE_PATH_STYLE: 'true',
+    RECTIFY_STAGE: resources.stage,
+    POWERTOOLS_SERVICE_NAME: 'rectify',
+    POWERTOOLS_METRICS_NAMESPACE: 'Rectify',
+    // EMF metric lines on every request would drown the console; CloudWatch is not here anyway.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    ...resourceEnvironment(resources),
+  });
+}
+
+/** A response API Gateway itself would give (before or instead of the integration). */
+function gatewayError(
+  response: ServerResponse,
+  request: IncomingMessage,
+  code: ErrorCode,
+  params: MessageParams,
+  headers: Record<string, string> = {},
+) {
+  const lang = negotiateLang(request.headers['accept-language']);
+  writeApiResult(
+    response,
+    toApiResponse({
+      status: STATUS_OF[code],
+      headers,
+      body: { error: { code, message: errorMessage(code, params, lang) } },
+    }),
+  );
+}
+
+/**
+ * The job API Gateway does in the cloud, and nothing more: match the route from the manifest,
+ * check the JWT as the authorizer would, build the v2 event, invoke the handler in-process and
+ * write its result back.
+ */
+async function serveRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  routes: RouteTable<HttpRoute>,
+  devKey: DevKey,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const match = routes.match(request.method ?? 'GET', url.pathname);
+  let body: Buffer;
+  try {
+    body = await readBody(request);
+  } catch (error) {
+    if (error instanceof RequestTooLarge) {
+      response.setHeader('connection', 'close');
+      return gatewayError(response, request, 'payload_too_large', { limit: MAX_REQUEST_BYTES });
+    }
+    throw error;
+  }
+
+  if (match.kind !== 'matched') {
+    const event = toApiGatewayEvent({ request, body, routeKey: '$default' });
+    return writeApiResult(response, await invokeFunction(fallbackFunction(), event));
+  }
+
+  const { route, pathParameters } = match;
+  let claims: Awaited<ReturnType<typeof verifyDevToken>> | undefined;
+  if (route.auth !== 'public') {
+    claims = await verifyDevToken(devKey, request.headers.authorization);
+    if (!claims.ok) {
+      return gatewayError(
+        response,
+        request,
+        'unauthorized',
+        { reason: claims.reason },
+        { 'www-authenticate': 'Bearer' },
+      );
+    }
+  }
+  const event = toApiGatewayEvent({
+    request,
+    body,
+    routeKey: `${route.method} ${route.path}`,
+    pathParameters,
+    ...(claims?.ok ? { claims: claims.claims } : {}),
+  });
+  writeApiResult(response, await invokeFunction(route.functionName, event));
+}
+
+/** Starts the local API on 127.0.0.1 against an emulator whose resources it creates first. */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const resources = await bootstrapResources(options.emulator, options.stage);
+  configureFunctionEnvironment(options.emulator, resources);
+  const devKey = options.devKey ?? (await loadOrCreateDevKey());
+  const routes = new RouteTable(httpRoutes());
+
+  const server: Server = createServer((request, response) => {
+    const started = performance.now();
+    response.once('finish', () => {
+      options.onRequest?.(
+        `${request.method} ${request.url} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`,
+      );
+    });
+    serveRequest(request, response, routes, devKey).catch((error: unknown) => {
+      // What API Gateway answers when the integration fails or times out.
+      const timedOut = error instanceof FunctionTimedOut;
+      if (!timedOut) console.error('local runtime: integration failed', error);
+      if (response.headersSent) return response.destroy();
+      gatewayError(response, request, 'internal', {}, timedOut ? { 'x-rectify-timeout': 'true' } : {});
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    resources,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  type FunctionSpec,
+  fallbackFunction,
+  functions,
+  httpRoutes,
+  type Trigger,
+} from '#functions/manifest.ts';
+import { RouteTable } from '#shared/http/route-table.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const entries = Object.entries(functions) as [string, FunctionSpec][];
+
+describe('function manifest', () => {
+  it.each(entries)('%s: the handler file exists and exports a handler function', async (_name, spec) => {
+    const file = path.join(root, spec.entry);
+    expect(existsSync(file), `${spec.entry} exists`).toBe(true);
+    const module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+
+  it('declares every HTTP route once (parameter names do not make a route different)', () => {
+    expect(() => new RouteTable(httpRoutes())).not.toThrow();
+    const keys = httpRoutes().map((route) => `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('has exactly one $default fallback function', () => {
+    expect(fallbackFunction()).toBe('routeNotFound');
+  });
+
+  it('keeps limits within what Lambda allows and routes well-formed', () => {
+    for (const [name, spec] of entries) {
+      expect(spec.memoryMiB, name).toBeGreaterThanOrEqual(128);
+      expect(spec.memoryMiB, name).toBeLessThanOrEqual(10_240);
+      expect(spec.timeoutSeconds, name).toBeGreaterThan(0);
+      for (const trigger of spec.triggers as readonly Trigger[]) {
+        if (trigger.kind === 'http') {
+          expect(trigger.path, name).toMatch(/^\/[A-Za-z0-9{}/._-]*$/);
+          // API Gateway HTTP APIs time out integrations at 30 s.
+          expect(spec.timeoutSeconds, name).toBeLessThanOrEqual(29);
+        }
+      }
+    }
+  });
+
+  it('protects every route except the health probe', () => {
+    const publicRoutes = httpRoutes().filter((route) => route.auth === 'public');
+    expect(publicRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(['GET /health']);
+  });
+});
