@@ -73,3 +73,61 @@ export class MethodNotAllowed extends RectifyError {
     this.allowed = allowed;
   }
 }
+
+/** One problem with the input, located by path (`aspects[0].deadline`, `row 14, column 完成时限`). */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly messageZh?: string;
+}
+
+/** The input is malformed; every issue is listed, not only the first. */
+export class ValidationFailed extends RectifyError {
+  readonly issues: readonly FieldIssue[];
+  constructor(issues: readonly FieldIssue[]) {
+    super('validation_failed', { count: issues.length }, { details: { issues } });
+    this.issues = issues;
+  }
+}
+
+export class BadRequest extends RectifyError {
+  constructor(reason: string) {
+    super('bad_request', { reason });
+  }
+}
+
+/** A write based on a version that is no longer current (optimistic concurrency). */
+export class StaleVersion extends RectifyError {
+  constructor(resource: string, expectedVersion: number, currentVersion: number) {
+    super(
+      'conflict',
+      { reason: `${resource} is at version ${currentVersion}, not ${expectedVersion}; reload and retry` },
+      { details: { expectedVersion, currentVersion } },
+    );
+  }
+}
+
+export class Conflict extends RectifyError {
+  constructor(reason: string, details?: unknown) {
+    super('conflict', { reason }, { details });
+  }
+}
+
+/** A well-formed request that a domain rule forbids; names the rule in both languages. */
+export class RuleViolation extends RectifyError {
+  constructor(rule: string, reason: { en: string; zh: string }, details: Record<string, unknown> = {}) {
+    super('unprocessable', { reason: reason.en, reasonZh: reason.zh }, { details: { rule, ...details } });
+  }
+}
+
+export class PayloadTooLarge extends RectifyError {
+  constructor(limit: number) {
+    super('payload_too_large', { limit });
+  }
+}
+
+export class UnsupportedMediaType extends RectifyError {
+  constructor(received: string, expected: string) {
+    super('unsupported_media_type', { received, expected });
+  }
+}

@@ -1,0 +1,95 @@
+import type { Linked } from './chain.ts';
+import type { ItemStatus } from './status.ts';
+
+/** An action under an item (整改措施). */
+export interface Measure {
+  readonly text: string;
+  readonly done: boolean;
+}
+
+/** Who did something, as recorded in the trail. */
+export interface ActorRef {
+  readonly subject: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+}
+
+/** The record of a close-out (销号): who, when, the decision, what it means, and what was signed. */
+export interface SignOff {
+  readonly by: ActorRef;
+  readonly at: string;
+  readonly decision: 'approved';
+  /** The stated meaning, e.g. "整改到位，同意销号". */
+  readonly meaning: string;
+  /** SHA-256 of the item's canonical state at the moment of sign-off. */
+  readonly stateHash: string;
+}
+
+/** The trackable unit (具体表现 / 事项) and its current state. */
+export interface Item {
+  readonly itemId: string;
+  readonly inspectionId: string;
+  /** `aspect.problem.item`, e.g. `1.2.3`. */
+  readonly ref: string;
+  readonly aspectNo: number;
+  readonly problemNo: number;
+  readonly no: number;
+  readonly title: string;
+  readonly description?: string;
+  readonly status: ItemStatus;
+  readonly longTerm: boolean;
+  readonly responsibleLeader: string;
+  readonly responsibleDept: string;
+  /** Calendar date in the inspection's time zone. */
+  readonly deadline: string;
+  readonly progress?: string;
+  readonly measures: readonly Measure[];
+  /** Evidence files verified and stored (withdrawn ones excluded). */
+  readonly evidenceCount: number;
+  /** Equals the `seq` of the last record in the item's chain. */
+  readonly version: number;
+  /** `hash` of the last record in the item's chain. */
+  readonly chainHead: string;
+  /** Subject of whoever last marked it rectified (a close-out must come from someone else). */
+  readonly rectifiedBy?: string;
+  readonly signOff?: SignOff;
+  readonly updatedAt: string;
+}
+
+/**
+ * Public item ids are `<inspectionId>.<ref>`: inspection ids are slugs without dots and refs are
+ * three numbers, so the split is unambiguous and ids read well in URLs and logs.
+ */
+export function itemIdOf(inspectionId: string, ref: string): string {
+  return `${inspectionId}.${ref}`;
+}
+
+export function parseItemId(itemId: string): { inspectionId: string; ref: string } | undefined {
+  const match = /^([a-z0-9-]{3,64})\.(\d{1,4}\.\d{1,4}\.\d{1,4})$/.exec(itemId);
+  return match?.[1] && match[2] ? { inspectionId: match[1], ref: match[2] } : undefined;
+}
+
+/** One record of an item's history: a sealed link of its hash chain. */
+export type ItemEvent = Linked & {
+  readonly eventId: string;
+  readonly itemId: string;
+  readonly inspectionId: string;
+  readonly type: ItemEventType;
+  readonly at: string;
+  readonly actor: ActorRef;
+  readonly data: Readonly<Record<string, unknown>>;
+};
+
+export type ItemEventType =
+  | 'Imported'
+  | 'StatusChanged'
+  | 'ProgressReported'
+  | 'EvidenceStored'
+  | 'EvidenceRejected'
+  | 'EvidenceWithdrawn';
+
+/** The item's state as it is signed at close-out: what the item says, without bookkeeping. */
+export function signableState(item: Item): Record<string, unknown> {
+  const { updatedAt: _u, signOff: _s, ...state } = item;
+  return state;
+}

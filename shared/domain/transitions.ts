@@ -1,0 +1,181 @@
+import { appendLink, canonicalJson, sha256Hex } from './chain.ts';
+import { Forbidden, RuleViolation, StaleVersion } from './errors.ts';
+import {
+  type ActorRef,
+  type Item,
+  type ItemEvent,
+  type ItemEventType,
+  type SignOff,
+  signableState,
+} from './item.ts';
+import type { Principal, Role } from './roles.ts';
+import { type ItemStatus, STATUS_LABELS } from './status.ts';
+
+export const DEFAULT_SIGN_OFF_MEANING = '整改到位，同意销号';
+export const MAX_REASON_LENGTH = 2_000;
+
+interface TransitionRule {
+  readonly from: ItemStatus;
+  readonly to: ItemStatus;
+  /** Name used in errors and the trail. */
+  readonly rule: 'start' | 'rectify' | 'close-out' | 'reopen';
+  readonly roles: readonly Role[];
+  readonly reasonRequired: boolean;
+}
+
+/** The state machine: not_started → in_progress → rectified → closed, and reopen after look-back. */
+export const TRANSITIONS: readonly TransitionRule[] = [
+  {
+    from: 'not_started',
+    to: 'in_progress',
+    rule: 'start',
+    roles: ['department', 'leader', 'admin'],
+    reasonRequired: false,
+  },
+  {
+    from: 'in_progress',
+    to: 'rectified',
+    rule: 'rectify',
+    roles: ['department', 'leader', 'admin'],
+    reasonRequired: false,
+  },
+  { from: 'rectified', to: 'closed', rule: 'close-out', roles: ['admin'], reasonRequired: false },
+  { from: 'rectified', to: 'in_progress', rule: 'reopen', roles: ['admin'], reasonRequired: true },
+  { from: 'closed', to: 'in_progress', rule: 'reopen', roles: ['admin'], reasonRequired: true },
+];
+
+export interface TransitionRequest {
+  readonly to: ItemStatus;
+  readonly reason?: string;
+  readonly expectedVersion: number;
+  /** The stated meaning of a close-out (销号); defaults to "整改到位，同意销号". */
+  readonly meaning?: string;
+}
+
+export function actorRef(principal: Principal): ActorRef {
+  return { subject: principal.subject, name: principal.name, roles: [...principal.roles] };
+}
+
+const label = (status: ItemStatus) => `${status} (${STATUS_LABELS[status]['zh-CN']})`;
+
+/** Builds the next chain record for an item and the item state that records it. */
+export function recordEvent(
+  item: Item,
+  type: ItemEventType,
+  actor: ActorRef,
+  data: Record<string, unknown>,
+  next: Partial<Item>,
+  context: { eventId: string; at: string },
+): { item: Item; event: ItemEvent } {
+  const event = appendLink(
+    { seq: item.version, hash: item.chainHead },
+    {
+      eventId: context.eventId,
+      itemId: item.itemId,
+      inspectionId: item.inspectionId,
+      type,
+      at: context.at,
+      actor,
+      data,
+    },
+  );
+  return {
+    event,
+    item: { ...item, ...next, version: event.seq, chainHead: event.hash, updatedAt: context.at },
+  };
+}
+
+/**
+ * Decides a status change: checks the version, that the transition exists, the actor's role,
+ * and the rule's own conditions; returns the new item and its sealed StatusChanged record.
+ * Visibility (404 for other departments' items) is checked by the caller before this.
+ */
+export function decideTransition(
+  item: Item,
+  request: TransitionRequest,
+  principal: Principal,
+  context: { eventId: string; at: string },
+): { item: Item; event: ItemEvent } {
+  if (request.expectedVersion !== item.version) {
+    throw new StaleVersion(`item ${item.itemId}`, request.expectedVersion, item.version);
+  }
+  const from = item.status;
+  const { to } = request;
+  const transition = TRANSITIONS.find((t) => t.from === from && t.to === to);
+  if (!transition) {
+    const allowed = TRANSITIONS.filter((t) => t.from === from).map((t) => `${t.to} (${t.rule})`);
+    throw new RuleViolation(
+      'no-such-transition',
+      {
+        en: `An item cannot move from ${label(from)} to ${label(to)}; from ${from} it can move to: ${allowed.join(', ') || 'nothing'}.`,
+        zh: `事项不能从“${STATUS_LABELS[from]['zh-CN']}”变更为“${STATUS_LABELS[to]['zh-CN']}”。`,
+      },
+      { from, to, allowed: TRANSITIONS.filter((t) => t.from === from).map((t) => t.to) },
+    );
+  }
+  if (!principal.roles.some((role) => transition.roles.includes(role))) {
+    throw new Forbidden(`${transition.rule} an item (${from} → ${to} needs ${transition.roles.join(' | ')})`);
+  }
+  const reason = request.reason?.trim();
+  if (transition.reasonRequired && !reason) {
+    throw new RuleViolation(
+      'reason-required',
+      {
+        en: `A reason is required to ${transition.rule} (${from} → ${to}).`,
+        zh: '重新打开事项必须说明理由。',
+      },
+      { from, to },
+    );
+  }
+  if (transition.rule === 'rectify' && item.evidenceCount < 1) {
+    throw new RuleViolation(
+      'evidence-required',
+      {
+        en: `An item can be marked rectified only with at least one stored evidence file (${from} → ${to}).`,
+        zh: '标记为“已整改”前须至少上传一份已校验的佐证材料。',
+      },
+      { from, to, evidenceCount: item.evidenceCount },
+    );
+  }
+  if (transition.rule === 'close-out' && item.rectifiedBy === principal.subject) {
+    throw new RuleViolation(
+      'four-eyes',
+      {
+        en: `The close-out (${from} → ${to}) must come from someone other than who marked the item rectified.`,
+        zh: '销号须由标记“已整改”者以外的管理员进行。',
+      },
+      { from, to },
+    );
+  }
+
+  const actor = actorRef(principal);
+  let signOff: SignOff | undefined;
+  if (transition.rule === 'close-out') {
+    signOff = {
+      by: actor,
+      at: context.at,
+      decision: 'approved',
+      meaning: request.meaning?.trim() || DEFAULT_SIGN_OFF_MEANING,
+      stateHash: sha256Hex(canonicalJson(signableState(item))),
+    };
+  }
+  const next: Partial<Item> = {
+    status: to,
+    ...(transition.rule === 'rectify' ? { rectifiedBy: principal.subject } : {}),
+    ...(signOff ? { signOff } : {}),
+  };
+  const recorded = recordEvent(
+    item,
+    'StatusChanged',
+    actor,
+    { from, to, rule: transition.rule, ...(reason ? { reason } : {}), ...(signOff ? { signOff } : {}) },
+    next,
+    context,
+  );
+  // A reopened item is no longer signed off; the sign-off stays in the trail.
+  if (transition.rule === 'reopen') {
+    const { signOff: _dropped, ...reopened } = recorded.item;
+    return { event: recorded.event, item: reopened };
+  }
+  return recorded;
+}
