@@ -40,11 +40,12 @@ export const tables = {
     envVar: 'LEDGER_TABLE_NAME',
     partitionKey: 'PK',
     sortKey: 'SK',
+    // Overloaded single-table indexes; shared/store/keys.ts says what each entity puts in them.
     globalIndexes: [
-      // One department's items across inspections.
-      { name: 'ByDepartment', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-      // Open items by deadline (the deadline scanner's index).
-      { name: 'OpenByDeadline', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+      // GSI1: one department's items across inspections; the list of inspections.
+      { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+      // GSI2: open items by deadline (sparse: closed items leave it), for the deadline scanner.
+      { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
     ],
     stream: 'NEW_AND_OLD_IMAGES',
     timeToLiveAttribute: 'expiresAt',
