@@ -41,6 +41,10 @@ export interface FunctionSpec {
 }
 
 const ALL_ROLES = ['admin', 'leader', 'department', 'auditor'] as const satisfies RouteAuth;
+/** Roles that change items (auditors never write ledger data). */
+const WRITERS = ['admin', 'leader', 'department'] as const satisfies RouteAuth;
+const READ_LEDGER: Access = { table: 'ledger', mode: 'read' };
+const WRITE_LEDGER: Access = { table: 'ledger', mode: 'readWrite' };
 
 export const functions = {
   health: {
@@ -58,6 +62,71 @@ export const functions = {
     memoryMiB: 256,
     timeoutSeconds: 3,
     access: [],
+  },
+  openapi: {
+    entry: 'functions/openapi/handler.ts',
+    description: 'OpenAPI 3.1 document generated from the manifest and the zod schemas.',
+    triggers: [{ kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public' }],
+    memoryMiB: 256,
+    timeoutSeconds: 5,
+    access: [],
+  },
+  importPlan: {
+    entry: 'functions/import-plan/handler.ts',
+    description: 'Imports a rectification plan (JSON or spreadsheet) whole or not at all.',
+    triggers: [{ kind: 'http', method: 'POST', path: '/inspections/import', auth: ['admin'] }],
+    memoryMiB: 1024,
+    timeoutSeconds: 29,
+    access: [WRITE_LEDGER],
+  },
+  listInspections: {
+    entry: 'functions/list-inspections/handler.ts',
+    description: 'Lists inspections.',
+    triggers: [{ kind: 'http', method: 'GET', path: '/inspections', auth: ALL_ROLES }],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [READ_LEDGER],
+  },
+  getLedger: {
+    entry: 'functions/get-ledger/handler.ts',
+    description: 'The ledger the caller may see, with totals; JSON, CSV or XLSX.',
+    triggers: [{ kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/ledger', auth: ALL_ROLES }],
+    memoryMiB: 1024,
+    timeoutSeconds: 29,
+    access: [READ_LEDGER],
+  },
+  getItem: {
+    entry: 'functions/get-item/handler.ts',
+    description: 'One item with its status, measures, evidence count and overdue flag.',
+    triggers: [{ kind: 'http', method: 'GET', path: '/items/{itemId}', auth: ALL_ROLES }],
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    access: [READ_LEDGER],
+  },
+  itemHistory: {
+    entry: 'functions/item-history/handler.ts',
+    description: "An item's hash-chained status events, oldest first, with the chain's verification.",
+    triggers: [{ kind: 'http', method: 'GET', path: '/items/{itemId}/history', auth: ALL_ROLES }],
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    access: [READ_LEDGER],
+  },
+  transitionItem: {
+    entry: 'functions/transition-item/handler.ts',
+    description:
+      'Changes an item status by the state machine; state and its chain record in one transaction.',
+    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/transitions', auth: WRITERS }],
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
+  reportProgress: {
+    entry: 'functions/report-progress/handler.ts',
+    description: 'Records a progress form (工作进展) and the measures it marks done, as a chain record.',
+    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/progress', auth: WRITERS }],
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
   },
   routeNotFound: {
     entry: 'functions/route-not-found/handler.ts',

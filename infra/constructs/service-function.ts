@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -94,6 +94,14 @@ export function bindAccess(
       if (entry.mode === 'read') table.grantReadData(fn);
       else table.grantReadWriteData(fn);
       fn.addEnvironment(tables[entry.table].envVar, table.tableName);
+      // The grant covers the table's own indexes (<table>/index/*), nothing beyond the table.
+      const logicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
+      if (fn.role) {
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+          reason: `Queries need the ${entry.table} table's GSIs; the wildcard stays under this one table's index ARNs.`,
+        });
+      }
     } else if ('bucket' in entry) {
       const bucket = resources.buckets[entry.bucket];
       if (entry.mode === 'read') bucket.grantRead(fn);

@@ -47,8 +47,11 @@ describe('function manifest', () => {
     }
   });
 
-  it('protects every route except the health probe', () => {
+  it('protects every route except the health probe and the API description', () => {
     const publicRoutes = httpRoutes().filter((route) => route.auth === 'public');
-    expect(publicRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(['GET /health']);
+    expect(publicRoutes.map((route) => `${route.method} ${route.path}`).sort()).toEqual([
+      'GET /health',
+      'GET /openapi.json',
+    ]);
   });
 });

@@ -1,0 +1,11 @@
+import { openApiDocument } from '#shared/api/openapi.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+
+/** Built once per execution environment: it only changes with a deployment. */
+let document: Record<string, unknown> | undefined;
+
+/** GET /openapi.json — OpenAPI 3.1 generated from the manifest and the zod schemas. */
+export const handler = httpHandler<undefined>('openapi', async ({ event }) => {
+  document ??= openApiDocument(`https://${event.requestContext.domainName}`);
+  return { status: 200, body: document };
+});

@@ -1,0 +1,23 @@
+import { TransitionRequest } from '#shared/api/schemas.ts';
+import { decideTransition } from '#shared/domain/transitions.ts';
+import { parseJsonBody } from '#shared/http/body.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { idempotentByHeader } from '#shared/http/idempotency.ts';
+import { changeItem, itemView } from '#shared/services/items.ts';
+import { ledgerStore } from '#shared/store/ledger-store.ts';
+
+/**
+ * POST /items/{itemId}/transitions — a status change `{ to, reason, expectedVersion, meaning? }`:
+ * 200 with the item, 409 on a stale version, 422 when a rule forbids it.
+ */
+export const handler = httpHandler('transitionItem', async ({ event, principal, pathParameters, lang }) => {
+  const request = parseJsonBody(event, TransitionRequest);
+  const {
+    item,
+    inspection,
+    event: record,
+  } = await changeItem(ledgerStore(), principal, pathParameters.itemId ?? '', (current, context) =>
+    decideTransition(current, request, principal, context),
+  );
+  return { status: 200, body: { item: itemView(item, inspection, lang), event: record } };
+}).use(idempotentByHeader('transitionItem'));

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { type HttpMethod, httpRoutes } from '#functions/manifest.ts';
+import { SERVICE_VERSION } from '#shared/version.ts';
+import {
+  ChainEventView,
+  ErrorBody,
+  HistoryView,
+  ImportRequest,
+  ImportResult,
+  InspectionView,
+  ItemView,
+  LedgerQuery,
+  LedgerView,
+  ProgressRequest,
+  TransitionRequest,
+} from './schemas.ts';
+
+interface Operation {
+  readonly summary: string;
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodObject;
+  readonly success: { readonly status: number; readonly schema?: z.ZodType; readonly description: string };
+  /** Error statuses this route can answer besides 401/403 (always possible behind the authorizer). */
+  readonly errors?: readonly number[];
+  readonly idempotent?: boolean;
+}
+
+const ItemChange = z.object({ item: ItemView, event: ChainEventView });
+
+/** Every route's contract. A test checks that each manifest route has one, and no more. */
+export const CONTRACT: Record<string, Operation> = {
+  'GET /health': { summary: 'Liveness probe', success: { status: 200, description: 'Service is up' } },
+  'GET /me': {
+    summary: 'The caller as the verified token describes them',
+    success: {
+      status: 200,
+      description: 'Identity',
+      schema: z.object({
+        subject: z.string(),
+        name: z.string(),
+        roles: z.array(z.string()),
+        department: z.string().nullable(),
+      }),
+    },
+  },
+  'GET /openapi.json': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
+  'POST /inspections/import': {
+    summary: 'Import a rectification plan (JSON or spreadsheet), whole or not at all',
+    body: ImportRequest,
+    success: { status: 201, schema: ImportResult, description: 'Imported' },
+    errors: [400, 409, 413, 415, 422],
+    idempotent: true,
+  },
+  'GET /inspections': {
+    summary: 'List inspections',
+    success: {
+      status: 200,
+      schema: z.object({ inspections: z.array(InspectionView) }),
+      description: 'Inspections',
+    },
+  },
+  'GET /inspections/{inspectionId}/ledger': {
+    summary: 'The ledger (工作台账) the caller may see, as JSON, CSV or XLSX',
+    query: LedgerQuery,
+    success: {
+      status: 200,
+      schema: LedgerView,
+      description: 'Ledger (or a CSV/XLSX file with format=csv|xlsx)',
+    },
+    errors: [400, 404],
+  },
+  'GET /items/{itemId}': {
+    summary: 'One item',
+    success: { status: 200, schema: ItemView, description: 'Item' },
+    errors: [404],
+  },
+  'GET /items/{itemId}/history': {
+    summary: "The item's hash-chained history",
+    success: { status: 200, schema: HistoryView, description: 'History with its verification' },
+    errors: [404],
+  },
+  'POST /items/{itemId}/transitions': {
+    summary: 'Change the status of an item',
+    body: TransitionRequest,
+    success: { status: 200, schema: ItemChange, description: 'Changed' },
+    errors: [400, 404, 409, 413, 415, 422],
+    idempotent: true,
+  },
+  'POST /items/{itemId}/progress': {
+    summary: 'Report progress (工作进展) on an item',
+    body: ProgressRequest,
+    success: { status: 201, schema: ItemChange, description: 'Recorded' },
+    errors: [400, 404, 409, 413, 415, 422],
+    idempotent: true,
+  },
+};
+
+/** zod's JSON Schema for one schema, with its named parts moved into `components.schemas`. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<string, unknown>): unknown {
+  const {
+    $schema: _dialect,
+    $defs,
+    ...generated
+  } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown> & {
+    $defs?: Record<string, unknown>;
+  };
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => [
+          key,
+          key === '$ref' && typeof inner === 'string'
+            ? inner.replace('#/$defs/', '#/components/schemas/')
+            : rewrite(inner),
+        ]),
+      );
+    }
+    return value;
+  };
+  for (const [name, definition] of Object.entries($defs ?? {})) components[name] = rewrite(definition);
+  return rewrite(generated);
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid request; details list every problem with its path',
+  401: 'Missing or invalid token',
+  403: 'The role may not do this',
+  404: 'Not found (or not visible to the caller)',
+  409: 'Conflict: stale version, duplicate import, or the same Idempotency-Key still running',
+  413: 'Body too large',
+  415: 'Wrong Content-Type',
+  422: 'A rule forbids it (named in details.rule)',
+};
+
+/** OpenAPI 3.1, generated from the manifest's routes and the zod schemas the handlers use. */
+export function openApiDocument(serverUrl?: string): Record<string, unknown> {
+  const components: Record<string, unknown> = {};
+  const errorRef = (() => {
+    jsonSchema(ErrorBody, 'output', components);
+    return { $ref: '#/components/schemas/Error' };
+  })();
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of httpRoutes()) {
+    const operation = CONTRACT[`${route.method} ${route.path}`];
+    if (!operation) throw new Error(`no contract for ${route.method} ${route.path}`);
+    const isPublic = route.auth === 'public';
+    const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const queryParameters = operation.query
+      ? Object.entries(operation.query.shape).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: jsonSchema(schema as z.ZodType, 'input', components),
+        }))
+      : [];
+    const headerParameters = operation.idempotent
+      ? [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', maxLength: 255 },
+          },
+        ]
+      : [];
+    const errors = [...(isPublic ? [] : [401, 403]), ...(operation.errors ?? [])];
+    const method = route.method.toLowerCase() as Lowercase<HttpMethod>;
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[method] = {
+      operationId: route.functionName,
+      summary: operation.summary,
+      ...(isPublic ? { security: [] } : { 'x-rectify-roles': route.auth }),
+      parameters: [...pathParameters, ...queryParameters, ...headerParameters],
+      ...(operation.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(operation.body, 'input', components) } },
+            },
+          }
+        : {}),
+      responses: {
+        [operation.success.status]: {
+          description: operation.success.description,
+          ...(operation.success.schema
+            ? {
+                content: {
+                  'application/json': { schema: jsonSchema(operation.success.schema, 'output', components) },
+                },
+              }
+            : {}),
+        },
+        ...Object.fromEntries(
+          errors.map((status) => [
+            status,
+            { description: STATUS_TEXT[status], content: { 'application/json': { schema: errorRef } } },
+          ]),
+        ),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Rectify API',
+      version: SERVICE_VERSION,
+      description: '巡察整改 / 审计整改 tracking. Send the Cognito ID token as a bearer token.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: components,
+    },
+    paths,
+  };
+}

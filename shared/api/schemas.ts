@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { MAX_PROGRESS_TEXT } from '#shared/domain/progress.ts';
+import { ITEM_STATUSES } from '#shared/domain/status.ts';
+import { MAX_REASON_LENGTH } from '#shared/domain/transitions.ts';
+
+/**
+ * The HTTP contract as zod schemas: handlers parse requests with them and /openapi.json is
+ * generated from them, so documentation and validation cannot drift apart.
+ */
+
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'not a calendar date')
+  .meta({ format: 'date', example: '2024-09-30' });
+
+export const ItemStatus = z
+  .enum(ITEM_STATUSES)
+  .meta({ description: '未启动 / 正在整改 / 已整改 / 已完成（已销号）' });
+
+export const TransitionRequest = z
+  .strictObject({
+    to: ItemStatus,
+    reason: z.string().trim().max(MAX_REASON_LENGTH).optional(),
+    expectedVersion: z.number().int().min(1).meta({ description: 'The item version the change is based on' }),
+    meaning: z
+      .string()
+      .trim()
+      .max(500)
+      .optional()
+      .meta({ description: 'Stated meaning of a close-out (销号), e.g. 整改到位，同意销号' }),
+  })
+  .meta({ id: 'TransitionRequest' });
+
+export const ProgressRequest = z
+  .strictObject({
+    text: z.string().trim().min(1).max(MAX_PROGRESS_TEXT),
+    measuresDone: z.array(z.number().int().min(0)).max(500).default([]),
+    effectiveDate: IsoDate.optional(),
+  })
+  .meta({ id: 'ProgressRequest' });
+
+export const SpreadsheetUpload = z.strictObject({
+  kind: z.enum(['xlsx', 'csv']),
+  contentBase64: z.string().min(1).meta({ description: 'The file, base64-encoded' }),
+  inspection: z.record(z.string(), z.string()).optional().meta({
+    description: 'Inspection fields the spreadsheet lacks or should override (title, feedbackDate, …)',
+  }),
+});
+
+export const ImportRequest = z
+  .strictObject({
+    plan: z.unknown().optional().meta({ description: 'A rectify.plan/v1 document' }),
+    spreadsheet: SpreadsheetUpload.optional(),
+    replace: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Replace an inspection imported before (admin only)' }),
+  })
+  .refine((body) => (body.plan === undefined) !== (body.spreadsheet === undefined), {
+    message: 'give exactly one of plan or spreadsheet',
+  })
+  .meta({ id: 'ImportRequest' });
+
+export const LedgerQuery = z.strictObject({
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+  status: z
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(z.array(ItemStatus))
+    .optional()
+    .meta({ description: 'Comma-separated statuses' }),
+  dept: z.string().min(1).optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+  lang: z.enum(['zh-CN', 'en']).optional(),
+});
+
+const Measure = z.object({ text: z.string(), done: z.boolean() });
+const Actor = z.object({ subject: z.string(), name: z.string(), roles: z.array(z.string()) });
+
+export const SignOff = z.object({
+  by: Actor,
+  at: z.iso.datetime(),
+  decision: z.literal('approved'),
+  meaning: z.string(),
+  stateHash: z.string().length(64),
+});
+
+export const ItemView = z
+  .object({
+    itemId: z.string().meta({ example: 'sample-health-2024-r1.1.1.1' }),
+    inspectionId: z.string(),
+    ref: z.string().meta({ example: '1.1.1' }),
+    aspectNo: z.number(),
+    problemNo: z.number(),
+    no: z.number(),
+    title: z.string(),
+    description: z.string().optional(),
+    status: ItemStatus,
+    statusLabel: z.string().meta({ description: 'The status in the requested language' }),
+    longTerm: z.boolean(),
+    responsibleLeader: z.string(),
+    responsibleDept: z.string(),
+    deadline: IsoDate,
+    overdue: z.boolean(),
+    progress: z.string().optional(),
+    measures: z.array(Measure),
+    evidenceCount: z.number(),
+    version: z.number(),
+    chainHead: z.string(),
+    rectifiedBy: z.string().optional(),
+    signOff: SignOff.optional(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Item' });
+
+export const ChainEventView = z
+  .object({
+    seq: z.number(),
+    prevHash: z.string(),
+    hash: z.string(),
+    eventId: z.string(),
+    itemId: z.string(),
+    inspectionId: z.string(),
+    type: z.string(),
+    at: z.iso.datetime(),
+    actor: Actor,
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'ChainEvent' });
+
+export const HistoryView = z
+  .object({
+    itemId: z.string(),
+    events: z.array(ChainEventView),
+    verification: z.object({
+      ok: z.boolean(),
+      length: z.number().optional(),
+      head: z.string().optional(),
+      brokenAt: z.number().optional(),
+      reason: z.string().optional(),
+      detail: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'History' });
+
+const Counts = z.object({
+  not_started: z.number(),
+  in_progress: z.number(),
+  rectified: z.number(),
+  closed: z.number(),
+  total: z.number(),
+  rectifiedTotal: z.number(),
+  overdue: z.number(),
+  measuresTotal: z.number(),
+  measuresDone: z.number(),
+});
+
+export const InspectionView = z
+  .object({
+    inspectionId: z.string(),
+    title: z.string(),
+    inspectedUnit: z.string(),
+    inspectionGroup: z.string(),
+    inspectionStart: IsoDate,
+    inspectionEnd: IsoDate,
+    feedbackDate: IsoDate,
+    firstResponsible: z.string().optional(),
+    timezone: z.string(),
+    itemCount: z.number(),
+    importedAt: z.iso.datetime(),
+    aspects: z.array(
+      z.object({
+        no: z.number(),
+        title: z.string(),
+        problems: z.array(z.object({ no: z.number(), title: z.string() })),
+      }),
+    ),
+  })
+  .meta({ id: 'Inspection' });
+
+export const LedgerView = z
+  .object({
+    inspection: InspectionView,
+    asOf: z.iso.datetime(),
+    today: IsoDate.meta({
+      description: "Today's date in the inspection's time zone (overdue is judged against it)",
+    }),
+    totals: z.object({
+      all: Counts,
+      byAspect: z.array(Counts.extend({ aspectNo: z.number(), title: z.string() })),
+      byDepartment: z.array(Counts.extend({ department: z.string() })),
+    }),
+    items: z.array(ItemView),
+  })
+  .meta({ id: 'Ledger' });
+
+export const ImportResult = z
+  .object({
+    inspectionId: z.string(),
+    importId: z.string(),
+    itemCount: z.number(),
+    replaced: z.boolean(),
+  })
+  .meta({ id: 'ImportResult' });
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+      requestId: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

@@ -1,0 +1,60 @@
+import { ValidationFailed } from './errors.ts';
+import type { Item, ItemEvent } from './item.ts';
+import type { Principal } from './roles.ts';
+import { actorRef, recordEvent } from './transitions.ts';
+
+export const MAX_PROGRESS_TEXT = 10_000;
+
+/** The progress form (工作进展): what was done, which measures are now done, as of when. */
+export interface ProgressReport {
+  readonly text: string;
+  /** Indexes into the item's measures, 0-based. */
+  readonly measuresDone: readonly number[];
+  /** The date the reported work took effect, when it differs from today (YYYY-MM-DD). */
+  readonly effectiveDate?: string;
+}
+
+/**
+ * Records a progress report as the item's next chain record and applies it: the progress text
+ * becomes the item's current progress and the named measures are marked done. Measures are
+ * never un-done by a report; that is what reopening is for.
+ */
+export function decideProgress(
+  item: Item,
+  report: ProgressReport,
+  principal: Principal,
+  context: { eventId: string; at: string },
+): { item: Item; event: ItemEvent } {
+  const unknown = report.measuresDone
+    .map((index, position) => ({ index, position }))
+    .filter(({ index }) => index >= item.measures.length);
+  if (unknown.length > 0) {
+    throw new ValidationFailed(
+      unknown.map(({ index, position }) => ({
+        path: `measuresDone[${position}]`,
+        message: `item ${item.itemId} has ${item.measures.length} measure(s) (0–${item.measures.length - 1}); there is no measure ${index}`,
+        messageZh: `该事项共有 ${item.measures.length} 条整改措施，不存在第 ${index} 条（从 0 起编号）`,
+      })),
+    );
+  }
+  const done = new Set(report.measuresDone);
+  const newlyDone = [...done].filter((index) => !item.measures[index]?.done).sort((a, b) => a - b);
+  return recordEvent(
+    item,
+    'ProgressReported',
+    actorRef(principal),
+    {
+      text: report.text,
+      measuresDone: [...done].sort((a, b) => a - b),
+      newlyDone,
+      ...(report.effectiveDate ? { effectiveDate: report.effectiveDate } : {}),
+    },
+    {
+      progress: report.text,
+      measures: item.measures.map((measure, index) =>
+        done.has(index) ? { ...measure, done: true } : measure,
+      ),
+    },
+    context,
+  );
+}

@@ -1,0 +1,98 @@
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import type { Inspection } from '#shared/domain/inspection.ts';
+import type { Item } from '#shared/domain/item.ts';
+import { STATUS_LABELS } from '#shared/domain/status.ts';
+import type { Lang } from '#shared/i18n/lang.ts';
+
+/**
+ * The ledger as a spreadsheet, one row per measure (an item without measures gets one row).
+ * The first ten columns are the plan import columns (plan-format.md), so an exported ledger
+ * imports again; the columns after them are the ledger's own state.
+ */
+const COLUMNS = [
+  { zh: '方面', en: 'aspect', width: 28 },
+  { zh: '问题', en: 'problem', width: 28 },
+  { zh: '具体表现', en: 'item', width: 32 },
+  { zh: '整改措施', en: 'measure', width: 36 },
+  { zh: '措施完成', en: 'measureDone', width: 10 },
+  { zh: '工作进展', en: 'status', width: 16 },
+  { zh: '责任领导', en: 'leader', width: 10 },
+  { zh: '责任科室', en: 'dept', width: 14 },
+  { zh: '完成时限', en: 'deadline', width: 12 },
+  { zh: '整改情况', en: 'progress', width: 40 },
+  { zh: '编号', en: 'ref', width: 8 },
+  { zh: '是否逾期', en: 'overdue', width: 8 },
+  { zh: '佐证材料数', en: 'evidenceCount', width: 10 },
+  { zh: '版本', en: 'version', width: 6 },
+] as const;
+
+export type ExportItem = Item & { readonly overdue: boolean };
+
+function statusText(item: Item, lang: Lang): string {
+  const label = STATUS_LABELS[item.status][lang];
+  if (!item.longTerm) return label;
+  return lang === 'en' ? `${label} (long-term)` : `${label}（长期坚持）`;
+}
+
+function rows(
+  inspection: Pick<Inspection, 'aspects'>,
+  items: readonly ExportItem[],
+  lang: Lang,
+): (string | number)[][] {
+  const yes = lang === 'en' ? 'yes' : '是';
+  const no = lang === 'en' ? 'no' : '否';
+  return items.flatMap((item) => {
+    const aspect = inspection.aspects.find((a) => a.no === item.aspectNo);
+    const problem = aspect?.problems.find((p) => p.no === item.problemNo);
+    const measures = item.measures.length > 0 ? item.measures : [undefined];
+    return measures.map((measure) => [
+      aspect?.title ?? '',
+      problem?.title ?? '',
+      item.title,
+      measure?.text ?? '',
+      measure ? (measure.done ? yes : no) : '',
+      statusText(item, lang),
+      item.responsibleLeader,
+      item.responsibleDept,
+      item.deadline,
+      item.progress ?? '',
+      item.ref,
+      item.overdue ? yes : no,
+      item.evidenceCount,
+      item.version,
+    ]);
+  });
+}
+
+function headers(lang: Lang): string[] {
+  return COLUMNS.map((column) => (lang === 'en' ? column.en : column.zh));
+}
+
+/** CSV, UTF-8 with a BOM so that Excel opens Chinese text correctly. */
+export function ledgerCsv(
+  inspection: Pick<Inspection, 'aspects'>,
+  items: readonly ExportItem[],
+  lang: Lang,
+): string {
+  return `\uFEFF${stringify([headers(lang), ...rows(inspection, items, lang)])}`;
+}
+
+export async function ledgerXlsx(
+  inspection: Pick<Inspection, 'aspects' | 'title'>,
+  items: readonly ExportItem[],
+  lang: Lang,
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Rectify';
+  const sheet = workbook.addWorksheet(lang === 'en' ? 'ledger' : '台账', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
+  sheet.columns = COLUMNS.map((column) => ({
+    header: lang === 'en' ? column.en : column.zh,
+    width: column.width,
+  }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.addRows(rows(inspection, items, lang));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { canSee, canWrite } from '#shared/domain/access.ts';
+import { Forbidden, NotFound, StaleVersion } from '#shared/domain/errors.ts';
+import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
+import { type Item, type ItemEvent, parseItemId } from '#shared/domain/item.ts';
+import { isOverdue } from '#shared/domain/ledger.ts';
+import type { Principal } from '#shared/domain/roles.ts';
+import { STATUS_LABELS } from '#shared/domain/status.ts';
+import type { Lang } from '#shared/i18n/lang.ts';
+import type { ItemWithInspection, LedgerStore } from '#shared/store/ledger-store.ts';
+
+/**
+ * An item the principal may see. Items of other departments answer exactly like items that do
+ * not exist (404), so a department cannot probe for what others hold.
+ */
+export async function findVisibleItem(
+  store: LedgerStore,
+  principal: Principal,
+  itemId: string,
+): Promise<ItemWithInspection> {
+  const id = parseItemId(itemId);
+  const found = id ? await store.getItem(id.inspectionId, id.ref) : undefined;
+  if (!found || !canSee(principal, found.item)) throw new NotFound('item', itemId);
+  return found;
+}
+
+type Decision = (item: Item, context: { eventId: string; at: string }) => { item: Item; event: ItemEvent };
+
+/**
+ * Reads an item, lets the domain decide the change, and commits the new state with its chain
+ * record in one transaction. `retries` re-reads and re-decides after a concurrent change; only
+ * decisions that do not depend on a version the client saw (progress reports) use it.
+ */
+export async function changeItem(
+  store: LedgerStore,
+  principal: Principal,
+  itemId: string,
+  decide: Decision,
+  options: { retries?: number; now?: () => Date } = {},
+): Promise<{ item: Item; event: ItemEvent; inspection: Inspection }> {
+  for (let attempt = 0; ; attempt++) {
+    const { item: before, inspection } = await findVisibleItem(store, principal, itemId);
+    if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
+    const { item, event } = decide(before, {
+      eventId: randomUUID(),
+      at: (options.now?.() ?? new Date()).toISOString(),
+    });
+    try {
+      await store.commitChange(inspection, before, item, event);
+      return { item, event, inspection };
+    } catch (error) {
+      if (!(error instanceof StaleVersion) || attempt >= (options.retries ?? 0)) throw error;
+    }
+  }
+}
+
+/** An item as the API shows it: with its overdue flag and status label. */
+export function itemView(item: Item, inspection: Pick<Inspection, 'timezone'>, lang: Lang, now = new Date()) {
+  return {
+    ...item,
+    statusLabel: STATUS_LABELS[item.status][lang],
+    overdue: isOverdue(item, calendarDate(now, inspection.timezone)),
+  };
+}

@@ -1,0 +1,70 @@
+import { canSee, seesEverything } from '#shared/domain/access.ts';
+import { NotFound } from '#shared/domain/errors.ts';
+import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
+import type { Item } from '#shared/domain/item.ts';
+import { isOverdue, ledgerTotals } from '#shared/domain/ledger.ts';
+import type { Principal } from '#shared/domain/roles.ts';
+import type { ItemStatus } from '#shared/domain/status.ts';
+import type { Lang } from '#shared/i18n/lang.ts';
+import type { LedgerStore } from '#shared/store/ledger-store.ts';
+import { itemView } from './items.ts';
+
+export interface LedgerFilter {
+  readonly status?: readonly ItemStatus[];
+  readonly dept?: string;
+  readonly overdue?: boolean;
+}
+
+/** The public face of an inspection (the import bookkeeping stays inside). */
+export function inspectionView(inspection: Inspection) {
+  const { importId: _i, importedBy: _b, replacedImports: _r, outcomes: _o, ...view } = inspection;
+  return view;
+}
+
+/**
+ * Which part of the ledger to read: a department user's own department through GSI1; leaders'
+ * items span departments, so they read the ledger and see what they lead; those who see
+ * everything read one department when they filter by it.
+ */
+function readScope(principal: Principal, filter: LedgerFilter): { department?: string } | 'nothing' {
+  if (seesEverything(principal)) return filter.dept ? { department: filter.dept } : {};
+  if (principal.roles.includes('leader')) return {};
+  return principal.department ? { department: principal.department } : 'nothing';
+}
+
+/**
+ * The ledger (工作台账) as the principal may see it: a department only its own items (read
+ * through the department index, not filtered after reading everything), a leader the items
+ * they lead; then the requested filters; totals over what is shown.
+ */
+export async function readLedger(
+  store: LedgerStore,
+  principal: Principal,
+  inspectionId: string,
+  filter: LedgerFilter,
+  lang: Lang,
+  now = new Date(),
+) {
+  const inspection = await store.getInspection(inspectionId);
+  if (!inspection) throw new NotFound('inspection', inspectionId);
+  const scope = readScope(principal, filter);
+  const { items: read, pages } =
+    scope === 'nothing' ? { items: [], pages: 0 } : await store.listItems(inspection, scope);
+  const today = calendarDate(now, inspection.timezone);
+  const items = read.filter(
+    (item: Item) =>
+      canSee(principal, item) &&
+      (!filter.dept || item.responsibleDept === filter.dept) &&
+      (!filter.status || filter.status.includes(item.status)) &&
+      (filter.overdue === undefined || isOverdue(item, today) === filter.overdue),
+  );
+  return {
+    inspection: inspectionView(inspection),
+    asOf: now.toISOString(),
+    today,
+    totals: ledgerTotals(items, inspection.aspects, today),
+    items: items.map((item) => itemView(item, inspection, lang, now)),
+    /** Query pages read (reported to the benchmark, not part of the API body). */
+    pages,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The single-table layout of the ledger (one place, so every access pattern is visible here).
+ *
+ * | entity      | PK                              | SK              | GSI1PK / GSI1SK                                   | GSI2PK / GSI2SK                 |
+ * |-------------|---------------------------------|-----------------|---------------------------------------------------|---------------------------------|
+ * | inspection  | INSP#<inspectionId>             | META            | INSPECTIONS / <feedbackDate>#<inspectionId>       | —                               |
+ * | item        | LEDGER#<inspectionId>#<importId> | ITEM#<ref>      | DEPT#<dept> / <inspectionId>#<importId>#<ref>     | OPEN / <deadline>#<itemId> (open items only) |
+ * | chain event | CHAIN#<importId>#<ref>          | SEQ#<seq>       | —                                                 | —                               |
+ * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
+ *
+ * Items of one import generation share a partition (the ledger is one Query); chains get a
+ * partition each, so history reads and imports spread across partitions. Refs and seqs are
+ * zero-padded so that sort order is numeric order.
+ */
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** `1.2.3` → `0001.0002.0003`, so items sort by aspect, problem, item number. */
+export function sortableRef(ref: string): string {
+  return ref
+    .split('.')
+    .map((part) => pad(Number(part), 4))
+    .join('.');
+}
+
+export const keys = {
+  inspection: (inspectionId: string) => ({ PK: `INSP#${inspectionId}`, SK: 'META' }),
+  inspectionList: (feedbackDate: string, inspectionId: string) => ({
+    GSI1PK: 'INSPECTIONS',
+    GSI1SK: `${feedbackDate}#${inspectionId}`,
+  }),
+  ledgerPartition: (inspectionId: string, importId: string) => `LEDGER#${inspectionId}#${importId}`,
+  item: (inspectionId: string, importId: string, ref: string) => ({
+    PK: `LEDGER#${inspectionId}#${importId}`,
+    SK: `ITEM#${sortableRef(ref)}`,
+  }),
+  itemByDepartment: (department: string, inspectionId: string, importId: string, ref: string) => ({
+    GSI1PK: `DEPT#${department}`,
+    GSI1SK: `${inspectionId}#${importId}#${sortableRef(ref)}`,
+  }),
+  openByDeadline: (deadline: string, itemId: string) => ({ GSI2PK: 'OPEN', GSI2SK: `${deadline}#${itemId}` }),
+  chainPartition: (importId: string, ref: string) => `CHAIN#${importId}#${sortableRef(ref)}`,
+  chainEvent: (importId: string, ref: string, seq: number) => ({
+    PK: `CHAIN#${importId}#${sortableRef(ref)}`,
+    SK: `SEQ#${pad(seq, 8)}`,
+  }),
+} as const;
+
+export const ITEM_SK_PREFIX = 'ITEM#';
+export const SEQ_SK_PREFIX = 'SEQ#';

@@ -1,0 +1,268 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { tables } from '#infra/resources.ts';
+import { requiredEnv } from '#shared/config.ts';
+import { Conflict, StaleVersion } from '#shared/domain/errors.ts';
+import type { Inspection } from '#shared/domain/inspection.ts';
+import type { Item, ItemEvent } from '#shared/domain/item.ts';
+import { countsAsRectified } from '#shared/domain/status.ts';
+import { batchPut } from './batch.ts';
+import { documentClient } from './client.ts';
+import { ITEM_SK_PREFIX, keys, SEQ_SK_PREFIX } from './keys.ts';
+
+type StoredRecord = Record<string, unknown>;
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity'] as const;
+
+/** The domain object a record holds. Items and events also drop `importId`, which only the store uses. */
+function withoutKeys<T>(record: StoredRecord, extra: readonly string[] = []): T {
+  const copy = { ...record };
+  for (const key of [...KEY_ATTRIBUTES, ...extra]) delete copy[key];
+  return copy as T;
+}
+const STORE_ONLY = ['importId'];
+
+function itemRecord(item: Item, importId: string): StoredRecord {
+  return {
+    ...item,
+    ...keys.item(item.inspectionId, importId, item.ref),
+    ...keys.itemByDepartment(item.responsibleDept, item.inspectionId, importId, item.ref),
+    // Sparse index: only items still to be rectified are scanned for deadlines.
+    ...(countsAsRectified(item.status) ? {} : keys.openByDeadline(item.deadline, item.itemId)),
+    entity: 'Item',
+    importId,
+  };
+}
+
+function eventRecord(event: ItemEvent, importId: string, ref: string): StoredRecord {
+  return { ...event, ...keys.chainEvent(importId, ref, event.seq), entity: 'ChainEvent', importId };
+}
+
+function inspectionRecord(inspection: Inspection): StoredRecord {
+  return {
+    ...inspection,
+    ...keys.inspection(inspection.inspectionId),
+    ...keys.inspectionList(inspection.feedbackDate, inspection.inspectionId),
+    entity: 'Inspection',
+  };
+}
+
+function isConditionFailure(error: unknown, index: number): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
+  );
+}
+
+export interface ItemWithInspection {
+  readonly item: Item;
+  readonly inspection: Inspection;
+}
+
+/** Reads and writes the ledger in the single table; the only module that knows its layout. */
+export class LedgerStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async getInspection(inspectionId: string): Promise<Inspection | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.inspection(inspectionId), ConsistentRead: true }),
+    );
+    return Item ? withoutKeys<Inspection>(Item) : undefined;
+  }
+
+  /** Every page of a query, with the number of pages it took. */
+  private async queryAll(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<{ records: StoredRecord[]; pages: number }> {
+    const records: StoredRecord[] = [];
+    let pages = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
+      );
+      pages++;
+      records.push(...((page.Items ?? []) as StoredRecord[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { records, pages };
+  }
+
+  /** All inspections, newest feedback date first. */
+  async listInspections(): Promise<Inspection[]> {
+    const { records } = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'INSPECTIONS' },
+      ScanIndexForward: false,
+    });
+    return records.map((record) => withoutKeys<Inspection>(record));
+  }
+
+  /**
+   * Writes an import generation and then makes it the visible one. Items and their first chain
+   * records go under a fresh import id that no reader looks at; the last write moves the
+   * inspection's pointer to it, conditioned on the pointer being where the caller saw it (absent
+   * for a first import). A lost race or a failure midway leaves only unreachable records.
+   */
+  async importLedger(
+    ledger: { inspection: Inspection; items: readonly Item[]; events: readonly ItemEvent[] },
+    previousImportId: string | undefined,
+  ): Promise<{ calls: number }> {
+    const { inspection } = ledger;
+    const refs = new Map(ledger.items.map((item) => [item.itemId, item.ref]));
+    const records = [
+      ...ledger.items.map((item) => itemRecord(item, inspection.importId)),
+      ...ledger.events.map((event) => eventRecord(event, inspection.importId, refs.get(event.itemId) ?? '')),
+    ];
+    const { calls } = await batchPut(this.client, this.tableName, records, { concurrency: 4 });
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: inspectionRecord(inspection),
+          ...(previousImportId
+            ? {
+                ConditionExpression: 'importId = :previous',
+                ExpressionAttributeValues: { ':previous': previousImportId },
+              }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        throw new Conflict(`inspection ${inspection.inspectionId} was imported by someone else meanwhile`);
+      }
+      throw error;
+    }
+    return { calls: calls + 1 };
+  }
+
+  /** An item of the visible import generation, with its inspection. */
+  async getItem(inspectionId: string, ref: string): Promise<ItemWithInspection | undefined> {
+    const inspection = await this.getInspection(inspectionId);
+    if (!inspection) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.item(inspectionId, inspection.importId, ref),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? { item: withoutKeys<Item>(Item, STORE_ONLY), inspection } : undefined;
+  }
+
+  /**
+   * The items of an inspection's visible generation. With `department`, reads only that
+   * department's items through GSI1 instead of the whole ledger.
+   */
+  async listItems(
+    inspection: Inspection,
+    options: { department?: string } = {},
+  ): Promise<{ items: Item[]; pages: number }> {
+    const { records, pages } = options.department
+      ? await this.queryAll({
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': `DEPT#${options.department}`,
+            ':prefix': `${inspection.inspectionId}#${inspection.importId}#`,
+          },
+        })
+      : await this.queryAll({
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.ledgerPartition(inspection.inspectionId, inspection.importId),
+            ':prefix': ITEM_SK_PREFIX,
+          },
+        });
+    return { items: records.map((record) => withoutKeys<Item>(record, STORE_ONLY)), pages };
+  }
+
+  /** An item's whole chain, oldest first. */
+  async history(inspection: Inspection, ref: string): Promise<ItemEvent[]> {
+    const { records } = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.chainPartition(inspection.importId, ref),
+        ':prefix': SEQ_SK_PREFIX,
+      },
+      ConsistentRead: true,
+    });
+    return records.map((record) => withoutKeys<ItemEvent>(record, STORE_ONLY));
+  }
+
+  /**
+   * Writes a change of an item and its chain record in ONE transaction: the item only if it is
+   * still at the version the change was decided on, the record only if its seq is new, and only
+   * while the inspection still shows this import generation. Either both land or neither does.
+   */
+  async commitChange(inspection: Inspection, before: Item, after: Item, event: ItemEvent): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: itemRecord(after, inspection.importId),
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': before.version },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: eventRecord(event, inspection.importId, after.ref),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: keys.inspection(inspection.inspectionId),
+                ConditionExpression: 'importId = :importId',
+                ExpressionAttributeValues: { ':importId': inspection.importId },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error, 0) || isConditionFailure(error, 1)) {
+        const current = await this.getItem(inspection.inspectionId, after.ref);
+        throw new StaleVersion(
+          `item ${after.itemId}`,
+          before.version,
+          current?.item.version ?? before.version,
+        );
+      }
+      if (isConditionFailure(error, 2)) {
+        throw new Conflict(
+          `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+let shared: LedgerStore | undefined;
+
+/** The execution environment's store, created on first use (so importing a handler needs no env). */
+export function ledgerStore(): LedgerStore {
+  shared ??= new LedgerStore(documentClient, requiredEnv(tables.ledger.envVar));
+  return shared;
+}
