@@ -1,0 +1,149 @@
+import Table from 'cli-table3';
+import { parseStatusLabel } from '#shared/domain/plan/index.ts';
+import { ITEM_STATUSES, type ItemStatus, STATUS_LABELS } from '#shared/domain/status.ts';
+
+export type Lang = 'zh-CN' | 'en';
+
+const TEXT = {
+  ref: { 'zh-CN': '编号', en: 'Ref' },
+  item: { 'zh-CN': '具体表现', en: 'Item' },
+  status: { 'zh-CN': '状态', en: 'Status' },
+  dept: { 'zh-CN': '责任科室', en: 'Department' },
+  leader: { 'zh-CN': '责任领导', en: 'Leader' },
+  deadline: { 'zh-CN': '完成时限', en: 'Deadline' },
+  overdue: { 'zh-CN': '逾期', en: 'Overdue' },
+  measures: { 'zh-CN': '措施', en: 'Measures' },
+  evidence: { 'zh-CN': '佐证', en: 'Evidence' },
+  version: { 'zh-CN': '版本', en: 'Ver.' },
+  seq: { 'zh-CN': '序号', en: 'Seq' },
+  type: { 'zh-CN': '类型', en: 'Type' },
+  at: { 'zh-CN': '时间', en: 'At' },
+  actor: { 'zh-CN': '操作人', en: 'Actor' },
+  detail: { 'zh-CN': '内容', en: 'Detail' },
+  hash: { 'zh-CN': '哈希', en: 'Hash' },
+  yes: { 'zh-CN': '是', en: 'yes' },
+} as const;
+
+export const t = (key: keyof typeof TEXT, lang: Lang) => TEXT[key][lang];
+
+export function statusLabel(status: ItemStatus, longTerm: boolean, lang: Lang): string {
+  const label = STATUS_LABELS[status][lang];
+  if (!longTerm) return label;
+  return lang === 'en' ? `${label} (long-term)` : `${label}（长期坚持）`;
+}
+
+/** A status the user typed: `in_progress`, `正在整改`, `已完成` … */
+export function readStatus(text: string): ItemStatus {
+  const parsed = parseStatusLabel(text);
+  if (!parsed)
+    throw new Error(
+      `unknown status "${text}"; use one of ${ITEM_STATUSES.join(', ')} or 未启动/正在整改/已整改/已完成`,
+    );
+  return parsed.status;
+}
+
+const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+interface LedgerItem {
+  ref: string;
+  title: string;
+  status: ItemStatus;
+  longTerm: boolean;
+  responsibleDept: string;
+  responsibleLeader: string;
+  deadline: string;
+  overdue: boolean;
+  measures: { done: boolean }[];
+  evidenceCount: number;
+  version: number;
+}
+
+export function ledgerTable(items: readonly LedgerItem[], lang: Lang): string {
+  const table = new Table({
+    head: (
+      [
+        'ref',
+        'item',
+        'status',
+        'dept',
+        'leader',
+        'deadline',
+        'overdue',
+        'measures',
+        'evidence',
+        'version',
+      ] as const
+    ).map((key) => t(key, lang)),
+    style: { head: [], border: [], compact: true },
+  });
+  for (const item of items) {
+    table.push([
+      item.ref,
+      shorten(item.title, 24),
+      statusLabel(item.status, item.longTerm, lang),
+      item.responsibleDept,
+      item.responsibleLeader,
+      item.deadline,
+      item.overdue ? t('yes', lang) : '',
+      `${item.measures.filter((m) => m.done).length}/${item.measures.length}`,
+      String(item.evidenceCount),
+      String(item.version),
+    ]);
+  }
+  return table.toString();
+}
+
+export interface Totals {
+  total: number;
+  rectifiedTotal: number;
+  in_progress: number;
+  not_started: number;
+  closed: number;
+  overdue: number;
+  measuresTotal: number;
+  measuresDone: number;
+}
+
+export function totalsLine(totals: Totals, lang: Lang): string {
+  return lang === 'en'
+    ? `${totals.total} items: ${totals.rectifiedTotal} rectified (${totals.closed} closed), ${totals.in_progress} in progress, ` +
+        `${totals.not_started} not started, ${totals.overdue} overdue; measures ${totals.measuresDone}/${totals.measuresTotal} done.`
+    : `共 ${totals.total} 项：已整改 ${totals.rectifiedTotal} 项（其中已销号 ${totals.closed} 项），正在整改 ${totals.in_progress} 项，` +
+        `未启动 ${totals.not_started} 项，逾期 ${totals.overdue} 项；整改措施完成 ${totals.measuresDone}/${totals.measuresTotal} 条。`;
+}
+
+interface HistoryEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actor: { name: string };
+  data: Record<string, unknown>;
+  hash: string;
+}
+
+function describe(event: HistoryEvent): string {
+  const data = event.data;
+  if (event.type === 'StatusChanged')
+    return `${data.from} → ${data.to}${data.reason ? `: ${data.reason}` : ''}`;
+  if (event.type === 'ProgressReported') return shorten(String(data.text ?? ''), 40);
+  if (event.type === 'Imported') return String(data.status ?? '');
+  return shorten(JSON.stringify(data), 40);
+}
+
+export function historyTable(events: readonly HistoryEvent[], lang: Lang): string {
+  const table = new Table({
+    head: (['seq', 'type', 'at', 'actor', 'detail', 'hash'] as const).map((key) => t(key, lang)),
+    style: { head: [], border: [], compact: true },
+  });
+  for (const event of events) {
+    table.push([
+      String(event.seq),
+      event.type,
+      event.at.slice(0, 19).replace('T', ' '),
+      event.actor.name,
+      describe(event),
+      event.hash.slice(0, 12),
+    ]);
+  }
+  return table.toString();
+}

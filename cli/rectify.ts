@@ -1,0 +1,280 @@
+#!/usr/bin/env node
+/**
+ * `rectify`: the command line for the Rectify HTTP API. The API and token come from --api/--token
+ * or RECTIFY_API_URL/RECTIFY_TOKEN (locally: the URL `npm start` prints and a token from
+ * `npm run -s token -- --role admin`).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { verifyChain } from '#shared/domain/chain.ts';
+import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
+import type { PlanResult } from '#shared/domain/plan/model.ts';
+import { ApiClient, ApiError } from './client.ts';
+import { historyTable, type Lang, ledgerTable, readStatus, type Totals, totalsLine } from './format.ts';
+
+const program = new Command('rectify')
+  .description('Rectify — 巡察整改 / 审计整改 tracking, from the command line')
+  .option('--api <url>', 'API base URL (or RECTIFY_API_URL)')
+  .option('--token <jwt>', 'bearer token (or RECTIFY_TOKEN)')
+  .addOption(
+    new Option('--lang <lang>', 'language of output and messages').choices(['zh', 'en']).default('zh'),
+  )
+  .showHelpAfterError();
+
+function lang(): Lang {
+  return program.opts().lang === 'en' ? 'en' : 'zh-CN';
+}
+
+function client(): ApiClient {
+  const options = program.opts<{ api?: string; token?: string }>();
+  const baseUrl = options.api ?? process.env.RECTIFY_API_URL;
+  const token = options.token ?? process.env.RECTIFY_TOKEN;
+  if (!baseUrl) throw new UsageError('no API URL: pass --api or set RECTIFY_API_URL (npm start prints it)');
+  if (!token)
+    throw new UsageError('no token: pass --token or set RECTIFY_TOKEN (npm run -s token -- --role admin)');
+  return new ApiClient({ baseUrl, token, lang: lang() });
+}
+
+class UsageError extends Error {}
+
+const say = (zh: string, en: string) => process.stdout.write(`${lang() === 'en' ? en : zh}\n`);
+
+function integer(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('expected a whole number');
+  return number;
+}
+
+/** Validates a plan file locally first, so mistakes show before anything is sent. */
+async function readPlan(
+  file: string,
+  inspection?: Record<string, string>,
+): Promise<{ result: PlanResult; body: unknown }> {
+  const bytes = await readFile(file);
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.xlsx' || extension === '.csv') {
+    const kind = extension === '.xlsx' ? 'xlsx' : 'csv';
+    return {
+      result: await parsePlanSpreadsheet(bytes, kind, inspection ? { inspection } : {}),
+      body: {
+        spreadsheet: { kind, contentBase64: bytes.toString('base64'), ...(inspection ? { inspection } : {}) },
+      },
+    };
+  }
+  const plan = JSON.parse(bytes.toString('utf8')) as unknown;
+  return { result: parsePlanJson(plan), body: { plan } };
+}
+
+program
+  .command('import')
+  .description('import a plan: rectify.plan/v1 JSON, or an XLSX/CSV 台账')
+  .argument('<file>', 'plan.json, plan.xlsx or plan.csv')
+  .option('--replace', 'replace an inspection imported before (admin)')
+  .option('--inspection <file>', 'JSON with inspection fields a spreadsheet lacks (title, feedbackDate, …)')
+  .action(async (file: string, options: { replace?: boolean; inspection?: string }) => {
+    const bar = new SingleBar(
+      { format: ' {bar} {percentage}% | {step}', hideCursor: true },
+      { format: ' {bar} {percentage}% | {step}', barCompleteChar: '█', barIncompleteChar: '░' },
+    );
+    const interactive = process.stderr.isTTY;
+    const step = (value: number, name: string) =>
+      interactive ? bar.update(value, { step: name }) : undefined;
+    if (interactive) bar.start(3, 0, { step: 'reading' });
+    const inspection = options.inspection
+      ? (JSON.parse(await readFile(options.inspection, 'utf8')) as Record<string, string>)
+      : undefined;
+    const { result, body } = await readPlan(file, inspection);
+    step(1, 'validated');
+    if (!result.ok) {
+      if (interactive) bar.stop();
+      for (const error of result.errors)
+        process.stderr.write(`  ${error.path}: ${lang() === 'en' ? error.message : error.messageZh}\n`);
+      throw new UsageError(
+        lang() === 'en'
+          ? `${result.errors.length} error(s); nothing was imported`
+          : `共 ${result.errors.length} 处错误，未导入`,
+      );
+    }
+    const items = result.plan.aspects.reduce(
+      (sum, a) => sum + a.problems.reduce((s, p) => s + p.items.length, 0),
+      0,
+    );
+    step(2, `uploading ${items} items`);
+    const imported = await client().post<{ inspectionId: string; itemCount: number; replaced: boolean }>(
+      '/inspections/import',
+      { ...(body as object), replace: Boolean(options.replace) },
+      { 'idempotency-key': randomUUID() },
+    );
+    step(3, 'done');
+    if (interactive) bar.stop();
+    say(
+      `已导入 ${imported.inspectionId}：${imported.itemCount} 个事项${imported.replaced ? '（替换原有台账）' : ''}`,
+      `Imported ${imported.inspectionId}: ${imported.itemCount} items${imported.replaced ? ' (replaced)' : ''}`,
+    );
+  });
+
+program
+  .command('ledger')
+  .description('show an inspection ledger (工作台账)')
+  .argument('<inspectionId>')
+  .addOption(
+    new Option('--format <format>', 'output').choices(['table', 'json', 'csv', 'xlsx']).default('table'),
+  )
+  .option('--out <file>', 'write to a file instead of the terminal (needed for xlsx)')
+  .option('--status <statuses>', 'comma-separated statuses')
+  .option('--dept <department>', 'one department')
+  .option('--overdue', 'only overdue items')
+  .action(
+    async (
+      inspectionId: string,
+      options: { format: string; out?: string; status?: string; dept?: string; overdue?: boolean },
+    ) => {
+      const query = new URLSearchParams({ lang: lang() });
+      if (options.status) query.set('status', options.status.split(',').map(readStatus).join(','));
+      if (options.dept) query.set('dept', options.dept);
+      if (options.overdue) query.set('overdue', 'true');
+      const api = client();
+      if (options.format === 'csv' || options.format === 'xlsx') {
+        query.set('format', options.format);
+        const { bytes } = await api.download(
+          `/inspections/${encodeURIComponent(inspectionId)}/ledger?${query}`,
+        );
+        if (options.out) await writeFile(options.out, bytes);
+        else if (options.format === 'csv') process.stdout.write(bytes);
+        else throw new UsageError('xlsx needs --out FILE');
+        return;
+      }
+      const ledger = await api.get<{
+        inspection: { title: string };
+        today: string;
+        items: never[];
+        totals: { all: Totals };
+      }>(`/inspections/${encodeURIComponent(inspectionId)}/ledger?${query}`);
+      const output =
+        options.format === 'json'
+          ? `${JSON.stringify(ledger, null, 2)}\n`
+          : `${ledger.inspection.title}（${ledger.today}）\n${ledgerTable(ledger.items, lang())}\n${totalsLine(ledger.totals.all, lang())}\n`;
+      if (options.out) await writeFile(options.out, output);
+      else process.stdout.write(output);
+    },
+  );
+
+program
+  .command('progress')
+  .description('report progress (工作进展) on an item')
+  .argument('<itemId>')
+  .requiredOption('--text <text>', 'what was done')
+  .option('--done <indexes>', 'measures now done, 0-based, comma-separated', (value) =>
+    value.split(',').map(integer),
+  )
+  .option('--effective-date <date>', 'when the work took effect (YYYY-MM-DD)')
+  .option('--key <idempotencyKey>', 'Idempotency-Key, to retry safely (default: a new one)')
+  .action(
+    async (
+      itemId: string,
+      options: { text: string; done?: number[]; effectiveDate?: string; key?: string },
+    ) => {
+      const result = await client().post<{ item: { version: number }; event: { seq: number; hash: string } }>(
+        `/items/${encodeURIComponent(itemId)}/progress`,
+        {
+          text: options.text,
+          measuresDone: options.done ?? [],
+          ...(options.effectiveDate ? { effectiveDate: options.effectiveDate } : {}),
+        },
+        { 'idempotency-key': options.key ?? randomUUID() },
+      );
+      say(`已记录进展（第 ${result.event.seq} 条记录）`, `Progress recorded (record ${result.event.seq})`);
+    },
+  );
+
+program
+  .command('transition')
+  .description('change the status of an item')
+  .argument('<itemId>')
+  .argument('<to>', 'not_started | in_progress | rectified | closed (or 正在整改/已整改/已完成)')
+  .option('--reason <reason>', 'why (required to reopen)')
+  .option('--meaning <meaning>', 'the stated meaning of a close-out (销号)')
+  .option('--expected-version <n>', 'the version you saw (default: the current one)', integer)
+  .action(
+    async (
+      itemId: string,
+      to: string,
+      options: { reason?: string; meaning?: string; expectedVersion?: number },
+    ) => {
+      const api = client();
+      const expectedVersion =
+        options.expectedVersion ??
+        (await api.get<{ version: number }>(`/items/${encodeURIComponent(itemId)}`)).version;
+      const result = await api.post<{ item: { status: string; version: number; statusLabel: string } }>(
+        `/items/${encodeURIComponent(itemId)}/transitions`,
+        {
+          to: readStatus(to),
+          expectedVersion,
+          ...(options.reason ? { reason: options.reason } : {}),
+          ...(options.meaning ? { meaning: options.meaning } : {}),
+        },
+        { 'idempotency-key': randomUUID() },
+      );
+      say(
+        `${itemId} → ${result.item.statusLabel}（版本 ${result.item.version}）`,
+        `${itemId} → ${result.item.statusLabel} (version ${result.item.version})`,
+      );
+    },
+  );
+
+program
+  .command('history')
+  .description("an item's hash-chained history")
+  .argument('<itemId>')
+  .option('--verify', 'recompute the chain here, trusting nothing the server says; exit 1 on a broken link')
+  .option('--json', 'print the records as JSON')
+  .action(async (itemId: string, options: { verify?: boolean; json?: boolean }) => {
+    const history = await client().get<{
+      events: Parameters<typeof historyTable>[0] & Parameters<typeof verifyChain>[0];
+    }>(`/items/${encodeURIComponent(itemId)}/history`);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(history.events, null, 2)}\n`
+        : `${historyTable(history.events, lang())}\n`,
+    );
+    if (!options.verify) return;
+    const check = verifyChain(history.events);
+    if (check.ok) {
+      say(
+        `哈希链完整：${check.length} 条记录，链头 ${check.head}`,
+        `Chain intact: ${check.length} records, head ${check.head}`,
+      );
+      return;
+    }
+    say(
+      `哈希链断裂：第 ${check.brokenAt} 条记录（${check.reason}）：${check.detail}`,
+      `Chain broken at record ${check.brokenAt} (${check.reason}): ${check.detail}`,
+    );
+    process.exitCode = 1;
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ApiError) {
+    process.stderr.write(`${error.message} [${error.status} ${error.code}]\n`);
+    const issues = (
+      error.details as { issues?: { path: string; message: string; messageZh?: string }[] } | undefined
+    )?.issues;
+    for (const issue of issues ?? []) {
+      process.stderr.write(
+        `  ${issue.path}: ${lang() === 'en' ? issue.message : (issue.messageZh ?? issue.message)}\n`,
+      );
+    }
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('E')) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    throw error;
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emulatorClientConfig } from '#local/bootstrap.ts';
+import { keys } from '#shared/store/keys.ts';
+import { users } from '../support/api.ts';
+import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const fixtures = path.join(root, 'test/fixtures');
+const local = useLocalRuntime('cli');
+const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient(emulatorClientConfig(sharedEmulator())),
+);
+afterAll(() => documentClient.destroy());
+
+/** Runs `rectify …` as `npx rectify` would, against this file's local runtime. */
+async function rectify(args: string[], as: keyof typeof users = 'admin') {
+  const env = { ...process.env, RECTIFY_API_URL: local().url, RECTIFY_TOKEN: await local().token(users[as]) };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'cli/rectify.ts'), ...args],
+      { cwd: root, env },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const comparable = (ledger: { items: Record<string, unknown>[]; totals: unknown }) => ({
+  totals: ledger.totals,
+  items: ledger.items.map(({ itemId: _i, inspectionId: _n, chainHead: _c, updatedAt: _u, ...rest }) => rest),
+});
+
+describe('rectify CLI', () => {
+  it('imports the sample plan, and the Chinese-header CSV of it to the same ledger', async () => {
+    expect((await rectify(['import', path.join(fixtures, 'plan.sample.json')])).stdout).toMatch(
+      /已导入 sample-health-2024-r1：4 个事项/,
+    );
+    const csv = await rectify([
+      'import',
+      path.join(fixtures, 'plan.sample.zh.csv'),
+      '--inspection',
+      path.join(fixtures, 'plan.sample.inspection.json'),
+    ]);
+    expect(csv.stdout, csv.stderr).toMatch(/已导入 sample-health-2024-csv：4 个事项/);
+    const fromJson = JSON.parse(
+      (await rectify(['ledger', 'sample-health-2024-r1', '--format', 'json'])).stdout,
+    );
+    const fromCsv = JSON.parse(
+      (await rectify(['ledger', 'sample-health-2024-csv', '--format', 'json'])).stdout,
+    );
+    // The CSV fixture has no description column.
+    const withoutDescription = (ledger: ReturnType<typeof comparable>) => ({
+      ...ledger,
+      items: ledger.items.map(({ description: _d, ...item }) => item),
+    });
+    expect(withoutDescription(comparable(fromCsv))).toEqual(withoutDescription(comparable(fromJson)));
+  });
+
+  it('prints the same JSON as the API for ledger --format json', async () => {
+    const cli = JSON.parse(
+      (await rectify(['ledger', 'sample-health-2024-r1', '--format', 'json', '--lang', 'en'])).stdout,
+    );
+    const api = (await (
+      await fetch(`${local().url}/inspections/sample-health-2024-r1/ledger?lang=en`, {
+        headers: { authorization: `Bearer ${await local().token(users.admin)}` },
+      })
+    ).json()) as Record<string, unknown>;
+    expect({ ...cli, asOf: undefined }).toEqual({ ...api, asOf: undefined });
+  });
+
+  it('shows the ledger as a table with zh-CN labels and the totals', async () => {
+    const { stdout } = await rectify(['ledger', 'sample-health-2024-r1']);
+    expect(stdout).toMatch(/已整改（长期坚持）/);
+    expect(stdout).toMatch(/共 4 项：已整改 2 项（其中已销号 1 项），正在整改 1 项，未启动 1 项/);
+  });
+
+  it('refuses an invalid plan locally, listing every error, and imports nothing', async () => {
+    const result = await rectify(['import', path.join(fixtures, 'plan.sample.zh.csv')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/inspection\.title/);
+    expect(result.stderr).toMatch(/未导入/);
+  });
+
+  it('moves an item, reports progress, and verifies the history chain', async () => {
+    const item = 'sample-health-2024-r1.1.2.1';
+    expect((await rectify(['transition', item, '正在整改'], 'otherLeader')).code).toBe(0);
+    expect(
+      (await rectify(['progress', item, '--text', '已制定检查计划', '--done', '0'], 'otherLeader')).code,
+    ).toBe(0);
+    const verified = await rectify(['history', item, '--verify']);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/哈希链完整：3 条记录/);
+  });
+
+  it('explains a refused transition in the chosen language and exits 1', async () => {
+    const result = await rectify(['--lang', 'en', 'transition', 'sample-health-2024-r1.1.1.2', 'closed']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot move from in_progress .* to closed .*422 unprocessable/s);
+  });
+
+  it('names the broken link when a record was edited in the database, and exits 1', async () => {
+    const TableName = local().runtime.resources.tables.ledger.name;
+    const { Item: meta } = await documentClient.send(
+      new GetCommand({ TableName, Key: keys.inspection('sample-health-2024-r1') }),
+    );
+    await documentClient.send(
+      new UpdateCommand({
+        TableName,
+        Key: keys.chainEvent(meta?.importId, '1.2.1', 2),
+        UpdateExpression: 'SET #at = :forged',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':forged': '2020-01-01T00:00:00.000Z' },
+      }),
+    );
+    const result = await rectify(['history', 'sample-health-2024-r1.1.2.1', '--verify']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/哈希链断裂：第 2 条记录（hash-mismatch）/);
+  });
+});

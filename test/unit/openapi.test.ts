@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { httpRoutes } from '#functions/manifest.ts';
+import { CONTRACT, openApiDocument } from '#shared/api/openapi.ts';
+
+describe('OpenAPI document', () => {
+  const document = openApiDocument('https://api.example') as {
+    openapi: string;
+    paths: Record<
+      string,
+      Record<string, { responses: Record<string, unknown>; requestBody?: unknown; security?: unknown[] }>
+    >;
+    components: { schemas: Record<string, unknown> };
+  };
+
+  it('is OpenAPI 3.1 and documents every manifest route, and nothing else', () => {
+    expect(document.openapi).toBe('3.1.0');
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(
+      httpRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    expect(Object.keys(CONTRACT).sort()).toEqual(documented.sort());
+  });
+
+  it('describes request bodies from the zod schemas the handlers parse with', () => {
+    const transitions = document.paths['/items/{itemId}/transitions']?.post as {
+      requestBody: { content: Record<string, { schema: { $ref: string } }> };
+    };
+    expect(transitions.requestBody.content['application/json']?.schema.$ref).toBe(
+      '#/components/schemas/TransitionRequest',
+    );
+    const schema = document.components.schemas.TransitionRequest as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
+    expect(Object.keys(schema?.properties ?? {})).toEqual(['to', 'reason', 'expectedVersion', 'meaning']);
+    expect(schema?.required).toEqual(['to', 'expectedVersion']);
+  });
+
+  it('resolves every $ref to a component', () => {
+    const refs = JSON.stringify(document).match(/"\$ref":"([^"]+)"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      const name = ref.replace(/.*#\/components\/schemas\//, '').replace(/"$/, '');
+      expect(document.components.schemas[name], ref).toBeDefined();
+    }
+  });
+
+  it('marks public routes as needing no token and the others as answering 401/403', () => {
+    expect(document.paths['/health']?.get?.security).toEqual([]);
+    expect(Object.keys(document.paths['/items/{itemId}']?.get?.responses ?? {})).toEqual([
+      '200',
+      '401',
+      '403',
+      '404',
+    ]);
+  });
+});
