@@ -1,11 +1,17 @@
 import type { ItemStatus } from '../status.ts';
 
-/** The normalised plan, whatever it was imported from (plan-format.md `rectify.plan/v1`). */
+/**
+ * The normalised plan, whatever it was imported from (plan-format.md `rectify.plan/v1`): status
+ * codes rather than labels, every level sorted by `no`, blank optional text left out.
+ */
+
+/** A rectification measure (整改措施) under an item. */
 export interface PlanMeasure {
   readonly text: string;
   readonly done: boolean;
 }
 
+/** An item (具体表现): the unit that is tracked, with its owner and deadline. */
 export interface PlanItem {
   readonly no: number;
   /** `aspect.problem.item`, e.g. `1.2.3`. */
@@ -22,21 +28,25 @@ export interface PlanItem {
   readonly measures: readonly PlanMeasure[];
 }
 
+/** A problem (问题) found by the inspection. */
 export interface PlanProblem {
   readonly no: number;
   readonly title: string;
   readonly items: readonly PlanItem[];
 }
 
+/** An aspect (方面): the top-level grouping of problems. */
 export interface PlanAspect {
   readonly no: number;
   readonly title: string;
   readonly problems: readonly PlanProblem[];
 }
 
+/** What the rectification achieved (整改成效): regulations issued, people held to account, money recovered. */
 export const OUTCOME_KINDS = ['regulation', 'dismissal', 'criticism', 'punishment', 'refund'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
+/** One line of outcomes; `itemRef` ties it to an item (`a.p.i`). */
 export interface PlanOutcome {
   readonly kind: OutcomeKind;
   readonly count: number;
@@ -45,6 +55,7 @@ export interface PlanOutcome {
   readonly note?: string;
 }
 
+/** The inspection (巡察 / 审计) the plan answers. */
 export interface PlanInspection {
   readonly id?: string;
   readonly title: string;
@@ -58,6 +69,7 @@ export interface PlanInspection {
   readonly timezone: string;
 }
 
+/** A whole plan, ready to become a ledger. */
 export interface Plan {
   readonly format: 'rectify.plan/v1';
   readonly inspection: PlanInspection;
@@ -72,6 +84,7 @@ export interface PlanError {
   readonly messageZh: string;
 }
 
+/** A plan, or every error found in the input: parsing never throws on bad input. */
 export type PlanResult =
   | { readonly ok: true; readonly plan: Plan }
   | { readonly ok: false; readonly errors: readonly PlanError[] };
