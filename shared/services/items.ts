@@ -54,11 +54,15 @@ export async function changeItem(
   }
 }
 
-/** An item as the API shows it: with its overdue flag and status label. */
-export function itemView(item: Item, inspection: Pick<Inspection, 'timezone'>, lang: Lang, now = new Date()) {
-  return {
-    ...item,
-    statusLabel: STATUS_LABELS[item.status][lang],
-    overdue: isOverdue(item, calendarDate(now, inspection.timezone)),
-  };
+/**
+ * An item as the API shows it: with its overdue flag and status label. `today` is the date in
+ * the inspection's zone; a list passes it once rather than formatting a date per item.
+ */
+export function itemView(
+  item: Item,
+  inspection: Pick<Inspection, 'timezone'>,
+  lang: Lang,
+  today = calendarDate(new Date(), inspection.timezone),
+) {
+  return { ...item, statusLabel: STATUS_LABELS[item.status][lang], overdue: isOverdue(item, today) };
 }
