@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canSee, canWrite } from '#shared/domain/access.ts';
 import { Forbidden, NotFound, StaleVersion } from '#shared/domain/errors.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
@@ -28,8 +29,9 @@ type Decision = (item: Item, context: { eventId: string; at: string }) => { item
 
 /**
  * Reads an item, lets the domain decide the change, and commits the new state with its chain
- * record in one transaction. `retries` re-reads and re-decides after a concurrent change; only
- * decisions that do not depend on a version the client saw (progress reports) use it.
+ * record in one transaction. `retries` re-reads and re-decides after a concurrent change (with
+ * jittered backoff); only decisions that do not depend on a version the client saw (progress
+ * reports) use it.
  */
 export async function changeItem(
   store: LedgerStore,
@@ -50,6 +52,8 @@ export async function changeItem(
       return { item, event, inspection };
     } catch (error) {
       if (!(error instanceof StaleVersion) || attempt >= (options.retries ?? 0)) throw error;
+      // Full jitter, so that writers racing for one item do not collide again in lockstep.
+      await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
     }
   }
 }
