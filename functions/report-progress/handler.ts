@@ -7,7 +7,7 @@ import { changeItem, itemView } from '#shared/services/items.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /** A report does not depend on the version the client saw, so a concurrent change is retried. */
-const RETRIES_ON_CONCURRENT_CHANGE = 5;
+const RETRIES_ON_CONCURRENT_CHANGE = 20;
 
 /** POST /items/{itemId}/progress — the progress form (工作进展): text, measures done, effective date. */
 export const handler = httpHandler('reportProgress', async ({ event, principal, pathParameters, lang }) => {

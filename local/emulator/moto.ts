@@ -10,6 +10,8 @@ const REQUIREMENTS = path.join(PROJECT_ROOT, 'local/emulator/requirements.txt');
 /** Project-local virtualenv, used only where no python3 on the machine has moto. */
 export const MOTO_VENV = path.join(PROJECT_ROOT, '.rectify/moto-venv');
 const VENV_PYTHON = path.join(MOTO_VENV, 'bin/python');
+/** moto's server entry point with DynamoDB's conditional writes made atomic (see the file). */
+const LAUNCHER = path.join(PROJECT_ROOT, 'local/emulator/moto_server.py');
 const STARTUP_TIMEOUT_MS = 30_000;
 
 /** Returns the real interpreter path (not a pyenv shim) if it can import moto.server. */
@@ -108,14 +110,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts `python -m moto.server` on 127.0.0.1 (a free port unless one is given), waits until it
+ * Starts moto's server (through local/emulator/moto_server.py) on 127.0.0.1 (a free port unless one is given), waits until it
  * answers, and returns a handle that stops exactly the process it started.
  */
 export async function startMoto(options: { port?: number } = {}): Promise<Emulator> {
   const python = ensureMotoPython();
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python, [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });

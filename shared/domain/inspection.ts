@@ -1,5 +1,5 @@
 import type { ActorRef } from './item.ts';
-import type { PlanOutcome } from './plan/model.ts';
+import type { PlanInspection, PlanOutcome } from './plan/model.ts';
 
 /** The outline of findings: aspects (方面) and their problems (问题). Items live on their own. */
 export interface AspectOutline {
@@ -8,18 +8,12 @@ export interface AspectOutline {
   readonly problems: readonly { readonly no: number; readonly title: string }[];
 }
 
-/** One inspection (巡察 / 审计) of one unit, as imported. */
-export interface Inspection {
+/**
+ * One inspection (巡察 / 审计) of one unit, as imported: the plan's header (title, unit, group,
+ * dates, the IANA zone in which deadlines are calendar dates) plus what the ledger keeps.
+ */
+export interface Inspection extends Omit<PlanInspection, 'id'> {
   readonly inspectionId: string;
-  readonly title: string;
-  readonly inspectedUnit: string;
-  readonly inspectionGroup: string;
-  readonly inspectionStart: string;
-  readonly inspectionEnd: string;
-  readonly feedbackDate: string;
-  readonly firstResponsible?: string;
-  /** IANA zone in which deadlines are calendar dates and schedules run. */
-  readonly timezone: string;
   readonly aspects: readonly AspectOutline[];
   readonly itemCount: number;
   readonly outcomes: readonly PlanOutcome[];

@@ -1,11 +1,8 @@
 import type { Linked } from './chain.ts';
-import type { ItemStatus } from './status.ts';
+import type { PlanItem, PlanMeasure } from './plan/model.ts';
 
 /** An action under an item (整改措施). */
-export interface Measure {
-  readonly text: string;
-  readonly done: boolean;
-}
+export type Measure = PlanMeasure;
 
 /** Who did something, as recorded in the trail. */
 export interface ActorRef {
@@ -25,25 +22,16 @@ export interface SignOff {
   readonly stateHash: string;
 }
 
-/** The trackable unit (具体表现 / 事项) and its current state. */
-export interface Item {
+/**
+ * The trackable unit (具体表现 / 事项) and its current state: the fields the plan gives an item
+ * (ref, title, status, long-term flag, leader, department, deadline, progress, measures) plus
+ * where it sits and the bookkeeping of its chain.
+ */
+export interface Item extends PlanItem {
   readonly itemId: string;
   readonly inspectionId: string;
-  /** `aspect.problem.item`, e.g. `1.2.3`. */
-  readonly ref: string;
   readonly aspectNo: number;
   readonly problemNo: number;
-  readonly no: number;
-  readonly title: string;
-  readonly description?: string;
-  readonly status: ItemStatus;
-  readonly longTerm: boolean;
-  readonly responsibleLeader: string;
-  readonly responsibleDept: string;
-  /** Calendar date in the inspection's time zone. */
-  readonly deadline: string;
-  readonly progress?: string;
-  readonly measures: readonly Measure[];
   /** Evidence files verified and stored (withdrawn ones excluded). */
   readonly evidenceCount: number;
   /** Equals the `seq` of the last record in the item's chain. */

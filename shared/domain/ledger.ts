@@ -67,18 +67,12 @@ export function ledgerFromPlan(
       }
     }
   }
-  const { inspection } = plan;
+  // The plan's id (when it had one) is context.inspectionId; every other field carries over.
+  const { id: _planId, ...header } = plan.inspection;
   return {
     inspection: {
+      ...header,
       inspectionId: context.inspectionId,
-      title: inspection.title,
-      inspectedUnit: inspection.inspectedUnit,
-      inspectionGroup: inspection.inspectionGroup,
-      inspectionStart: inspection.inspectionStart,
-      inspectionEnd: inspection.inspectionEnd,
-      feedbackDate: inspection.feedbackDate,
-      ...(inspection.firstResponsible ? { firstResponsible: inspection.firstResponsible } : {}),
-      timezone: inspection.timezone,
       aspects,
       itemCount: items.length,
       outcomes: plan.outcomes,

@@ -32,16 +32,23 @@ interface RectifyContext extends Context {
   principal?: Principal;
 }
 
-/** The auth rule of the route this event arrived on, from the manifest. */
-function routeAuthOf(functionName: FunctionName, routeKey: string): RouteAuth {
-  // `$default` serves only errors about routing, so it needs no token (as in API Gateway).
-  if (routeKey === '$default' && functionName === fallbackFunction()) return 'public';
+/**
+ * The auth rule of each route key a function serves, from the manifest, looked up per request.
+ * `$default` serves only errors about routing, so it needs no token (as in API Gateway).
+ */
+function routeAuthLookup(functionName: FunctionName): (routeKey: string) => RouteAuth {
   const routes = httpRoutes().filter((route) => route.functionName === functionName);
-  const route =
-    routes.find((r) => `${r.method} ${r.path}` === routeKey) ?? (routes.length === 1 ? routes[0] : undefined);
-  // A function reached on a route the manifest does not give it is a wiring fault: refuse.
-  if (!route) throw new Forbidden(`call ${routeKey}`);
-  return route.auth;
+  const byKey = new Map<string, RouteAuth>(
+    routes.map((route) => [`${route.method} ${route.path}`, route.auth]),
+  );
+  const isFallback = functionName === fallbackFunction();
+  return (routeKey) => {
+    if (routeKey === '$default' && isFallback) return 'public';
+    const auth = byKey.get(routeKey) ?? (routes.length === 1 ? routes[0]?.auth : undefined);
+    // A function reached on a route the manifest does not give it is a wiring fault: refuse.
+    if (!auth) throw new Forbidden(`call ${routeKey}`);
+    return auth;
+  };
 }
 
 /**
@@ -50,9 +57,10 @@ function routeAuthOf(functionName: FunctionName, routeKey: string): RouteAuth {
  * when claims are absent so a route can never be exposed by a missing authorizer.
  */
 function authorise(functionName: FunctionName): MiddlewareObj<ApiEvent, ApiResult, Error, RectifyContext> {
+  const authOf = routeAuthLookup(functionName);
   return {
     before: async (request) => {
-      const auth = routeAuthOf(functionName, request.event.routeKey);
+      const auth = authOf(request.event.routeKey);
       if (auth === 'public') return;
       const claims = request.event.requestContext?.authorizer?.jwt?.claims as FlatClaims | undefined;
       const principal = claims ? principalFromClaims(claims) : undefined;

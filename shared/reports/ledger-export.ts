@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import type { Item } from '#shared/domain/item.ts';
 import { STATUS_LABELS } from '#shared/domain/status.ts';
@@ -83,6 +82,8 @@ export async function ledgerXlsx(
   items: readonly ExportItem[],
   lang: Lang,
 ): Promise<Buffer> {
+  // Loaded on demand: most ledger reads are JSON and should not pay for parsing exceljs.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Rectify';
   const sheet = workbook.addWorksheet(lang === 'en' ? 'ledger' : '台账', {

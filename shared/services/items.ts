@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canSee, canWrite } from '#shared/domain/access.ts';
 import { Forbidden, NotFound, StaleVersion } from '#shared/domain/errors.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
@@ -28,8 +29,9 @@ type Decision = (item: Item, context: { eventId: string; at: string }) => { item
 
 /**
  * Reads an item, lets the domain decide the change, and commits the new state with its chain
- * record in one transaction. `retries` re-reads and re-decides after a concurrent change; only
- * decisions that do not depend on a version the client saw (progress reports) use it.
+ * record in one transaction. `retries` re-reads and re-decides after a concurrent change (with
+ * jittered backoff); only decisions that do not depend on a version the client saw (progress
+ * reports) use it.
  */
 export async function changeItem(
   store: LedgerStore,
@@ -50,15 +52,21 @@ export async function changeItem(
       return { item, event, inspection };
     } catch (error) {
       if (!(error instanceof StaleVersion) || attempt >= (options.retries ?? 0)) throw error;
+      // Full jitter, so that writers racing for one item do not collide again in lockstep.
+      await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
     }
   }
 }
 
-/** An item as the API shows it: with its overdue flag and status label. */
-export function itemView(item: Item, inspection: Pick<Inspection, 'timezone'>, lang: Lang, now = new Date()) {
-  return {
-    ...item,
-    statusLabel: STATUS_LABELS[item.status][lang],
-    overdue: isOverdue(item, calendarDate(now, inspection.timezone)),
-  };
+/**
+ * An item as the API shows it: with its overdue flag and status label. `today` is the date in
+ * the inspection's zone; a list passes it once rather than formatting a date per item.
+ */
+export function itemView(
+  item: Item,
+  inspection: Pick<Inspection, 'timezone'>,
+  lang: Lang,
+  today = calendarDate(new Date(), inspection.timezone),
+) {
+  return { ...item, statusLabel: STATUS_LABELS[item.status][lang], overdue: isOverdue(item, today) };
 }

@@ -63,7 +63,7 @@ export async function readLedger(
     asOf: now.toISOString(),
     today,
     totals: ledgerTotals(items, inspection.aspects, today),
-    items: items.map((item) => itemView(item, inspection, lang, now)),
+    items: items.map((item) => itemView(item, inspection, lang, today)),
     /** Query pages read (reported to the benchmark, not part of the API body). */
     pages,
   };

@@ -35,6 +35,28 @@ describe('import', () => {
     expect(again.json.error.code).toBe('conflict');
   });
 
+  it('replaces an inspection when an admin asks, starting fresh chains and keeping nothing of the old view', async () => {
+    const other = structuredClone(samplePlan);
+    other.inspection.id = 'replace-me-1';
+    expect((await api.post('/inspections/import', users.admin, { plan: other })).status).toBe(201);
+    await api.post(`/items/replace-me-1.1.2.1/transitions`, users.admin, {
+      to: 'in_progress',
+      expectedVersion: 1,
+    });
+    other.aspects[0].problems[1].items[0].title = '民营医院监督检查覆盖面不足（修订）';
+    const replaced = await api.post('/inspections/import', users.admin, { plan: other, replace: true });
+    expect(replaced.status).toBe(201);
+    expect(replaced.json).toMatchObject({ inspectionId: 'replace-me-1', itemCount: 4, replaced: true });
+    const item = (await api.get('/items/replace-me-1.1.2.1', users.admin)).json;
+    expect(item).toMatchObject({
+      title: '民营医院监督检查覆盖面不足（修订）',
+      status: 'not_started',
+      version: 1,
+    });
+    const history = (await api.get('/items/replace-me-1.1.2.1/history', users.admin)).json;
+    expect(history.events.map((e: { type: string }) => e.type)).toEqual(['Imported']);
+  });
+
   it('refuses an invalid plan with 400 listing every error with its path, and writes nothing', async () => {
     const broken = structuredClone(samplePlan);
     broken.inspection.id = 'broken-plan-1';
@@ -240,6 +262,26 @@ describe('concurrency', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     const history = (await api.get(`/items/${target}/history`, users.admin)).json;
     expect(history.events).toHaveLength(2);
+    expect(history.verification.ok).toBe(true);
+  });
+});
+
+describe('no lost updates', () => {
+  it('records every one of 8 concurrent progress reports on one item, in one unbroken chain', async () => {
+    const target = item('1.1.1');
+    const before = (await api.get(`/items/${target}/history`, users.admin)).json.events.length;
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, n) =>
+        api.post(`/items/${target}/progress`, users.leader, { text: `第${n + 1}次进展` }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
+    const history = (await api.get(`/items/${target}/history`, users.admin)).json;
+    expect(history.events).toHaveLength(before + 8);
+    const texts = history.events
+      .filter((e: { type: string }) => e.type === 'ProgressReported')
+      .map((e: { data: { text: string } }) => e.data.text);
+    expect(new Set(texts).size).toBe(8);
     expect(history.verification.ok).toBe(true);
   });
 });

@@ -1,0 +1,173 @@
+/**
+ * Ledger benchmark (`npm run bench:ledger`): against one moto emulator, through the local
+ * runtime (HTTP → API Gateway event → handler → DynamoDB), each figure beside its floor measured
+ * in the same run.
+ *
+ *  1. Transition latency: POST /items/{id}/transitions vs the floor, the same three-part
+ *     TransactWriteItems issued directly with the SDK; p50/p95 and the p50 ratio (target ≤ 1.5).
+ *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
+ *  3. Ledger read of that plan: time and Query pages.
+ *
+ * Options: BENCH_ITEMS (2000), BENCH_TRANSITIONS (60).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
+import { startEmulator } from '#local/emulator/index.ts';
+import { startLocalRuntime } from '#local/runtime.ts';
+import { parsePlanJson } from '#shared/domain/plan/index.ts';
+import { generatePlan } from '../test/fixtures/generate-plan.ts';
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
+const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 60);
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+const keyDir = mkdtempSync(path.join(tmpdir(), 'rectify-bench-'));
+const emulator = await startEmulator();
+try {
+  const runtime = await startLocalRuntime({
+    emulator,
+    stage: 'bench',
+    port: 0,
+    devKey: await loadOrCreateDevKey(path.join(keyDir, 'key.json')),
+  });
+  const devKey = await loadOrCreateDevKey(path.join(keyDir, 'key.json'));
+  const token = await mintDevToken(devKey, { role: 'admin', name: 'bench', subject: 'bench-admin' });
+  // The handlers run in this process and share this client module: count what they send.
+  const { dynamodb, documentClient } = await import('#shared/store/client.ts');
+  const { ledgerStore } = await import('#shared/store/ledger-store.ts');
+  const calls = new Map<string, number>();
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.set(context.commandName ?? '?', (calls.get(context.commandName ?? '?') ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCallCounter' },
+  );
+  const callCount = () => [...calls.values()].reduce((a, b) => a + b, 0);
+  const api = (method: string, route: string, body?: unknown) =>
+    fetch(`${runtime.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+
+  // 1. Transitions, first, on a table that holds only their own small plan: moto copies the
+  // whole table for every transaction, so a bigger table would measure moto, not Rectify.
+  // Items not started get started, alternating HTTP and the floor.
+  let started: number;
+  const transitionPlan = generatePlan({
+    items: 2 * TRANSITIONS + 1,
+    id: 'bench-transitions',
+    status: '未启动',
+  });
+  if ((await api('POST', '/inspections/import', { plan: transitionPlan })).status !== 201)
+    throw new Error('import failed');
+  const parsed = parsePlanJson(transitionPlan);
+  if (!parsed.ok) throw new Error('generated plan invalid');
+  const notStarted = parsed.plan.aspects
+    .flatMap((a) => a.problems.flatMap((p) => p.items))
+    .map((item) => item.ref);
+  const store = ledgerStore();
+  const { decideTransition } = await import('#shared/domain/transitions.ts');
+  const principal = { subject: 'bench-admin', name: 'bench', roles: ['admin'] as const };
+  const httpTimes: number[] = [];
+  const floorTimes: number[] = [];
+  await api('POST', `/items/bench-transitions.${notStarted[0]}/transitions`, {
+    to: 'in_progress',
+    expectedVersion: 1,
+  }); // warm-up
+  for (let i = 1; i <= TRANSITIONS; i++) {
+    const viaHttp = notStarted[2 * i - 1] as string;
+    const direct = notStarted[2 * i] as string;
+    started = performance.now();
+    const response = await api('POST', `/items/bench-transitions.${viaHttp}/transitions`, {
+      to: 'in_progress',
+      expectedVersion: 1,
+    });
+    httpTimes.push(performance.now() - started);
+    if (response.status !== 200)
+      throw new Error(`transition failed: ${response.status} ${await response.text()}`);
+
+    // The floor: exactly the write the handler makes, built beforehand, sent with the SDK.
+    const found = await store.getItem('bench-transitions', direct);
+    if (!found) throw new Error(`no item ${direct}`);
+    const { item, event } = decideTransition(
+      found.item,
+      { to: 'in_progress', expectedVersion: 1 },
+      principal,
+      {
+        eventId: randomUUID(),
+        at: new Date().toISOString(),
+      },
+    );
+    const transaction = store.changeTransaction(found.inspection, found.item, item, event);
+    started = performance.now();
+    await documentClient.send(new TransactWriteCommand(transaction));
+    floorTimes.push(performance.now() - started);
+  }
+
+  // 2. Import.
+  const plan = generatePlan({ items: ITEMS, id: 'bench-ledger' });
+  calls.clear();
+  started = performance.now();
+  const imported = await api('POST', '/inspections/import', { plan });
+  const importMs = performance.now() - started;
+  if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${await imported.text()}`);
+  const importCalls = callCount();
+
+  // 3. Ledger read (first read warms the handler; report the median of five).
+  const readTimes: number[] = [];
+  let pages = 0;
+  for (let run = 0; run < 6; run++) {
+    calls.clear();
+    started = performance.now();
+    const response = await api('GET', '/inspections/bench-ledger/ledger');
+    const body = (await response.json()) as { items: unknown[] };
+    if (body.items.length !== ITEMS) throw new Error(`ledger has ${body.items.length} items`);
+    if (run > 0) readTimes.push(performance.now() - started);
+    pages = calls.get('QueryCommand') ?? 0;
+  }
+
+  const rows = [
+    [
+      'import',
+      `${ITEMS} items`,
+      ms(importMs),
+      `${(importCalls / ITEMS).toFixed(3)} DynamoDB calls/item (${importCalls} calls)`,
+    ],
+    ['ledger read', `${ITEMS} items`, ms(percentile(readTimes, 50)), `${pages} Query pages`],
+    [
+      'transition via HTTP',
+      `${TRANSITIONS}×`,
+      `p50 ${ms(percentile(httpTimes, 50))}`,
+      `p95 ${ms(percentile(httpTimes, 95))}`,
+    ],
+    [
+      'floor: TransactWriteItems',
+      `${TRANSITIONS}×`,
+      `p50 ${ms(percentile(floorTimes, 50))}`,
+      `p95 ${ms(percentile(floorTimes, 95))}`,
+    ],
+    [
+      'ratio HTTP / floor',
+      '',
+      `p50 ${(percentile(httpTimes, 50) / percentile(floorTimes, 50)).toFixed(2)}`,
+      `p95 ${(percentile(httpTimes, 95) / percentile(floorTimes, 95)).toFixed(2)} (target p50 ≤ 1.5)`,
+    ],
+  ];
+  for (const row of rows)
+    console.log(`${row[0]?.padEnd(28)}${row[1]?.padEnd(14)}${row[2]?.padEnd(18)}${row[3]}`);
+  await runtime.stop();
+} finally {
+  await emulator.stop();
+  rmSync(keyDir, { recursive: true, force: true });
+}
