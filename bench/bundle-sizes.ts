@@ -1,50 +1,74 @@
 /**
- * Prints the size of every function bundle as esbuild wrote it during `cdk synth`:
- * `npm run bench:bundles`. The manifest name is read from each function's RECTIFY_FUNCTION
- * variable, the bundle from the asset directory CDK records in the resource's metadata.
+ * The size of every function bundle as esbuild writes it during synthesis:
+ * `npm run bench:bundles` (or `npx node bench/bundle-sizes.ts`).
+ *
+ * Synthesises the app into a temp dir with cdk.json's context, finds each function's asset
+ * directory in the template metadata, and prints bytes of the bundle (.mjs), of its source map,
+ * and both together, per function and in all.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { buildApp } from '../infra/app.ts';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { buildApp, projectContext } from '../infra/app.ts';
+
+interface Row {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly bundle: number;
+  readonly sourceMap: number;
+}
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'rectify-bundles-'));
 try {
   const { app, stack } = buildApp(
-    new App({ outdir, context: { stage: 'dev', 'aws:cdk:enable-asset-metadata': true } }),
+    new App({
+      outdir,
+      // The template checks cost seconds and say nothing about bundles.
+      builtinCloudFormationValidation: false,
+      context: { ...projectContext(), 'aws:cdk:enable-asset-metadata': true },
+    }),
   );
-  const template = app.synth().getStackByName(stack.stackName).template as {
-    Resources: Record<
-      string,
-      { Type: string; Metadata?: Record<string, string>; Properties: Record<string, never> }
-    >;
-  };
-  const rows = Object.values(template.Resources)
-    .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-    .map((resource) => {
-      const assetDir = path.join(outdir, resource.Metadata?.['aws:asset:path'] ?? '');
-      const files = readdirSync(assetDir);
-      const size = (suffix: string) =>
-        files
-          .filter((file) => file.endsWith(suffix))
-          .reduce((sum, file) => sum + statSync(path.join(assetDir, file)).size, 0);
-      const environment = (resource.Properties as { Environment?: { Variables?: Record<string, string> } })
-        .Environment;
-      return {
-        name: environment?.Variables?.RECTIFY_FUNCTION ?? '?',
-        bundle: size('.mjs'),
-        sourceMap: size('.mjs.map'),
-      };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const width = Math.max(...rows.map((row) => row.name.length), 8);
-  console.log(`${'function'.padEnd(width)}  ${'bundle (bytes)'.padStart(14)}  ${'source map'.padStart(12)}`);
-  for (const row of rows) {
-    console.log(
-      `${row.name.padEnd(width)}  ${String(row.bundle).padStart(14)}  ${String(row.sourceMap).padStart(12)}`,
-    );
-  }
+  const resources = app.synth().getStackByName(stack.stackName).template.Resources as Record<
+    string,
+    { Metadata?: Record<string, string> }
+  >;
+  const bytes = (dir: string, suffix: string) =>
+    readdirSync(dir)
+      .filter((file) => file.endsWith(suffix))
+      .reduce((sum, file) => sum + statSync(path.join(dir, file)).size, 0);
+
+  const rows: Row[] = [...stack.functions].map(([name, fn]) => {
+    const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+    const asset = resources[logicalId]?.Metadata?.['aws:asset:path'];
+    if (!asset) throw new Error(`no bundled asset recorded for ${logicalId} (${name})`);
+    const dir = path.join(outdir, asset);
+    return { logicalId, name, bundle: bytes(dir, '.mjs'), sourceMap: bytes(dir, '.mjs.map') };
+  });
+  printTable(rows);
 } finally {
   rmSync(outdir, { recursive: true, force: true });
+}
+
+function printTable(rows: readonly Row[]): void {
+  const sum = (pick: (row: Row) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  const table = [
+    ['logical id', 'function', 'bundle (B)', 'source map (B)', 'total (B)'],
+    ...rows.map((row) => [row.logicalId, row.name, row.bundle, row.sourceMap, row.bundle + row.sourceMap]),
+    [
+      'all',
+      `${rows.length} functions`,
+      sum((r) => r.bundle),
+      sum((r) => r.sourceMap),
+      sum((r) => r.bundle + r.sourceMap),
+    ],
+  ].map((cells) => cells.map((cell) => (typeof cell === 'number' ? cell.toLocaleString('en-US') : cell)));
+  const widths =
+    table[0]?.map((_, column) => Math.max(...table.map((cells) => cells[column]?.length ?? 0))) ?? [];
+  // Names left-aligned, numbers right-aligned.
+  const line = (cells: string[]) =>
+    cells.map((cell, column) =>
+      column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+    );
+  for (const cells of table) console.log(line(cells).join('  ').trimEnd());
 }

@@ -3,30 +3,35 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type BucketProps,
   ObjectLockRetention,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { buckets } from '../resources.ts';
 
+/** GOVERNANCE lets a privileged operator lift a lock; COMPLIANCE lets no one until it expires. */
+export type EvidenceLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
 export interface EvidenceBucketProps {
   readonly retain: boolean;
-  /** GOVERNANCE lets a privileged operator lift a lock; COMPLIANCE lets no one until it expires. */
-  readonly lockMode: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly lockMode: EvidenceLockMode;
   readonly lockDays: number;
 }
 
-const privateBucketDefaults = {
+/** What every Rectify bucket is: private, owner-only (no ACLs), encrypted, reachable over TLS 1.2+ only. */
+const privateBucket = {
   blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+  objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
   encryption: BucketEncryption.S3_MANAGED,
   enforceSSL: true,
-  objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-} as const;
+  minimumTLSVersion: 1.2,
+} as const satisfies BucketProps;
 
 /**
- * Evidence files (佐证材料): private, encrypted, TLS only, versioned, under Object Lock so no
- * stored version can be deleted or overwritten during retention; incomplete multipart uploads
- * are cleaned up; access is logged to a bucket of its own.
+ * Evidence files (佐证材料, infra/resources.ts `buckets.evidence`): versioned and under Object Lock,
+ * so no stored version can be deleted or overwritten during retention; incomplete multipart
+ * uploads are cleaned up; every access is logged to a bucket of its own.
  */
 export class EvidenceBucket extends Construct {
   readonly bucket: Bucket;
@@ -36,21 +41,24 @@ export class EvidenceBucket extends Construct {
     super(scope, id);
     const definition = buckets.evidence;
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const lockPeriod = Duration.days(props.lockDays);
+
+    // The logging service writes through a bucket policy (feature flag
+    // @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy), so this bucket needs no ACLs either.
     this.accessLogs = new Bucket(this, 'AccessLogs', {
-      ...privateBucketDefaults,
-      // Server access logging requires the log bucket to accept the logging service's writes.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      ...privateBucket,
+      // Who read or wrote a piece of evidence stays answerable for as long as it is locked.
+      lifecycleRules: [{ id: 'expire-after-lock-period', expiration: lockPeriod.plus(Duration.days(30)) }],
       removalPolicy,
-      lifecycleRules: [{ expiration: Duration.days(400) }],
     });
     this.bucket = new Bucket(this, 'Bucket', {
-      ...privateBucketDefaults,
+      ...privateBucket,
       versioned: definition.versioned,
       objectLockEnabled: definition.objectLock,
       objectLockDefaultRetention:
         props.lockMode === 'COMPLIANCE'
-          ? ObjectLockRetention.compliance(Duration.days(props.lockDays))
-          : ObjectLockRetention.governance(Duration.days(props.lockDays)),
+          ? ObjectLockRetention.compliance(lockPeriod)
+          : ObjectLockRetention.governance(lockPeriod),
       lifecycleRules: [
         {
           id: 'abort-incomplete-multipart-uploads',

@@ -1,25 +1,37 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HttpRoute as ManifestRoute } from '#functions/manifest.ts';
 import { ROLES } from '#shared/domain/roles.ts';
-import type { ServiceFunction } from './service-function.ts';
+import { acknowledgeNag } from '../nag.ts';
 
 export interface RectifyHttpApiProps {
   readonly retain: boolean;
 }
+
+/** A manifest HTTP trigger: method, path and who may call it. */
+export type RouteSpec = Pick<ManifestRoute, 'method' | 'path' | 'auth'>;
 
 /**
  * The HTTP API and who may call it: a Cognito user pool whose groups are the roles and whose
@@ -32,14 +44,19 @@ export class RectifyHttpApi extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   private readonly authorizer: HttpJwtAuthorizer;
+  private hasFallback = false;
 
   constructor(scope: Construct, id: string, props: RectifyHttpApiProps) {
     super(scope, id);
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
     this.userPool = new UserPool(this, 'Users', {
+      // Accounts are issued by the inspection office, never self-made.
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       standardAttributes: {
-        fullname: { required: false, mutable: true },
+        // `name` is how leaders are matched to the items they lead.
+        fullname: { required: true, mutable: true },
         email: { required: true, mutable: true },
       },
       customAttributes: { department: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }) },
@@ -53,9 +70,12 @@ export class RectifyHttpApi extends Construct {
       },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { sms: false, otp: true },
+      // Plus is what buys threat protection (compromised credentials, risky sign-ins); use it.
       featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection: props.retain,
+      removalPolicy,
     });
     for (const role of ROLES) {
       new UserPoolGroup(this, `Group-${role}`, { userPool: this.userPool, groupName: role });
@@ -63,72 +83,78 @@ export class RectifyHttpApi extends Construct {
     this.client = this.userPool.addClient('ApiClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
+      // Sign-in is SRP against the pool; no hosted UI, so no OAuth flows or callback URLs.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
     });
-    const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
-    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', issuer, {
+    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.userPool.userPoolProviderUrl, {
       jwtAudience: [this.client.userPoolClientId],
     });
 
-    this.api = new HttpApi(this, 'Api', { description: 'Rectify HTTP API', createDefaultStage: true });
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: RetentionDays.SIX_MONTHS,
-      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    this.api = new HttpApi(this, 'Api', { description: 'Rectify HTTP API', createDefaultStage: false });
+    // The default stage made by hand: only an explicit stage takes access-log settings.
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: RetentionDays.SIX_MONTHS, removalPolicy }),
+        ),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latency: '$context.responseLatency',
+            subject: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
     });
-    const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
-    stage.accessLogSettings = {
-      destinationArn: accessLogs.logGroupArn,
-      format: JSON.stringify({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        time: '$context.requestTime',
-        routeKey: '$context.routeKey',
-        status: '$context.status',
-        latency: '$context.responseLatency',
-        subject: '$context.authorizer.claims.sub',
-        error: '$context.authorizer.error',
-      }),
-    };
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
-    new CfnOutput(this, 'Issuer', { value: issuer });
   }
 
-  /** One API route per manifest route; public routes carry no authorizer. */
-  addRoute(route: ManifestRoute, fn: ServiceFunction): void {
-    const created = new HttpRoute(this, `Route-${routeId(route)}`, {
+  /** One API route for one manifest HTTP trigger; public routes carry no authorizer. */
+  addRoute(route: RouteSpec, fn: IFunction): void {
+    const id = routeId(route);
+    const created = new HttpRoute(this, `Route-${id}`, {
       httpApi: this.api,
       routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-      integration: new HttpLambdaIntegration(`Integration-${routeId(route)}`, fn),
+      integration: new HttpLambdaIntegration(`Integration-${id}`, fn),
       ...(route.auth === 'public' ? {} : { authorizer: this.authorizer }),
     });
     if (route.auth === 'public') {
-      Validations.of(created).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-APIG4',
-        reason: `${route.method} ${route.path} is public by design in the function manifest and serves no ledger data.`,
-      });
+      acknowledgeNag(
+        created,
+        'APIG4',
+        `${route.method} ${route.path} is public by design in the function manifest and serves no ledger data.`,
+      );
     }
   }
 
-  /** `$default`: whatever no route matched (answered as 404/405 in the API's error format). */
-  addFallback(fn: ServiceFunction): void {
+  /** `$default`: whatever no route matched, answered as 404/405 in the API's error format. */
+  addFallback(fn: IFunction): void {
+    if (this.hasFallback) throw new Error('the HTTP API has one $default route; a second was requested');
+    this.hasFallback = true;
     const created = new HttpRoute(this, 'Route-default', {
       httpApi: this.api,
       routeKey: HttpRouteKey.DEFAULT,
       integration: new HttpLambdaIntegration('Integration-default', fn),
     });
-    Validations.of(created).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-APIG4',
-      reason: '$default only answers 404/405 for routes that do not exist; it reads no data.',
-    });
+    acknowledgeNag(
+      created,
+      'APIG4',
+      '$default only answers 404/405 for routes that do not exist; it reads no data and needs no caller identity.',
+    );
   }
 }
 
 /** `GET /items/{itemId}` → `GET-items-itemId`: construct ids may not hold slashes. */
-function routeId(route: ManifestRoute): string {
+function routeId(route: RouteSpec): string {
   return `${route.method}${route.path.replace(/[{}]/g, '').replace(/\//g, '-')}`;
 }

@@ -1,228 +1,380 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { App, CfnElement } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fallbackFunction, functions, httpRoutes } from '#functions/manifest.ts';
+import { type FunctionName, fallbackFunction, functions, httpRoutes } from '#functions/manifest.ts';
+import { buildApp } from '#infra/app.ts';
+import { tables } from '#infra/resources.ts';
+import type { RectifyStack } from '#infra/stack.ts';
 import { ROLES } from '#shared/domain/roles.ts';
-import { buildApp } from '../../infra/app.ts';
+import {
+  acknowledgementsIn,
+  newApp,
+  removeOutput,
+  type Synthesis,
+  staleAcknowledgements,
+  synthesise,
+  unacknowledgedFindings,
+} from './synthesis.ts';
 
-interface NagReport {
-  pluginReports: {
-    pluginName: string;
-    violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
-    suppressedViolations: { ruleName: string; reason: string; acknowledgedId: string }[];
-  }[];
+/** A piece of a synthesised template: JSON as CloudFormation reads it. */
+type TemplateJson = ReturnType<Template['toJSON']>;
+
+interface Synthesised extends Synthesis {
+  readonly app: App;
+  readonly stack: RectifyStack;
 }
 
-/** Synthesises the app as `cdk synth` does (cdk-nag included) into a temp dir. */
-function synthesise(context: Record<string, unknown>) {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'rectify-synth-'));
-  const { app, stack } = buildApp(new App({ outdir, context }));
-  const assembly = app.synth();
-  const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
-  const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as NagReport;
-  return { outdir, template, report };
+async function synthesiseStage(context: Record<string, unknown>): Promise<Synthesised> {
+  const { app, stack } = buildApp(await newApp(context));
+  return { app, stack, ...(await synthesise(app, stack)) };
 }
 
-let dev: ReturnType<typeof synthesise>;
-let prod: ReturnType<typeof synthesise>;
-beforeAll(() => {
-  dev = synthesise({ stage: 'dev' });
-  // Bundling is the slow part and proves nothing new for a second stage: skip it there.
-  prod = synthesise({ stage: 'prod', evidenceLockMode: 'COMPLIANCE', 'aws:cdk:bundling-stacks': [] });
+let dev: Synthesised;
+let prod: Synthesised;
+beforeAll(async () => {
+  dev = await synthesiseStage({ stage: 'dev' });
+  prod = await synthesiseStage({ stage: 'prod', evidenceLockMode: 'COMPLIANCE', evidenceLockDays: 2555 });
 });
-afterAll(() => {
-  for (const synth of [dev, prod]) if (synth) rmSync(synth.outdir, { recursive: true, force: true });
+afterAll(async () => {
+  await Promise.all([removeOutput(dev?.app), removeOutput(prod?.app)]);
 });
+
+/** Properties of the only resource of `type`; fails if there is not exactly one. */
+function single(synth: Synthesis, type: string, props: object = {}) {
+  const found = Object.values(synth.template.findResources(type, props));
+  const [resource] = found;
+  if (found.length !== 1 || !resource) throw new Error(`expected one ${type}, found ${found.length}`);
+  return resource;
+}
+const ledgerTable = (synth: Synthesis) => single(synth, 'AWS::DynamoDB::GlobalTable');
+const evidenceBucket = (synth: Synthesis) =>
+  single(synth, 'AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } });
+const userPool = (synth: Synthesis) => single(synth, 'AWS::Cognito::UserPool').Properties;
+
+/** Each manifest function's Lambda properties, by manifest name. */
+function lambdasByName(synth: Synthesised) {
+  const resources = synth.template.findResources('AWS::Lambda::Function');
+  return Object.fromEntries(
+    [...synth.stack.functions].map(([name, fn]) => {
+      const logicalId = synth.stack.getLogicalId(fn.node.defaultChild as CfnElement);
+      return [name, resources[logicalId]?.Properties];
+    }),
+  ) as Record<FunctionName, TemplateJson>;
+}
+const lambdas = (synth: Synthesis) =>
+  Object.values(synth.template.findResources('AWS::Lambda::Function')).map((r) => r.Properties);
 
 describe('ledger table', () => {
-  it('has point-in-time recovery', () => {
-    dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [
-        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+  it('has the keys and global indexes of infra/resources.ts', () => {
+    const definition = tables.ledger;
+    expect({
+      keys: ledgerTable(dev).Properties.KeySchema,
+      indexes: ledgerTable(dev).Properties.GlobalSecondaryIndexes.map(
+        (index: { IndexName: string; KeySchema: unknown }) => [index.IndexName, index.KeySchema],
+      ),
+    }).toEqual({
+      keys: [
+        { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: definition.sortKey, KeyType: 'RANGE' },
       ],
+      indexes: definition.globalIndexes.map((index) => [
+        index.name,
+        [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+      ]),
+    });
+  });
+  it('has point-in-time recovery', () => {
+    expect(ledgerTable(dev).Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
     });
   });
   it('streams new and old images', () => {
-    dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    });
+    expect(ledgerTable(dev).Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
   it('bills on demand', () => {
-    dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { BillingMode: 'PAY_PER_REQUEST' });
+    expect(ledgerTable(dev).Properties.BillingMode).toBe('PAY_PER_REQUEST');
   });
-  it('is protected from deletion and retained outside dev', () => {
-    prod.template.hasResource('AWS::DynamoDB::GlobalTable', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] }),
+  it('is encrypted at rest with a KMS key', () => {
+    expect(ledgerTable(dev).Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+  });
+  it('expires items by the TTL attribute of infra/resources.ts', () => {
+    expect(ledgerTable(dev).Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: tables.ledger.timeToLiveAttribute,
+      Enabled: true,
     });
   });
-  it('is disposable in dev', () => {
-    dev.template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  it('is protected from deletion outside dev', () => {
+    expect(ledgerTable(prod).Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+  });
+  it('is retained when a stack outside dev is deleted', () => {
+    expect(ledgerTable(prod).DeletionPolicy).toBe('Retain');
+  });
+  it('is not protected from deletion in dev', () => {
+    expect(ledgerTable(dev).Properties.Replicas[0].DeletionProtectionEnabled).toBe(false);
+  });
+  it('is deleted with a dev stack', () => {
+    expect(ledgerTable(dev).DeletionPolicy).toBe('Delete');
   });
 });
 
 describe('evidence bucket', () => {
-  const evidence = () => {
-    const buckets = dev.template.findResources('AWS::S3::Bucket', {
-      Properties: { ObjectLockEnabled: true },
-    });
-    expect(Object.keys(buckets)).toHaveLength(1);
-    return Object.values(buckets)[0]?.Properties;
-  };
   it('blocks all public access', () => {
-    expect(evidence().PublicAccessBlockConfiguration).toEqual({
+    expect(evidenceBucket(dev).Properties.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
   });
-  it('is encrypted', () => {
-    expect(
-      evidence().BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
-        .SSEAlgorithm,
-    ).toBe('AES256');
+  it('is encrypted at rest', () => {
+    expect(evidenceBucket(dev).Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
   });
   it('is versioned', () => {
-    expect(evidence().VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(evidenceBucket(dev).Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
   });
-  it('has Object Lock with a default retention (governance in dev, compliance when configured)', () => {
-    expect(evidence().ObjectLockConfiguration).toEqual({
+  it('has Object Lock with a default GOVERNANCE retention of 365 days by default', () => {
+    expect(evidenceBucket(dev).Properties.ObjectLockConfiguration).toEqual({
       ObjectLockEnabled: 'Enabled',
       Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } },
     });
-    prod.template.hasResourceProperties('AWS::S3::Bucket', {
-      ObjectLockConfiguration: {
-        ObjectLockEnabled: 'Enabled',
-        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
-      },
+  });
+  it('takes the lock mode and period from context', () => {
+    expect(evidenceBucket(prod).Properties.ObjectLockConfiguration.Rule).toEqual({
+      DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 },
     });
   });
   it('aborts incomplete multipart uploads after 7 days', () => {
-    expect(evidence().LifecycleConfiguration.Rules).toContainEqual(
+    expect(evidenceBucket(dev).Properties.LifecycleConfiguration.Rules).toContainEqual(
       expect.objectContaining({
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
         Status: 'Enabled',
       }),
     );
   });
-  it('logs access to a separate bucket', () => {
-    expect(evidence().LoggingConfiguration.DestinationBucketName).toBeDefined();
-  });
-  it('refuses requests without TLS, on every bucket', () => {
-    const policies = dev.template.findResources('AWS::S3::BucketPolicy');
-    expect(Object.keys(policies).length).toBe(2);
-    for (const policy of Object.values(policies)) {
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
-    }
-  });
-  it('is retained outside dev', () => {
-    prod.template.hasResource('AWS::S3::Bucket', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ ObjectLockEnabled: true }),
+  it('logs access to a separate, private, encrypted bucket', () => {
+    const logBucketId = evidenceBucket(dev).Properties.LoggingConfiguration.DestinationBucketName.Ref;
+    const logBucket = dev.template.findResources('AWS::S3::Bucket')[logBucketId]?.Properties;
+    expect({
+      public: logBucket?.PublicAccessBlockConfiguration,
+      encryption:
+        logBucket?.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+    }).toEqual({
+      public: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      encryption: { SSEAlgorithm: 'AES256' },
     });
+  });
+  it('denies every request without TLS, on every bucket', () => {
+    const bucketIds = Object.keys(dev.template.findResources('AWS::S3::Bucket'));
+    const denyingInsecure = Object.values(dev.template.findResources('AWS::S3::BucketPolicy'))
+      .filter((policy) =>
+        policy.Properties.PolicyDocument.Statement.some(
+          (statement: { Effect: string; Action: string; Condition?: unknown }) =>
+            statement.Effect === 'Deny' &&
+            statement.Action === 's3:*' &&
+            JSON.stringify(statement.Condition) ===
+              JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+        ),
+      )
+      .map((policy) => policy.Properties.Bucket.Ref);
+    expect(denyingInsecure.sort()).toEqual(bucketIds.sort());
+  });
+  it('is retained when a stack outside dev is deleted', () => {
+    expect(evidenceBucket(prod).DeletionPolicy).toBe('Retain');
   });
 });
 
 describe('functions', () => {
-  const lambdas = () =>
-    Object.values(dev.template.findResources('AWS::Lambda::Function')).map((r) => r.Properties);
   it('creates one function per manifest entry', () => {
-    expect(lambdas()).toHaveLength(Object.keys(functions).length);
+    expect(Object.keys(lambdasByName(dev)).sort()).toEqual(Object.keys(functions).sort());
   });
-  it('runs every function on nodejs24.x, arm64, with JSON logs and tracing', () => {
-    for (const fn of lambdas()) {
-      expect(fn.Runtime).toBe('nodejs24.x');
-      expect(fn.Architectures).toEqual(['arm64']);
-      expect(fn.LoggingConfig.LogFormat).toBe('JSON');
-      expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
-    }
+  it('runs every function on nodejs24.x', () => {
+    expect(new Set(lambdas(dev).map((fn) => fn.Runtime))).toEqual(new Set(['nodejs24.x']));
   });
-  it('gives every function a log group with a retention', () => {
-    for (const group of Object.values(dev.template.findResources('AWS::Logs::LogGroup'))) {
-      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
-    }
+  it('runs every function on arm64', () => {
+    expect(new Set(lambdas(dev).map((fn) => fn.Architectures.join()))).toEqual(new Set(['arm64']));
   });
-  it('grants no action on Resource * except the X-Ray actions tracing needs', () => {
-    const policies = Object.values(dev.template.findResources('AWS::IAM::Policy'));
-    expect(policies.length).toBeGreaterThan(0);
-    for (const policy of policies) {
-      for (const statement of policy.Properties.PolicyDocument.Statement) {
-        const resources = [statement.Resource].flat();
-        if (resources.includes('*')) {
-          expect([statement.Action].flat().every((action: string) => action.startsWith('xray:'))).toBe(true);
-        }
-      }
-    }
+  it('logs JSON from every function', () => {
+    expect(new Set(lambdas(dev).map((fn) => fn.LoggingConfig.LogFormat))).toEqual(new Set(['JSON']));
+  });
+  it('traces every function with X-Ray', () => {
+    expect(new Set(lambdas(dev).map((fn) => fn.TracingConfig.Mode))).toEqual(new Set(['Active']));
+  });
+  it('gives every function a log group of its own with a one-month retention', () => {
+    const logGroups = dev.template.findResources('AWS::Logs::LogGroup');
+    const groups = lambdas(dev).map((fn) => fn.LoggingConfig.LogGroup.Ref);
+    expect({
+      distinct: new Set(groups).size,
+      retention: new Set(groups.map((id) => logGroups[id]?.Properties.RetentionInDays)),
+    }).toEqual({ distinct: lambdas(dev).length, retention: new Set([30]) });
+  });
+  it('sizes every function as the manifest says', () => {
+    const sizes = Object.entries(lambdasByName(dev)).map(([name, fn]) => [name, fn.MemorySize, fn.Timeout]);
+    expect(sizes).toEqual(
+      Object.entries(functions).map(([name, spec]) => [name, spec.memoryMiB, spec.timeoutSeconds]),
+    );
+  });
+  it('tells exactly the functions that may use the ledger where it is', () => {
+    const told = Object.entries(lambdasByName(dev))
+      .filter(([, fn]) => tables.ledger.envVar in fn.Environment.Variables)
+      .map(([name]) => name);
+    const allowed = Object.entries(functions)
+      .filter(([, spec]) => spec.access.some((access) => 'table' in access && access.table === 'ledger'))
+      .map(([name]) => name);
+    expect(told).toEqual(allowed);
+  });
+  it('attaches no managed policy to any role', () => {
+    const roles = Object.values(dev.template.findResources('AWS::IAM::Role'));
+    expect(roles.flatMap((role) => role.Properties.ManagedPolicyArns ?? [])).toEqual([]);
+  });
+  it('grants nothing on Resource * but the two X-Ray actions active tracing needs', () => {
+    const wildcardGrants = Object.values(dev.template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: { Resource: unknown }) => [statement.Resource].flat().includes('*'))
+      .map((statement: { Action: string | string[] }) => [statement.Action].flat().sort().join(' '));
+    expect(new Set(wildcardGrants)).toEqual(new Set(['xray:PutTelemetryRecords xray:PutTraceSegments']));
   });
 });
 
 describe('HTTP API', () => {
   const routes = () =>
     Object.values(dev.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
-  it('declares one route per manifest route, plus $default', () => {
-    const keys = routes()
-      .map((route) => route.RouteKey)
-      .sort();
-    expect(keys).toEqual([...httpRoutes().map((r) => `${r.method} ${r.path}`), '$default'].sort());
-    expect(fallbackFunction()).toBe('routeNotFound');
-  });
-  it('puts the JWT authorizer on every route except the public ones and $default', () => {
-    const open = new Set([
-      ...httpRoutes()
-        .filter((r) => r.auth === 'public')
-        .map((r) => `${r.method} ${r.path}`),
+  const authorizationOf = (routeKeys: string[]) =>
+    routes()
+      .filter((route) => routeKeys.includes(route.RouteKey))
+      .map((route) => [route.RouteKey, route.AuthorizationType, route.AuthorizerId?.Ref]);
+  const jwtAuthorizerId = () => Object.keys(dev.template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+
+  it('has one route per manifest HTTP trigger, and $default', () => {
+    expect(routes().map((route) => route.RouteKey)).toEqual([
+      ...httpRoutes().map((route) => `${route.method} ${route.path}`),
       '$default',
     ]);
-    for (const route of routes()) {
-      if (open.has(route.RouteKey)) expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
-      else expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
-    }
   });
-  it('backs the authorizer with the Cognito user pool and its client as audience', () => {
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Audience: [Match.anyValue()], Issuer: Match.anyValue() },
-    });
-  });
-  it('has a user pool group per role and the department attribute', () => {
-    const groups = Object.values(dev.template.findResources('AWS::Cognito::UserPoolGroup')).map(
-      (g) => g.Properties.GroupName,
+  it('sends each route to its manifest function, and $default to the fallback function', () => {
+    const integrations = dev.template.findResources('AWS::ApiGatewayV2::Integration');
+    const functionIds = new Map(
+      [...dev.stack.functions].map(([name, fn]) => [
+        dev.stack.getLogicalId(fn.node.defaultChild as CfnElement),
+        name,
+      ]),
     );
-    expect(groups.sort()).toEqual([...ROLES].sort());
-    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
-      Schema: Match.arrayWith([Match.objectLike({ Name: 'department', AttributeDataType: 'String' })]),
+    const targets = routes().map((route) => {
+      const integrationId = route.Target['Fn::Join'][1][1].Ref;
+      const functionId = integrations[integrationId]?.Properties.IntegrationUri['Fn::GetAtt'][0];
+      return [route.RouteKey, functionIds.get(functionId)];
+    });
+    expect(targets).toEqual([
+      ...httpRoutes().map((route) => [`${route.method} ${route.path}`, route.functionName]),
+      ['$default', fallbackFunction()],
+    ]);
+  });
+  it('puts the JWT authorizer on every route that is not public', () => {
+    const protectedKeys = httpRoutes()
+      .filter((route) => route.auth !== 'public')
+      .map((route) => `${route.method} ${route.path}`);
+    expect(authorizationOf(protectedKeys)).toEqual(
+      protectedKeys.map((key) => [key, 'JWT', jwtAuthorizerId()]),
+    );
+  });
+  it('leaves GET /health and $default without an authorizer', () => {
+    expect(authorizationOf(['GET /health', '$default'])).toEqual([
+      ['GET /health', 'NONE', undefined],
+      ['$default', 'NONE', undefined],
+    ]);
+  });
+  it('leaves every route the manifest calls public without an authorizer', () => {
+    const publicKeys = httpRoutes()
+      .filter((route) => route.auth === 'public')
+      .map((route) => `${route.method} ${route.path}`);
+    expect(authorizationOf(publicKeys)).toEqual(publicKeys.map((key) => [key, 'NONE', undefined]));
+  });
+  it('accepts ID tokens of the user pool client: issuer is the pool, audience the client id', () => {
+    const authorizer = single(dev, 'AWS::ApiGatewayV2::Authorizer').Properties;
+    expect(authorizer.JwtConfiguration).toEqual({
+      Issuer: {
+        'Fn::GetAtt': [Object.keys(dev.template.findResources('AWS::Cognito::UserPool'))[0], 'ProviderURL'],
+      },
+      Audience: [{ Ref: Object.keys(dev.template.findResources('AWS::Cognito::UserPoolClient'))[0] }],
     });
   });
-  it('does not let users sign themselves up', () => {
-    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-    });
+  it('logs every request on the stage', () => {
+    const stage = single(dev, 'AWS::ApiGatewayV2::Stage').Properties;
+    expect(Object.keys(dev.template.findResources('AWS::Logs::LogGroup'))).toContain(
+      stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0],
+    );
   });
-  it('logs access on the stage', () => {
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
-    });
+  it('outputs the API URL, user pool id, client id and issuer', () => {
+    expect(Object.keys(dev.template.findOutputs('*')).sort()).toEqual(
+      ['ApiUrl', 'Issuer', 'UserPoolClientId', 'UserPoolId'].sort(),
+    );
   });
 });
 
-describe('cdk-nag (AwsSolutions)', () => {
-  it('reports no unacknowledged finding', () => {
-    const nag = dev.report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
-    expect(nag?.violations.map((v) => `${v.ruleName} at ${v.violatingConstructs[0]?.constructPath}`)).toEqual(
-      [],
+describe('user pool', () => {
+  it('has one group per role', () => {
+    const groups = Object.values(dev.template.findResources('AWS::Cognito::UserPoolGroup'));
+    expect(groups.map((group) => group.Properties.GroupName).sort()).toEqual([...ROLES].sort());
+  });
+  it('has the string attribute behind the custom:department claim', () => {
+    expect(userPool(dev).Schema).toContainEqual(
+      expect.objectContaining({ Name: 'department', AttributeDataType: 'String', Mutable: true }),
     );
   });
+  it('requires the standard name attribute', () => {
+    expect(userPool(dev).Schema).toContainEqual({ Name: 'name', Required: true, Mutable: true });
+  });
+  it('does not let users sign themselves up', () => {
+    expect(userPool(dev).AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+  });
+  it('requires a second factor', () => {
+    expect(userPool(dev).MfaConfiguration).toBe('ON');
+  });
+  it('requires strong passwords', () => {
+    expect(userPool(dev).Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 12,
+      RequireLowercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      RequireUppercase: true,
+    });
+  });
+  it('enforces threat protection', () => {
+    expect(userPool(dev).UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+  });
+  it('gives callers a client without a secret and without OAuth flows', () => {
+    const client = single(dev, 'AWS::Cognito::UserPoolClient').Properties;
+    expect([client.GenerateSecret, client.AllowedOAuthFlows]).toEqual([false, undefined]);
+  });
+});
+
+describe('validation: cdk-nag (AwsSolutions) and CloudFormation checks', () => {
+  it('runs cdk-nag as a validation plugin of the app', () => {
+    expect(dev.report.pluginReports.map((plugin) => plugin.pluginName)).toContain('AwsSolutions');
+  });
+  it('leaves no finding unacknowledged in dev', () => {
+    expect(unacknowledgedFindings(dev.report)).toEqual([]);
+  });
+  it('leaves no finding unacknowledged outside dev', () => {
+    expect(unacknowledgedFindings(prod.report)).toEqual([]);
+  });
+  it('lets the synthesis succeed', () => {
+    expect(dev.synthError).toBeUndefined();
+  });
   it('has a written reason for every acknowledgement', () => {
-    const nag = dev.report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
-    for (const suppressed of nag?.suppressedViolations ?? []) {
-      expect(suppressed.reason.trim().length, suppressed.acknowledgedId).toBeGreaterThan(20);
-    }
+    const unexplained = acknowledgementsIn(dev.app).filter(({ reason }) => reason.trim().length < 20);
+    expect(unexplained).toEqual([]);
+  });
+  it('has no acknowledgement that matches nothing', () => {
+    expect(staleAcknowledgements(dev.app, dev.report)).toEqual([]);
   });
 });

@@ -1,0 +1,75 @@
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import type { Access } from '#functions/manifest.ts';
+import { acknowledgeNag } from '../nag.ts';
+import { type BucketName, type BusName, buckets, buses, type TableName, tables } from '../resources.ts';
+
+/** The deployed resources a manifest `Access` entry can name. */
+export interface BindableResources {
+  readonly tables: Record<TableName, ITableV2>;
+  readonly buckets: Record<BucketName, IBucket>;
+  readonly buses: Record<BusName, IEventBus>;
+}
+
+/** A function that can be granted access and told where things are. */
+type Bindable = IFunction & { addEnvironment(key: string, value: string): unknown };
+
+/**
+ * Grants a function exactly the access its manifest entry names and, in the same call, sets the
+ * environment variable through which its code finds the resource. The wildcards CDK's grants
+ * use (a table's indexes, a bucket's objects, action families) stay inside the one resource, and
+ * are acknowledged here, where they arise.
+ */
+export function bindAccess(fn: Bindable, access: readonly Access[], resources: BindableResources): void {
+  const acknowledge = (rule: string, reason: string) => {
+    if (fn.role) acknowledgeNag(fn.role, rule, reason);
+  };
+  for (const entry of access) {
+    if ('table' in entry) {
+      const table = resources.tables[entry.table];
+      if (entry.mode === 'read') table.grantReadData(fn);
+      else table.grantReadWriteData(fn);
+      fn.addEnvironment(tables[entry.table].envVar, table.tableName);
+      acknowledge(
+        `IAM5[Resource::<${logicalIdOf(table)}.Arn>/index/*]`,
+        `Queries use the ${entry.table} table's GSIs; the wildcard covers this one table's indexes only.`,
+      );
+    } else if ('bucket' in entry) {
+      const bucket = resources.buckets[entry.bucket];
+      if (entry.mode === 'read') bucket.grantRead(fn);
+      else if (entry.mode === 'write') bucket.grantPut(fn);
+      else bucket.grantReadWrite(fn);
+      fn.addEnvironment(buckets[entry.bucket].envVar, bucket.bucketName);
+      acknowledge(
+        `IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*]`,
+        `Object keys are created at run time; the wildcard covers the objects of the ${entry.bucket} bucket only.`,
+      );
+      for (const action of s3ActionFamilies[entry.mode]) {
+        acknowledge(
+          `IAM5[Action::${action}]`,
+          `CDK's ${entry.mode} grant on the ${entry.bucket} bucket uses the ${action} action family, scoped to that bucket.`,
+        );
+      }
+    } else {
+      const bus = resources.buses[entry.bus];
+      bus.grantPutEventsTo(fn);
+      fn.addEnvironment(buses[entry.bus].envVar, bus.eventBusName);
+    }
+  }
+}
+
+/** The wildcard action families in CDK's bucket grants (aws-s3 perms.ts), per manifest mode. */
+const s3ActionFamilies = {
+  read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+  write: ['s3:Abort*'],
+  readWrite: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
+} as const;
+
+/** cdk-nag names a resource in a finding by the logical id of its CloudFormation resource. */
+function logicalIdOf(resource: IConstruct): string {
+  return Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
+}

@@ -1,0 +1,61 @@
+/**
+ * One real esbuild bundle through ServiceFunction: the handler, the `#shared/*` alias it imports
+ * with a `.ts` extension, the ESM banner and the source map all end up in the asset. The stack
+ * tests skip bundling; `cdk synth` and bench/bundle-sizes.ts bundle every function.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type App, Stack } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functions } from '#functions/manifest.ts';
+import { ServiceFunction } from '#infra/constructs/service-function.ts';
+import { newApp, removeOutput } from './synthesis.ts';
+
+let app: App;
+let assetDir: string;
+let files: string[];
+let bundle: string;
+
+beforeAll(async () => {
+  app = await newApp(
+    { 'aws:cdk:enable-asset-metadata': true },
+    { bundle: true, cloudFormationValidation: false },
+  );
+  const stack = new Stack(app, 'Bundling');
+  new ServiceFunction(stack, 'Health', { spec: functions.health, retainLogs: false });
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  const lambda = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+  assetDir = path.join(app.outdir, lambda?.Metadata?.['aws:asset:path'] ?? 'missing-asset');
+  files = (await readdir(assetDir)).sort();
+  bundle = await readFile(path.join(assetDir, 'index.mjs'), 'utf8');
+});
+afterAll(() => removeOutput(app));
+
+describe('ServiceFunction bundling', () => {
+  it('writes an ES module and its source map, nothing else', () => {
+    expect(files).toEqual(['index.mjs', 'index.mjs.map']);
+  });
+  it('contains the handler code', () => {
+    expect(bundle).toContain('service:"rectify"');
+  });
+  it('resolves package.json "imports" aliases with .ts extensions', () => {
+    // From #shared/version.ts, imported by the handler through the alias.
+    expect(bundle).toContain('RECTIFY_VERSION');
+  });
+  it('gives CommonJS dependencies a require()', () => {
+    expect(bundle.startsWith("import { createRequire as __createRequire } from 'node:module';")).toBe(true);
+  });
+  it('exports handler as an ES module export', () => {
+    expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{\s*handler\s*\}/);
+  });
+  it('maps the bundle back to the TypeScript sources without embedding them', async () => {
+    const map = JSON.parse(await readFile(path.join(assetDir, 'index.mjs.map'), 'utf8'));
+    expect([
+      map.sources.some((s: string) => s.endsWith('functions/health/handler.ts')),
+      map.sourcesContent,
+    ]).toEqual([true, undefined]);
+  });
+});
