@@ -65,7 +65,12 @@ export function toApiGatewayEvent(input: ApiEventInput): APIGatewayProxyEventV2W
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     headerEntries.push([String(request.rawHeaders[i]).toLowerCase(), String(request.rawHeaders[i + 1])]);
   }
-  const headers = joinValues(headerEntries.filter(([key]) => key !== 'cookie'));
+  // API Gateway adds the X-Forwarded-* headers; this server speaks plain HTTP on loopback.
+  const headers: Record<string, string> = {
+    ...joinValues(headerEntries.filter(([key]) => key !== 'cookie')),
+    'x-forwarded-proto': 'http',
+    'x-forwarded-for': request.socket.remoteAddress ?? '127.0.0.1',
+  };
   const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
   const query = [...url.searchParams.entries()];
   const now = new Date();

@@ -6,6 +6,8 @@ let document: Record<string, unknown> | undefined;
 
 /** GET /openapi.json — OpenAPI 3.1 generated from the manifest and the zod schemas. */
 export const handler = httpHandler<undefined>('openapi', async ({ event }) => {
-  document ??= openApiDocument(`https://${event.requestContext.domainName}`);
+  // API Gateway says how the client reached it in X-Forwarded-Proto (https in the cloud).
+  const scheme = event.headers?.['x-forwarded-proto'] ?? 'https';
+  document ??= openApiDocument(`${scheme}://${event.requestContext.domainName}`);
   return { status: 200, body: document };
 });

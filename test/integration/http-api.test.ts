@@ -137,3 +137,12 @@ describe('routing errors', () => {
     expectErrorBody(response, 'payload_too_large');
   });
 });
+
+describe('GET /openapi.json', () => {
+  it('is public and names the server as the client reached it', async () => {
+    const response = await call('/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.json.openapi).toBe('3.1.0');
+    expect(response.json.servers).toEqual([{ url: local().url }]);
+  });
+});
