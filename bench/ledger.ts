@@ -6,7 +6,7 @@
  *  1. Transition latency: POST /items/{id}/transitions vs the floor, the same three-part
  *     TransactWriteItems issued directly with the SDK; p50/p95 and the p50 ratio (target ≤ 1.5).
  *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
- *  3. Ledger read of that plan: time and Query pages.
+ *  3. Ledger read of that plan: time and Query pages, vs paging the same items with Query alone.
  *
  * Options: BENCH_ITEMS (2000), BENCH_TRANSITIONS (60).
  */
@@ -14,11 +14,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import { startEmulator } from '#local/emulator/index.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
+import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
@@ -136,6 +137,29 @@ try {
     if (run > 0) readTimes.push(performance.now() - started);
     pages = calls.get('QueryCommand') ?? 0;
   }
+  // Its floor: paging through the same partition with Query alone, nothing else.
+  const readFloorTimes: number[] = [];
+  const inspection = await store.getInspection('bench-ledger');
+  if (!inspection) throw new Error('no bench-ledger inspection');
+  for (let run = 0; run < 5; run++) {
+    started = performance.now();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient.send(
+        new QueryCommand({
+          TableName: store.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :item)',
+          ExpressionAttributeValues: {
+            ':pk': keys.ledgerPartition('bench-ledger', inspection.importId),
+            ':item': 'ITEM#',
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    readFloorTimes.push(performance.now() - started);
+  }
 
   const rows = [
     [
@@ -144,7 +168,13 @@ try {
       ms(importMs),
       `${(importCalls / ITEMS).toFixed(3)} DynamoDB calls/item (${importCalls} calls)`,
     ],
-    ['ledger read', `${ITEMS} items`, ms(percentile(readTimes, 50)), `${pages} Query pages`],
+    ['ledger read via HTTP', `${ITEMS} items`, ms(percentile(readTimes, 50)), `${pages} Query pages`],
+    [
+      'floor: Query pages alone',
+      `${ITEMS} items`,
+      ms(percentile(readFloorTimes, 50)),
+      `ratio ${(percentile(readTimes, 50) / percentile(readFloorTimes, 50)).toFixed(2)}`,
+    ],
     [
       'transition via HTTP',
       `${TRANSITIONS}×`,
