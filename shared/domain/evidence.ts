@@ -1,0 +1,169 @@
+import type { ActorRef } from './item.ts';
+
+/**
+ * Evidence (佐证材料): the file types Rectify accepts, how each is recognised from its first
+ * bytes (the upload is verified after it lands, whatever the client declared), and the record
+ * of one file's life: pending → stored | rejected, and stored → withdrawn.
+ */
+
+export const EVIDENCE_STATES = ['pending', 'stored', 'rejected', 'withdrawn'] as const;
+export type EvidenceState = (typeof EVIDENCE_STATES)[number];
+
+interface EvidenceType {
+  readonly extensions: readonly string[];
+  readonly contentType: string;
+  /** Whether the first bytes of a file are what a file of this type starts with. */
+  readonly matches: (head: Uint8Array) => boolean;
+}
+
+const startsWith = (head: Uint8Array, ...bytes: number[]) =>
+  bytes.every((byte, index) => head[index] === byte);
+const PDF = (head: Uint8Array) => startsWith(head, 0x25, 0x50, 0x44, 0x46, 0x2d); // %PDF-
+const ZIP = (head: Uint8Array) => startsWith(head, 0x50, 0x4b, 0x03, 0x04); // PK\3\4 (also docx/xlsx/ofd)
+const OLE2 = (head: Uint8Array) => startsWith(head, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1); // doc/xls
+const JPEG = (head: Uint8Array) => startsWith(head, 0xff, 0xd8, 0xff);
+const PNG = (head: Uint8Array) => startsWith(head, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+/** Bytes that end a buffer in the middle of a UTF-8 character: a lead byte, then continuations. */
+function incompleteTail(tail: Uint8Array): boolean {
+  const [lead, ...rest] = tail;
+  return (
+    lead !== undefined && lead >= 0xc0 && lead <= 0xf7 && rest.every((byte) => byte >= 0x80 && byte <= 0xbf)
+  );
+}
+
+/**
+ * Text has no signature: accept UTF-8 without NUL bytes. The sniffed bytes may end inside a
+ * multi-byte character, so an incomplete last character is allowed.
+ */
+const TEXT = (head: Uint8Array) => {
+  if (head.includes(0)) return false;
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (let cut = 0; cut <= Math.min(3, head.length); cut++) {
+    if (cut > 0 && !incompleteTail(head.subarray(head.length - cut))) continue;
+    try {
+      strict.decode(head.subarray(0, head.length - cut));
+      return true;
+    } catch {
+      // not valid with this many trailing bytes left out
+    }
+  }
+  return false;
+};
+
+/** The default allowlist: pdf, ofd, doc/docx, xls/xlsx, jpg, png, zip, txt. */
+export const EVIDENCE_TYPES: readonly EvidenceType[] = [
+  { extensions: ['pdf'], contentType: 'application/pdf', matches: PDF },
+  { extensions: ['ofd'], contentType: 'application/ofd', matches: ZIP },
+  { extensions: ['doc'], contentType: 'application/msword', matches: OLE2 },
+  {
+    extensions: ['docx'],
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    matches: ZIP,
+  },
+  { extensions: ['xls'], contentType: 'application/vnd.ms-excel', matches: OLE2 },
+  {
+    extensions: ['xlsx'],
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    matches: ZIP,
+  },
+  { extensions: ['jpg', 'jpeg'], contentType: 'image/jpeg', matches: JPEG },
+  { extensions: ['png'], contentType: 'image/png', matches: PNG },
+  { extensions: ['zip'], contentType: 'application/zip', matches: ZIP },
+  { extensions: ['txt'], contentType: 'text/plain', matches: TEXT },
+];
+
+/** How many leading bytes the sniffer needs. */
+export const SNIFF_BYTES = 512;
+
+export function evidenceType(contentType: string): EvidenceType | undefined {
+  const bare = contentType.split(';')[0]?.trim().toLowerCase();
+  return EVIDENCE_TYPES.find((type) => type.contentType === bare);
+}
+
+export function extensionOf(fileName: string): string {
+  const match = /\.([A-Za-z0-9]{1,10})$/.exec(fileName);
+  return match?.[1]?.toLowerCase() ?? '';
+}
+
+/**
+ * A file name safe to keep as metadata and to offer on download: no path, no control
+ * characters, no characters Windows refuses, at most 200 characters; Chinese is kept.
+ */
+export function safeFileName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  const cleaned = [...base]
+    .filter((character) => {
+      const code = character.charCodeAt(0);
+      return code >= 0x20 && code !== 0x7f;
+    })
+    .join('')
+    .replace(/[<>:"|?*]/g, '_')
+    .replace(/^\.+/, '')
+    .trim();
+  return (cleaned || 'evidence').slice(0, 200);
+}
+
+/** One evidence file and what became of it. */
+export interface Evidence {
+  readonly evidenceId: string;
+  readonly itemId: string;
+  readonly inspectionId: string;
+  readonly ref: string;
+  /** The sanitised original name, kept as metadata only; the object key derives from the id. */
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly size: number;
+  /** Hex SHA-256 the uploader declared; the verifier recomputes it from the stored bytes. */
+  readonly sha256: string;
+  readonly description?: string;
+  /** When the evidence took effect (YYYY-MM-DD), apart from the immutable upload time. */
+  readonly effectiveDate?: string;
+  readonly measureIndex?: number;
+  readonly state: EvidenceState;
+  readonly objectKey: string;
+  readonly requestedBy: ActorRef;
+  readonly requestedAt: string;
+  readonly storedAt?: string;
+  readonly objectVersionId?: string;
+  readonly rejection?: { readonly reason: string; readonly detail: string };
+  readonly withdrawal?: { readonly by: ActorRef; readonly at: string; readonly reason: string };
+}
+
+/** Where an upload lands; the key never contains the user's file name. */
+export function uploadKey(evidenceId: string): string {
+  return `uploads/${evidenceId}`;
+}
+
+export type VerificationResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly reason: 'size-mismatch' | 'hash-mismatch' | 'type-mismatch';
+      readonly detail: string;
+    };
+
+/** Compares what arrived with what was declared. */
+export function verifyUpload(
+  declared: Pick<Evidence, 'size' | 'sha256' | 'contentType'>,
+  arrived: { readonly size: number; readonly sha256: string; readonly head: Uint8Array },
+): VerificationResult {
+  if (arrived.size !== declared.size) {
+    return {
+      ok: false,
+      reason: 'size-mismatch',
+      detail: `declared ${declared.size} bytes, received ${arrived.size}`,
+    };
+  }
+  if (arrived.sha256 !== declared.sha256.toLowerCase()) {
+    return {
+      ok: false,
+      reason: 'hash-mismatch',
+      detail: `declared SHA-256 ${declared.sha256}, received ${arrived.sha256}`,
+    };
+  }
+  const type = evidenceType(declared.contentType);
+  if (!type?.matches(arrived.head)) {
+    return { ok: false, reason: 'type-mismatch', detail: `the bytes are not ${declared.contentType}` };
+  }
+  return { ok: true };
+}
