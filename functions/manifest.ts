@@ -128,6 +128,15 @@ export const functions = {
     timeoutSeconds: 10,
     access: [WRITE_LEDGER],
   },
+  requestEvidence: {
+    entry: 'functions/request-evidence/handler.ts',
+    description: 'Opens an evidence upload: a pending record and a presigned POST straight to S3.',
+    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/evidence', auth: WRITERS }],
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    // PutObject lets it sign the upload; the object key comes from the evidence id.
+    access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'write' }],
+  },
   routeNotFound: {
     entry: 'functions/route-not-found/handler.ts',
     description:

@@ -4,6 +4,8 @@ import { SERVICE_VERSION } from '#shared/version.ts';
 import {
   ChainEventView,
   ErrorBody,
+  EvidenceRequest,
+  EvidenceUpload,
   HistoryView,
   ImportRequest,
   ImportResult,
@@ -84,6 +86,13 @@ export const CONTRACT: Record<string, Operation> = {
     body: TransitionRequest,
     success: { status: 200, schema: ItemChange, description: 'Changed' },
     errors: [400, 404, 409, 413, 415, 422],
+    idempotent: true,
+  },
+  'POST /items/{itemId}/evidence': {
+    summary: 'Open an evidence upload (佐证材料): a presigned POST straight to S3, verified on arrival',
+    body: EvidenceRequest,
+    success: { status: 201, schema: EvidenceUpload, description: 'Upload opened' },
+    errors: [400, 404, 413, 415],
     idempotent: true,
   },
   'POST /items/{itemId}/progress': {

@@ -65,6 +65,27 @@ export const ImportRequest = z
   })
   .meta({ id: 'ImportRequest' });
 
+export const EvidenceRequest = z
+  .strictObject({
+    fileName: z.string().trim().min(1).max(255),
+    contentType: z.string().trim().min(1).max(200),
+    size: z.number().int().min(1, 'an empty file is not evidence'),
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),
+    description: z.string().trim().max(1_000).optional(),
+    effectiveDate: IsoDate.optional(),
+    measureIndex: z.number().int().min(0).optional(),
+  })
+  .meta({ id: 'EvidenceRequest' });
+
+export const EvidenceUpload = z
+  .object({
+    evidenceId: z.string(),
+    state: z.literal('pending'),
+    upload: z.object({ url: z.string(), fields: z.record(z.string(), z.string()) }),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'EvidenceUpload' });
+
 export const LedgerQuery = z.strictObject({
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   status: z

@@ -6,6 +6,7 @@
  * | inspection  | INSP#<inspectionId>             | META            | INSPECTIONS / <feedbackDate>#<inspectionId>       | —                               |
  * | item        | LEDGER#<inspectionId>#<importId> | ITEM#<ref>      | DEPT#<dept> / <inspectionId>#<importId>#<ref>     | OPEN / <deadline>#<itemId> (open items only) |
  * | chain event | CHAIN#<importId>#<ref>          | SEQ#<seq>       | —                                                 | —                               |
+ * | evidence    | EVIDENCE#<evidenceId>           | META            | ITEMEVIDENCE#<itemId> / <requestedAt>#<evidenceId> | —                              |
  * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
  *
  * Items of one import generation share a partition (the ledger is one Query); chains get a
@@ -43,6 +44,11 @@ export const keys = {
   chainEvent: (importId: string, ref: string, seq: number) => ({
     PK: `CHAIN#${importId}#${sortableRef(ref)}`,
     SK: `SEQ#${pad(seq, 8)}`,
+  }),
+  evidence: (evidenceId: string) => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'META' }),
+  evidenceOfItem: (itemId: string, requestedAt: string, evidenceId: string) => ({
+    GSI1PK: `ITEMEVIDENCE#${itemId}`,
+    GSI1SK: `${requestedAt}#${evidenceId}`,
   }),
 } as const;
 

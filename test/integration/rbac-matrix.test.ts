@@ -71,6 +71,17 @@ const MATRIX: {
     expect: expected(409, { ...INVISIBLE, auditor: 403 }),
   },
   {
+    route: 'POST /items/{itemId}/evidence',
+    send: (who) =>
+      api.post(`/items/${ITEM}/evidence`, who && users[who], {
+        fileName: '整改报告.pdf',
+        contentType: 'application/pdf',
+        size: 1024,
+        sha256: 'a'.repeat(64),
+      }),
+    expect: expected(201, { ...INVISIBLE, auditor: 403 }),
+  },
+  {
     route: 'POST /inspections/import',
     send: (who) => api.post('/inspections/import', who && users[who], { plan }),
     // 409 for the admin: allowed, but the inspection exists and replace was not asked.

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import type { z } from 'zod';
+import type { EvidenceRequest } from '#shared/api/schemas.ts';
+import { canWrite } from '#shared/domain/access.ts';
+import { type FieldIssue, Forbidden, ValidationFailed } from '#shared/domain/errors.ts';
+import {
+  EVIDENCE_TYPES,
+  type Evidence,
+  evidenceType,
+  extensionOf,
+  safeFileName,
+  uploadKey,
+} from '#shared/domain/evidence.ts';
+import type { Principal } from '#shared/domain/roles.ts';
+import { actorRef } from '#shared/domain/transitions.ts';
+import { contentDisposition } from '#shared/http/response.ts';
+import { evidenceBucketName, s3 } from '#shared/storage/client.ts';
+import type { EvidenceStore } from '#shared/store/evidence-store.ts';
+import type { LedgerStore } from '#shared/store/ledger-store.ts';
+import { findVisibleItem } from './items.ts';
+
+/** Uploads must start within 15 minutes of the request. */
+export const UPLOAD_EXPIRY_SECONDS = 15 * 60;
+/** The largest evidence file, unless EVIDENCE_MAX_BYTES says otherwise. */
+export const DEFAULT_MAX_EVIDENCE_BYTES = 100 * 1024 * 1024;
+
+function maxEvidenceBytes(): number {
+  const configured = Number(process.env.EVIDENCE_MAX_BYTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_EVIDENCE_BYTES;
+}
+
+/** What the request declares that the allowlist or the item forbids, every problem at once. */
+function requestIssues(request: z.output<typeof EvidenceRequest>, measures: number): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const type = evidenceType(request.contentType);
+  const allowed = EVIDENCE_TYPES.map((t) => t.contentType).join(', ');
+  if (!type) {
+    issues.push({
+      path: 'contentType',
+      message: `${request.contentType} is not an accepted evidence type; accepted: ${allowed}`,
+      messageZh: `不接受的佐证材料类型 ${request.contentType}`,
+    });
+  } else if (!type.extensions.includes(extensionOf(request.fileName))) {
+    issues.push({
+      path: 'fileName',
+      message: `a ${request.contentType} file must end in .${type.extensions.join(' or .')}`,
+      messageZh: `${request.contentType} 文件的扩展名应为 .${type.extensions.join(' 或 .')}`,
+    });
+  }
+  const max = maxEvidenceBytes();
+  if (request.size > max) {
+    issues.push({ path: 'size', message: `at most ${max} bytes`, messageZh: `文件不能超过 ${max} 字节` });
+  }
+  if (request.measureIndex !== undefined && request.measureIndex >= measures) {
+    issues.push({
+      path: 'measureIndex',
+      message: `the item has ${measures} measure(s); there is no measure ${request.measureIndex}`,
+      messageZh: `该事项没有第 ${request.measureIndex} 条措施`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Opens an upload: records the evidence as pending and returns a presigned POST whose policy
+ * fixes the key (derived from the evidence id, never from the file name), the exact size, the
+ * Content-Type and the SHA-256 checksum, and stores the Content-Disposition with the object so
+ * the Chinese name survives download. The verifier checks all of it again when the file lands.
+ */
+export async function requestUpload(
+  stores: { ledger: LedgerStore; evidence: EvidenceStore },
+  principal: Principal,
+  itemId: string,
+  request: z.output<typeof EvidenceRequest>,
+  now = new Date(),
+) {
+  const { item } = await findVisibleItem(stores.ledger, principal, itemId);
+  if (!canWrite(principal, item)) throw new Forbidden(`add evidence to item ${itemId}`);
+  const issues = requestIssues(request, item.measures.length);
+  if (issues.length > 0) throw new ValidationFailed(issues);
+
+  const evidenceId = `ev-${randomUUID()}`;
+  const fileName = safeFileName(request.fileName);
+  const evidence: Evidence = {
+    evidenceId,
+    itemId: item.itemId,
+    inspectionId: item.inspectionId,
+    ref: item.ref,
+    fileName,
+    contentType: request.contentType,
+    size: request.size,
+    sha256: request.sha256.toLowerCase(),
+    ...(request.description ? { description: request.description } : {}),
+    ...(request.effectiveDate ? { effectiveDate: request.effectiveDate } : {}),
+    ...(request.measureIndex !== undefined ? { measureIndex: request.measureIndex } : {}),
+    state: 'pending',
+    objectKey: uploadKey(evidenceId),
+    requestedBy: actorRef(principal),
+    requestedAt: now.toISOString(),
+  };
+  await stores.evidence.create(evidence);
+
+  const checksum = Buffer.from(evidence.sha256, 'hex').toString('base64');
+  const fields = {
+    'Content-Type': evidence.contentType,
+    'Content-Disposition': contentDisposition(fileName),
+    'x-amz-checksum-algorithm': 'SHA256',
+    'x-amz-checksum-sha256': checksum,
+  };
+  const upload = await createPresignedPost(s3, {
+    Bucket: evidenceBucketName(),
+    Key: evidence.objectKey,
+    Fields: fields,
+    Conditions: [
+      ['content-length-range', evidence.size, evidence.size],
+      ...Object.entries(fields).map(([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string]),
+    ],
+    Expires: UPLOAD_EXPIRY_SECONDS,
+  });
+  return {
+    evidenceId,
+    state: 'pending' as const,
+    upload,
+    expiresAt: new Date(now.getTime() + UPLOAD_EXPIRY_SECONDS * 1000).toISOString(),
+  };
+}

@@ -1,0 +1,56 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { tables } from '#infra/resources.ts';
+import { requiredEnv } from '#shared/config.ts';
+import type { Evidence } from '#shared/domain/evidence.ts';
+import { documentClient } from './client.ts';
+import { keys } from './keys.ts';
+
+function evidenceRecord(evidence: Evidence): Record<string, unknown> {
+  return {
+    ...evidence,
+    ...keys.evidence(evidence.evidenceId),
+    ...keys.evidenceOfItem(evidence.itemId, evidence.requestedAt, evidence.evidenceId),
+    entity: 'Evidence',
+  };
+}
+
+function fromRecord(record: Record<string, unknown>): Evidence {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, ...evidence } = record;
+  return evidence as unknown as Evidence;
+}
+
+/** Evidence records in the ledger table (their state changes join item transactions elsewhere). */
+export class EvidenceStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  /** Records a new pending upload; an id can never be reused. */
+  async create(evidence: Evidence): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: evidenceRecord(evidence),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async get(evidenceId: string): Promise<Evidence | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.evidence(evidenceId), ConsistentRead: true }),
+    );
+    return Item ? fromRecord(Item) : undefined;
+  }
+}
+
+let shared: EvidenceStore | undefined;
+
+export function evidenceStore(): EvidenceStore {
+  shared ??= new EvidenceStore(documentClient, requiredEnv(tables.ledger.envVar));
+  return shared;
+}
