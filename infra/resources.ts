@@ -35,6 +35,20 @@ export interface BusDefinition {
   readonly source: string;
 }
 
+export interface QueueDefinition {
+  /** Longer than the consumer's timeout, so a message is not redelivered while still in work. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+/** S3 ObjectCreated notifications for keys under `prefix`, sent to a queue. */
+export interface BucketNotificationDefinition {
+  readonly bucket: keyof typeof buckets;
+  readonly prefix: string;
+  readonly queue: keyof typeof queues;
+}
+
 export const tables = {
   ledger: {
     envVar: 'LEDGER_TABLE_NAME',
@@ -65,7 +79,17 @@ export const buses = {
   events: { envVar: 'EVENT_BUS_NAME', source: 'rectify' },
 } as const satisfies Record<string, BusDefinition>;
 
+export const queues = {
+  /** Evidence files that landed in uploads/, waiting for the verifier. */
+  evidenceUploads: { visibilityTimeoutSeconds: 6 * 60, maxReceiveCount: 5 },
+} as const satisfies Record<string, QueueDefinition>;
+
+export const bucketNotifications: readonly BucketNotificationDefinition[] = [
+  { bucket: 'evidence', prefix: 'uploads/', queue: 'evidenceUploads' },
+];
+
 export type TableName = keyof typeof tables;
+export type QueueName = keyof typeof queues;
 export type BucketName = keyof typeof buckets;
 export type BusName = keyof typeof buses;
 

@@ -6,6 +6,7 @@ import { RectifyEventBus } from './constructs/event-bus.ts';
 import { EvidenceBucket, type EvidenceLockMode } from './constructs/evidence-bucket.ts';
 import { RectifyHttpApi } from './constructs/http-api.ts';
 import { LedgerTable } from './constructs/ledger-table.ts';
+import { RectifyQueues } from './constructs/queues.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 
 export interface RectifyStackProps extends StackProps {
@@ -34,6 +35,7 @@ export class RectifyStack extends Stack {
     });
     const events = new RectifyEventBus(this, 'Events');
     const http = new RectifyHttpApi(this, 'Http', { retain });
+    const queues = new RectifyQueues(this, 'Queues', { buckets: { evidence: evidence.bucket } });
     const resources: BindableResources = {
       tables: { ledger: ledger.table },
       buckets: { evidence: evidence.bucket },

@@ -17,17 +17,23 @@ import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type BucketDefinition,
   type BucketName,
   type BusName,
+  bucketNotifications,
   buckets,
   buses,
   localResourceName,
+  type QueueDefinition,
+  type QueueName,
+  queues,
   type TableDefinition,
   type TableName,
   tables,
@@ -40,6 +46,13 @@ export interface LocalResources {
   readonly tables: Record<TableName, { readonly name: string; readonly streamArn?: string }>;
   readonly buckets: Record<BucketName, { readonly name: string }>;
   readonly buses: Record<BusName, { readonly name: string; readonly arn: string }>;
+  readonly queues: Record<QueueName, LocalQueue>;
+}
+
+export interface LocalQueue {
+  readonly url: string;
+  readonly arn: string;
+  readonly deadLetterUrl: string;
 }
 
 export function emulatorClientConfig(emulator: Emulator) {
@@ -159,6 +172,54 @@ async function ensureBus(client: EventBridgeClient, name: string) {
   return { name, arn: described.Arn ?? '' };
 }
 
+/** A queue and its dead-letter queue, with the redrive policy the stack gives it. */
+async function ensureQueue(
+  client: SQSClient,
+  name: string,
+  definition: QueueDefinition,
+): Promise<LocalQueue> {
+  const arnOf = async (QueueUrl: string) =>
+    (await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes
+      ?.QueueArn ?? '';
+  const { QueueUrl: deadLetterUrl = '' } = await client.send(
+    new CreateQueueCommand({ QueueName: `${name}-dlq` }),
+  );
+  const deadLetterArn = await arnOf(deadLetterUrl);
+  const { QueueUrl: url = '' } = await client.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetterArn,
+          maxReceiveCount: definition.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { url, arn: await arnOf(url), deadLetterUrl };
+}
+
+/** S3 → SQS notifications, as bucketNotifications in infra/resources.ts declares them. */
+async function ensureNotifications(client: S3Client, stage: string, created: Record<QueueName, LocalQueue>) {
+  for (const bucket of Object.keys(buckets) as BucketName[]) {
+    const mine = bucketNotifications.filter((notification) => notification.bucket === bucket);
+    if (mine.length === 0) continue;
+    await client.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: localResourceName(stage, bucket),
+        NotificationConfiguration: {
+          QueueConfigurations: mine.map((notification) => ({
+            QueueArn: created[notification.queue].arn,
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: notification.prefix }] } },
+          })),
+        },
+      }),
+    );
+  }
+}
+
 async function mapEntries<K extends string, D, R>(
   definitions: Record<K, D>,
   create: (key: K, definition: D) => Promise<R>,
@@ -173,7 +234,7 @@ async function mapEntries<K extends string, D, R>(
 }
 
 /**
- * Creates every table, bucket and bus of infra/resources.ts in the emulator, named for `stage`
+ * Creates every table, bucket, bus, queue and bucket notification of infra/resources.ts in the emulator, named for `stage`
  * (so parallel test files never share state). Safe to run again against the same emulator.
  */
 export async function bootstrapResources(emulator: Emulator, stage: string): Promise<LocalResources> {
@@ -181,19 +242,29 @@ export async function bootstrapResources(emulator: Emulator, stage: string): Pro
   const dynamodb = new DynamoDBClient(config);
   const s3 = new S3Client({ ...config, forcePathStyle: true });
   const eventBridge = new EventBridgeClient(config);
+  const sqs = new SQSClient(config);
   try {
-    const [createdTables, createdBuckets, createdBuses] = await Promise.all([
+    const [createdTables, createdBuckets, createdBuses, createdQueues] = await Promise.all([
       mapEntries(tables, (key, definition) =>
         ensureTable(dynamodb, localResourceName(stage, key), definition),
       ),
       mapEntries(buckets, (key, definition) => ensureBucket(s3, localResourceName(stage, key), definition)),
       mapEntries(buses, (key) => ensureBus(eventBridge, localResourceName(stage, key))),
+      mapEntries(queues, (key, definition) => ensureQueue(sqs, localResourceName(stage, key), definition)),
     ]);
-    return { stage, tables: createdTables, buckets: createdBuckets, buses: createdBuses };
+    await ensureNotifications(s3, stage, createdQueues);
+    return {
+      stage,
+      tables: createdTables,
+      buckets: createdBuckets,
+      buses: createdBuses,
+      queues: createdQueues,
+    };
   } finally {
     dynamodb.destroy();
     s3.destroy();
     eventBridge.destroy();
+    sqs.destroy();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { App, CfnElement } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionName, fallbackFunction, functions, httpRoutes } from '#functions/manifest.ts';
 import { buildApp } from '#infra/app.ts';
@@ -61,8 +61,11 @@ function lambdasByName(synth: Synthesised) {
     }),
   ) as Record<FunctionName, TemplateJson>;
 }
-const lambdas = (synth: Synthesis) =>
-  Object.values(synth.template.findResources('AWS::Lambda::Function')).map((r) => r.Properties);
+/** Every manifest function's Lambda properties (CDK's own deploy-time handlers are apart). */
+const lambdas = (synth: Synthesised) => Object.values(lambdasByName(synth));
+/** CDK's bucket-notification custom resource: runs at deployment only, with its own role. */
+const NOTIFICATIONS_HANDLER = /^BucketNotificationsHandler/;
+const isNotificationsHandler = (logicalId: string) => NOTIFICATIONS_HANDLER.test(logicalId);
 
 describe('ledger table', () => {
   it('has the keys and global indexes of infra/resources.ts', () => {
@@ -232,9 +235,24 @@ describe('functions', () => {
       .map(([name]) => name);
     expect(told).toEqual(allowed);
   });
-  it('attaches no managed policy to any role', () => {
-    const roles = Object.values(dev.template.findResources('AWS::IAM::Role'));
-    expect(roles.flatMap((role) => role.Properties.ManagedPolicyArns ?? [])).toEqual([]);
+  it('attaches no managed policy to any role but that of the CDK deploy-time notification handler', () => {
+    const roles = Object.entries(dev.template.findResources('AWS::IAM::Role'));
+    const managed = roles
+      .filter(([, role]) => (role.Properties.ManagedPolicyArns ?? []).length > 0)
+      .map(([id]) => id);
+    expect(managed.every(isNotificationsHandler)).toBe(true);
+    expect(managed.length).toBeLessThanOrEqual(1);
+  });
+  it('has no Lambda function besides the manifest functions and the CDK notification handler', () => {
+    const manifestIds = new Set(
+      [...dev.stack.functions.values()].map((fn) =>
+        dev.stack.getLogicalId(fn.node.defaultChild as CfnElement),
+      ),
+    );
+    const others = Object.keys(dev.template.findResources('AWS::Lambda::Function')).filter(
+      (id) => !manifestIds.has(id),
+    );
+    expect(others.every(isNotificationsHandler)).toBe(true);
   });
   it('grants nothing on Resource * but the two X-Ray actions active tracing needs', () => {
     const wildcardGrants = Object.values(dev.template.findResources('AWS::IAM::Policy'))
@@ -376,5 +394,26 @@ describe('validation: cdk-nag (AwsSolutions) and CloudFormation checks', () => {
   });
   it('has no acknowledgement that matches nothing', () => {
     expect(staleAcknowledgements(dev.app, dev.report)).toEqual([]);
+  });
+});
+
+describe('queues', () => {
+  it('gives the evidence-upload queue a dead-letter queue after 5 receives, encrypted', () => {
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() },
+      SqsManagedSseEnabled: true,
+    });
+  });
+  it('sends ObjectCreated under uploads/ of the evidence bucket to that queue', () => {
+    dev.template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+          }),
+        ],
+      },
+    });
   });
 });

@@ -5,8 +5,10 @@ import {
   GetBucketVersioningCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '#infra/resources.ts';
 import {
@@ -15,6 +17,7 @@ import {
   type LocalResources,
   resourceEnvironment,
 } from '#local/bootstrap.ts';
+import { createdObjectKeys } from '#shared/storage/s3-events.ts';
 import { sharedEmulator, uniqueStage } from '../support/runtime.ts';
 
 const emulator = sharedEmulator();
@@ -22,13 +25,14 @@ const config = emulatorClientConfig(emulator);
 const dynamodb = new DynamoDBClient(config);
 const s3 = new S3Client({ ...config, forcePathStyle: true });
 const eventBridge = new EventBridgeClient(config);
+const sqs = new SQSClient(config);
 let resources: LocalResources;
 
 beforeAll(async () => {
   resources = await bootstrapResources(emulator, uniqueStage('boot'));
 });
 afterAll(() => {
-  for (const client of [dynamodb, s3, eventBridge]) client.destroy();
+  for (const client of [dynamodb, s3, eventBridge, sqs]) client.destroy();
 });
 
 describe('bootstrapResources', () => {
@@ -70,6 +74,33 @@ describe('bootstrapResources', () => {
   it('creates the event bus', async () => {
     const bus = await eventBridge.send(new DescribeEventBusCommand({ Name: resources.buses.events.name }));
     expect(bus.Arn).toBe(resources.buses.events.arn);
+  });
+
+  it('sends S3 ObjectCreated under uploads/ to the evidence queue, and nothing for other keys', async () => {
+    const Bucket = resources.buckets.evidence.name;
+    const QueueUrl = resources.queues.evidenceUploads.url;
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'elsewhere/a.txt', Body: 'x' }));
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'uploads/ev-test', Body: 'x' }));
+    const keysSeen: string[] = [];
+    for (let attempt = 0; attempt < 5 && !keysSeen.includes('uploads/ev-test'); attempt++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      for (const message of Messages) {
+        keysSeen.push(...createdObjectKeys(message.Body ?? '{}'));
+      }
+    }
+    expect(keysSeen).toEqual(['uploads/ev-test']);
+  });
+
+  it('gives the queue a dead-letter queue after 5 receives', async () => {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: resources.queues.evidenceUploads.url,
+        AttributeNames: ['RedrivePolicy'],
+      }),
+    );
+    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 5 });
   });
 
   it('can run again against the same emulator and returns the same resources', async () => {
