@@ -8,7 +8,7 @@
  * can both read it cheaply.
  */
 
-import type { BucketName, BusName, TableName } from '#infra/resources.ts';
+import type { BucketName, BusName, QueueName, TableName } from '#infra/resources.ts';
 import type { Role } from '#shared/domain/roles.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,7 +20,7 @@ export type Trigger =
   | { readonly kind: 'http'; readonly method: HttpMethod; readonly path: string; readonly auth: RouteAuth }
   /** API Gateway's `$default` route: whatever no other route matched. */
   | { readonly kind: 'http-fallback' }
-  | { readonly kind: 'sqs'; readonly queue: string; readonly batchSize?: number }
+  | { readonly kind: 'sqs'; readonly queue: QueueName; readonly batchSize?: number }
   | { readonly kind: 'stream'; readonly table: TableName; readonly batchSize?: number }
   | { readonly kind: 'schedule'; readonly cron: string; readonly timezone: string }
   | { readonly kind: 's3'; readonly bucket: BucketName; readonly prefix: string };
@@ -136,6 +136,14 @@ export const functions = {
     timeoutSeconds: 10,
     // PutObject lets it sign the upload; the object key comes from the evidence id.
     access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'write' }],
+  },
+  verifyEvidence: {
+    entry: 'functions/verify-evidence/handler.ts',
+    description: 'Verifies each uploaded evidence file (size, SHA-256, type) and stores or rejects it.',
+    triggers: [{ kind: 'sqs', queue: 'evidenceUploads', batchSize: 5 }],
+    memoryMiB: 512,
+    timeoutSeconds: 300,
+    access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'readWrite' }],
   },
   routeNotFound: {
     entry: 'functions/route-not-found/handler.ts',

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#functions/manifest.ts';
 import { type BindableResources, bindAccess } from './constructs/bind-access.ts';
@@ -54,10 +55,17 @@ export class RectifyStack extends Stack {
           case 'http-fallback':
             http.addFallback(fn);
             break;
-          // Not used by any manifest entry yet. Each becomes an event source (SqsEventSource with
-          // a DLQ and reportBatchItemFailures, DynamoEventSource, a Scheduler schedule, an S3
-          // notification) when the first function needs it.
           case 'sqs':
+            // Partial batch responses: only the messages that failed are retried.
+            fn.addEventSource(
+              new SqsEventSource(queues.queues[trigger.queue], {
+                batchSize: trigger.batchSize ?? 10,
+                reportBatchItemFailures: true,
+              }),
+            );
+            break;
+          // Not used by any manifest entry yet. Each becomes an event source (DynamoEventSource,
+          // a Scheduler schedule, an S3 notification) when the first function needs it.
           case 'stream':
           case 'schedule':
           case 's3':

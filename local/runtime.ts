@@ -18,6 +18,7 @@ import {
   writeApiResult,
 } from './http-adapter.ts';
 import { FunctionTimedOut, invokeFunction } from './invoke.ts';
+import { startQueuePollers } from './queue-poller.ts';
 
 export interface LocalRuntimeOptions {
   readonly emulator: Emulator;
@@ -157,13 +158,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const pollers = startQueuePollers(options.emulator, resources.queues);
   return {
     url: `http://127.0.0.1:${port}`,
     resources,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await pollers.stop();
+    },
   };
 }

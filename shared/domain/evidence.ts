@@ -1,4 +1,5 @@
-import type { ActorRef } from './item.ts';
+import type { ActorRef, Item, ItemEvent } from './item.ts';
+import { recordEvent } from './transitions.ts';
 
 /**
  * Evidence (佐证材料): the file types Rectify accepts, how each is recognised from its first
@@ -166,4 +167,45 @@ export function verifyUpload(
     return { ok: false, reason: 'type-mismatch', detail: `the bytes are not ${declared.contentType}` };
   }
   return { ok: true };
+}
+
+/** The trail's actor for what the verifier decides. */
+export const VERIFIER: ActorRef = { subject: 'system:evidence-verifier', name: '佐证材料校验', roles: [] };
+
+/**
+ * The outcome of verifying a pending upload: the evidence's new state and the item's next chain
+ * record (EvidenceStored, which also counts the file, or EvidenceRejected with the reason).
+ */
+export function decideVerification(
+  item: Item,
+  evidence: Evidence,
+  result: VerificationResult,
+  context: { eventId: string; at: string; objectVersionId?: string },
+): { item: Item; event: ItemEvent; evidence: Evidence } {
+  const file = {
+    evidenceId: evidence.evidenceId,
+    fileName: evidence.fileName,
+    sha256: evidence.sha256,
+    size: evidence.size,
+  };
+  if (result.ok) {
+    const recorded = recordEvent(
+      item,
+      'EvidenceStored',
+      VERIFIER,
+      file,
+      { evidenceCount: item.evidenceCount + 1 },
+      context,
+    );
+    const stored: Evidence = {
+      ...evidence,
+      state: 'stored',
+      storedAt: context.at,
+      ...(context.objectVersionId ? { objectVersionId: context.objectVersionId } : {}),
+    };
+    return { ...recorded, evidence: stored };
+  }
+  const rejection = { reason: result.reason, detail: result.detail };
+  const recorded = recordEvent(item, 'EvidenceRejected', VERIFIER, { ...file, ...rejection }, {}, context);
+  return { ...recorded, evidence: { ...evidence, state: 'rejected', rejection } };
 }

@@ -5,7 +5,7 @@ import type { Evidence } from '#shared/domain/evidence.ts';
 import { documentClient } from './client.ts';
 import { keys } from './keys.ts';
 
-function evidenceRecord(evidence: Evidence): Record<string, unknown> {
+export function evidenceRecord(evidence: Evidence): Record<string, unknown> {
   return {
     ...evidence,
     ...keys.evidence(evidence.evidenceId),

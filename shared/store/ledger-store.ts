@@ -6,15 +6,18 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { Conflict, StaleVersion } from '#shared/domain/errors.ts';
+import type { Evidence } from '#shared/domain/evidence.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { countsAsRectified } from '#shared/domain/status.ts';
 import { batchPut } from './batch.ts';
 import { documentClient } from './client.ts';
+import { evidenceRecord } from './evidence-store.ts';
 import { ITEM_SK_PREFIX, keys, SEQ_SK_PREFIX } from './keys.ts';
 
 type StoredRecord = Record<string, unknown>;
@@ -240,11 +243,54 @@ export class LedgerStore {
     };
   }
 
+  /**
+   * Commits a verifier decision: the item change (as commitChange does) and the evidence's new
+   * state in the same transaction, the evidence only while it is still pending, so a duplicate
+   * notification can never count a file twice.
+   */
+  async commitEvidenceDecision(
+    inspection: Inspection,
+    before: Item,
+    after: Item,
+    event: ItemEvent,
+    evidence: Evidence,
+  ): Promise<void> {
+    const change = this.changeTransaction(inspection, before, after, event);
+    const evidencePut = {
+      Put: {
+        TableName: this.tableName,
+        Item: evidenceRecord(evidence),
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+      },
+    };
+    await this.sendChange(
+      { TransactItems: [...change.TransactItems, evidencePut] },
+      inspection,
+      before,
+      after,
+    );
+  }
+
   async commitChange(inspection: Inspection, before: Item, after: Item, event: ItemEvent): Promise<void> {
+    await this.sendChange(
+      this.changeTransaction(inspection, before, after, event),
+      inspection,
+      before,
+      after,
+    );
+  }
+
+  /** Sends a change transaction and turns its refusals into the domain's errors. */
+  private async sendChange(
+    transaction: TransactWriteCommandInput,
+    inspection: Inspection,
+    before: Item,
+    after: Item,
+  ): Promise<void> {
     try {
-      await this.client.send(
-        new TransactWriteCommand(this.changeTransaction(inspection, before, after, event)),
-      );
+      await this.client.send(new TransactWriteCommand(transaction));
     } catch (error) {
       if (isConditionFailure(error, 0) || isConditionFailure(error, 1)) {
         const current = await this.getItem(inspection.inspectionId, after.ref);
@@ -258,6 +304,9 @@ export class LedgerStore {
         throw new Conflict(
           `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,
         );
+      }
+      if (isConditionFailure(error, 3)) {
+        throw new Conflict('the evidence was decided meanwhile');
       }
       throw error;
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
@@ -19,6 +20,7 @@ const ITEM = `${plan.inspection.id}.1.1.2`;
 const config = emulatorClientConfig(sharedEmulator());
 const s3 = new S3Client({ ...config, forcePathStyle: true });
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+const sqs = new SQSClient(config);
 const pdf = Buffer.from('%PDF-1.7\n% 整改报告\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -27,6 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   s3.destroy();
+  sqs.destroy();
   documentClient.destroy();
 });
 
@@ -41,6 +44,122 @@ async function upload(
   form.append('file', new Blob([bytes], { type: contentType }), 'upload');
   return fetch(target.url, { method: 'POST', body: form });
 }
+
+/** Waits until `check` returns a value (the verifier runs behind a queue). */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function openUpload(
+  itemId: string,
+  bytes: Buffer,
+  declared: { sha256?: string; contentType?: string; fileName?: string } = {},
+) {
+  const opened = await api.post(`/items/${itemId}/evidence`, users.admin, {
+    fileName: declared.fileName ?? '整改报告.pdf',
+    contentType: declared.contentType ?? 'application/pdf',
+    size: bytes.length,
+    sha256: declared.sha256 ?? sha256(bytes),
+  });
+  expect(opened.status, opened.text).toBe(201);
+  return opened.json as { evidenceId: string; upload: { url: string; fields: Record<string, string> } };
+}
+
+const historyTypes = async (itemId: string) =>
+  (await api.get(`/items/${itemId}/history`, users.admin)).json.events.map(
+    (e: { type: string }) => e.type,
+  ) as string[];
+
+describe('verification on arrival', () => {
+  it('stores a file whose bytes match what was declared, counts it, and then allows rectified', async () => {
+    const { evidenceId, upload: target } = await openUpload(ITEM, pdf);
+    await upload(target, pdf, 'application/pdf');
+    const item = await eventually(async () => {
+      const current = (await api.get(`/items/${ITEM}`, users.admin)).json;
+      return current.evidenceCount === 1 ? current : undefined;
+    });
+    expect((await historyTypes(ITEM)).at(-1)).toBe('EvidenceStored');
+    const { Item: record } = await documentClient.send(
+      new GetCommand({
+        TableName: local().runtime.resources.tables.ledger.name,
+        Key: keys.evidence(evidenceId),
+      }),
+    );
+    expect(record).toMatchObject({ state: 'stored', storedAt: expect.any(String) });
+    const rectified = await api.post(`/items/${ITEM}/transitions`, users.department, {
+      to: 'rectified',
+      expectedVersion: item.version,
+    });
+    expect(rectified.status, rectified.text).toBe(200);
+  });
+
+  it('rejects bytes other than declared, names the reason in the chain, and moves the file to quarantine', async () => {
+    const target = `${plan.inspection.id}.1.2.1`;
+    const forged = Buffer.from(pdf.toString().replace('整改报告', '伪造报告'));
+    const { evidenceId, upload: form } = await openUpload(target, pdf);
+    expect(forged.length).toBe(pdf.length);
+    await upload(form, forged, 'application/pdf');
+    const history = await eventually(async () => {
+      const events = (await api.get(`/items/${target}/history`, users.admin)).json.events;
+      return events.at(-1)?.type === 'EvidenceRejected' ? events : undefined;
+    });
+    expect(history.at(-1).data).toMatchObject({ evidenceId, reason: 'hash-mismatch' });
+    expect((await api.get(`/items/${target}`, users.admin)).json.evidenceCount).toBe(0);
+    const Bucket = local().runtime.resources.buckets.evidence.name;
+    await expect(s3.send(new HeadObjectCommand({ Bucket, Key: `uploads/${evidenceId}` }))).rejects.toThrow();
+    expect(
+      (await s3.send(new HeadObjectCommand({ Bucket, Key: `quarantine/${evidenceId}` }))).ContentLength,
+    ).toBe(forged.length);
+  });
+
+  it('rejects a file whose first bytes are not its declared type', async () => {
+    const target = `${plan.inspection.id}.2.1.1`;
+    const notPng = Buffer.from('this is not a PNG image at all');
+    const { upload: form } = await openUpload(target, notPng, {
+      contentType: 'image/png',
+      fileName: '现场照片.png',
+    });
+    await upload(form, notPng, 'image/png');
+    const last = await eventually(async () => {
+      const events = (await api.get(`/items/${target}/history`, users.admin)).json.events;
+      return events.at(-1)?.type === 'EvidenceRejected' ? events.at(-1) : undefined;
+    });
+    expect(last.data.reason).toBe('type-mismatch');
+  });
+
+  it('counts a file once however often its notification arrives', async () => {
+    const target = `${plan.inspection.id}.1.1.1`;
+    const { evidenceId, upload: form } = await openUpload(target, pdf);
+    await upload(form, pdf, 'application/pdf');
+    await eventually(async () =>
+      (await api.get(`/items/${target}`, users.admin)).json.evidenceCount === 1 ? true : undefined,
+    );
+    const duplicate = {
+      Records: [{ eventName: 'ObjectCreated:Post', s3: { object: { key: `uploads/${evidenceId}` } } }],
+    };
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: local().runtime.resources.queues.evidenceUploads.url,
+        MessageBody: JSON.stringify(duplicate),
+      }),
+    );
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: local().runtime.resources.queues.evidenceUploads.url,
+        MessageBody: JSON.stringify(duplicate),
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await api.get(`/items/${target}`, users.admin)).json.evidenceCount).toBe(1);
+    expect((await historyTypes(target)).filter((type) => type === 'EvidenceStored')).toHaveLength(1);
+  });
+});
 
 describe('POST /items/{itemId}/evidence', () => {
   it('records a pending evidence file and returns a presigned POST that puts it in S3 under its id', async () => {

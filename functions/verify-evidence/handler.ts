@@ -1,0 +1,25 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger } from '#shared/observability.ts';
+import { verifyUploadedObject } from '#shared/services/evidence-verifier.ts';
+import { createdObjectKeys } from '#shared/storage/s3-events.ts';
+import { evidenceStore } from '#shared/store/evidence-store.ts';
+import { ledgerStore } from '#shared/store/ledger-store.ts';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+async function verifyRecord(record: SQSRecord) {
+  for (const key of createdObjectKeys(record.body)) {
+    await verifyUploadedObject({ ledger: ledgerStore(), evidence: evidenceStore() }, key);
+  }
+}
+
+/**
+ * S3 ObjectCreated (uploads/) → SQS → here: each upload is verified; a message that fails is
+ * reported alone as a batch item failure, so only it is retried (and dead-lettered after 5).
+ */
+export const handler = middy((event: SQSEvent, context: Context) =>
+  processPartialResponse(event, verifyRecord, processor, { context }),
+).use(injectLambdaContext(logger, { resetKeys: true }));
