@@ -137,6 +137,39 @@ export const functions = {
     // PutObject lets it sign the upload; the object key comes from the evidence id.
     access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'write' }],
   },
+  listItemEvidence: {
+    entry: 'functions/list-item-evidence/handler.ts',
+    description: "An item's evidence files, in every state.",
+    triggers: [{ kind: 'http', method: 'GET', path: '/items/{itemId}/evidence', auth: ALL_ROLES }],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [READ_LEDGER],
+  },
+  getEvidence: {
+    entry: 'functions/get-evidence/handler.ts',
+    description: 'One evidence file: metadata, state, uploader, times, effective date and hash.',
+    triggers: [{ kind: 'http', method: 'GET', path: '/evidence/{evidenceId}', auth: ALL_ROLES }],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [READ_LEDGER],
+  },
+  downloadEvidence: {
+    entry: 'functions/download-evidence/handler.ts',
+    description: 'A presigned GET of a stored evidence file, valid 5 minutes.',
+    triggers: [{ kind: 'http', method: 'GET', path: '/evidence/{evidenceId}/download', auth: ALL_ROLES }],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    // GetObject lets it sign the link.
+    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read' }],
+  },
+  withdrawEvidence: {
+    entry: 'functions/withdraw-evidence/handler.ts',
+    description: 'Withdraws a stored evidence file with a reason; it stays in storage and history.',
+    triggers: [{ kind: 'http', method: 'POST', path: '/evidence/{evidenceId}/withdraw', auth: WRITERS }],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
   verifyEvidence: {
     entry: 'functions/verify-evidence/handler.ts',
     description: 'Verifies each uploaded evidence file (size, SHA-256, type) and stores or rejects it.',

@@ -3,9 +3,11 @@ import { type HttpMethod, httpRoutes } from '#functions/manifest.ts';
 import { SERVICE_VERSION } from '#shared/version.ts';
 import {
   ChainEventView,
+  DownloadLink,
   ErrorBody,
   EvidenceRequest,
   EvidenceUpload,
+  EvidenceView,
   HistoryView,
   ImportRequest,
   ImportResult,
@@ -15,6 +17,7 @@ import {
   LedgerView,
   ProgressRequest,
   TransitionRequest,
+  WithdrawRequest,
 } from './schemas.ts';
 
 interface Operation {
@@ -93,6 +96,36 @@ export const CONTRACT: Record<string, Operation> = {
     body: EvidenceRequest,
     success: { status: 201, schema: EvidenceUpload, description: 'Upload opened' },
     errors: [400, 404, 413, 415],
+    idempotent: true,
+  },
+  'GET /items/{itemId}/evidence': {
+    summary: "An item's evidence files, in every state",
+    success: {
+      status: 200,
+      schema: z.object({ itemId: z.string(), evidence: z.array(EvidenceView) }),
+      description: 'Evidence',
+    },
+    errors: [404],
+  },
+  'GET /evidence/{evidenceId}': {
+    summary: 'One evidence file: metadata, state, uploader, times, hash',
+    success: { status: 200, schema: EvidenceView, description: 'Evidence' },
+    errors: [404],
+  },
+  'GET /evidence/{evidenceId}/download': {
+    summary: 'A presigned download link, valid 5 minutes, keeping the original (Chinese) file name',
+    success: { status: 200, schema: DownloadLink, description: 'Link' },
+    errors: [404, 422],
+  },
+  'POST /evidence/{evidenceId}/withdraw': {
+    summary: 'Withdraw a stored file: kept in storage and history, no longer counted',
+    body: WithdrawRequest,
+    success: {
+      status: 200,
+      schema: z.object({ evidence: EvidenceView, item: ItemView }),
+      description: 'Withdrawn',
+    },
+    errors: [400, 404, 413, 415, 422],
     idempotent: true,
   },
   'POST /items/{itemId}/progress': {

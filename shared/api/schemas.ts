@@ -86,6 +86,40 @@ export const EvidenceUpload = z
   })
   .meta({ id: 'EvidenceUpload' });
 
+export const WithdrawRequest = z
+  .strictObject({ reason: z.string().trim().min(1).max(MAX_REASON_LENGTH) })
+  .meta({ id: 'WithdrawRequest' });
+
+export const EvidenceView = z
+  .object({
+    evidenceId: z.string(),
+    itemId: z.string(),
+    fileName: z.string(),
+    contentType: z.string(),
+    size: z.number(),
+    sha256: z.string(),
+    state: z.enum(['pending', 'stored', 'rejected', 'withdrawn']),
+    description: z.string().optional(),
+    effectiveDate: IsoDate.optional(),
+    measureIndex: z.number().optional(),
+    requestedBy: z.object({ subject: z.string(), name: z.string() }),
+    requestedAt: z.iso.datetime(),
+    storedAt: z.iso.datetime().optional(),
+    rejection: z.object({ reason: z.string(), detail: z.string() }).optional(),
+  })
+  .meta({ id: 'Evidence' });
+
+export const DownloadLink = z
+  .object({
+    evidenceId: z.string(),
+    fileName: z.string(),
+    sha256: z.string(),
+    size: z.number(),
+    url: z.string(),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'DownloadLink' });
+
 export const LedgerQuery = z.strictObject({
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   status: z

@@ -1,3 +1,4 @@
+import { RuleViolation } from './errors.ts';
 import type { ActorRef, Item, ItemEvent } from './item.ts';
 import { recordEvent } from './transitions.ts';
 
@@ -208,4 +209,39 @@ export function decideVerification(
   const rejection = { reason: result.reason, detail: result.detail };
   const recorded = recordEvent(item, 'EvidenceRejected', VERIFIER, { ...file, ...rejection }, {}, context);
   return { ...recorded, evidence: { ...evidence, state: 'rejected', rejection } };
+}
+
+/**
+ * Withdraws a stored file (撤回): it stays in storage, in the archive and in the history, but no
+ * longer counts toward the item being rectified. Only stored evidence can be withdrawn.
+ */
+export function decideWithdrawal(
+  item: Item,
+  evidence: Evidence,
+  actor: ActorRef,
+  reason: string,
+  context: { eventId: string; at: string },
+): { item: Item; event: ItemEvent; evidence: Evidence } {
+  if (evidence.state !== 'stored') {
+    throw new RuleViolation(
+      'evidence-not-stored',
+      {
+        en: `Only stored evidence can be withdrawn; this file is ${evidence.state}.`,
+        zh: '只能撤回已校验存储的佐证材料。',
+      },
+      { state: evidence.state },
+    );
+  }
+  const recorded = recordEvent(
+    item,
+    'EvidenceWithdrawn',
+    actor,
+    { evidenceId: evidence.evidenceId, fileName: evidence.fileName, sha256: evidence.sha256, reason },
+    { evidenceCount: Math.max(0, item.evidenceCount - 1) },
+    context,
+  );
+  return {
+    ...recorded,
+    evidence: { ...evidence, state: 'withdrawn', withdrawal: { by: actor, at: context.at, reason } },
+  };
 }

@@ -76,12 +76,13 @@ export async function verifyUploadedObject(
       ...(arrived.versionId ? { objectVersionId: arrived.versionId } : {}),
     });
     try {
-      await stores.ledger.commitEvidenceDecision(
+      await stores.ledger.commitEvidenceChange(
         found.inspection,
         found.item,
         decided.item,
         decided.event,
         decided.evidence,
+        'pending',
       );
       logger.info('evidence verified', { evidenceId: evidence.evidenceId, state: decided.evidence.state });
       return decided.evidence.state === 'stored' ? 'stored' : 'rejected';

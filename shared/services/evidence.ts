@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
 import type { EvidenceRequest } from '#shared/api/schemas.ts';
 import { canWrite } from '#shared/domain/access.ts';
-import { type FieldIssue, Forbidden, ValidationFailed } from '#shared/domain/errors.ts';
 import {
+  type FieldIssue,
+  Forbidden,
+  NotFound,
+  RuleViolation,
+  ValidationFailed,
+} from '#shared/domain/errors.ts';
+import {
+  decideWithdrawal,
   EVIDENCE_TYPES,
   type Evidence,
   evidenceType,
@@ -124,4 +133,89 @@ export async function requestUpload(
     upload,
     expiresAt: new Date(now.getTime() + UPLOAD_EXPIRY_SECONDS * 1000).toISOString(),
   };
+}
+
+/** Download links live five minutes: enough to start a download, too short to pass around. */
+export const DOWNLOAD_EXPIRY_SECONDS = 5 * 60;
+
+/**
+ * An evidence file the principal may see: the same rule as its item, and the same 404 for
+ * files of items they cannot see.
+ */
+export async function findVisibleEvidence(
+  stores: { ledger: LedgerStore; evidence: EvidenceStore },
+  principal: Principal,
+  evidenceId: string,
+) {
+  const evidence = await stores.evidence.get(evidenceId);
+  if (!evidence) throw new NotFound('evidence', evidenceId);
+  try {
+    const found = await findVisibleItem(stores.ledger, principal, evidence.itemId);
+    return { evidence, ...found };
+  } catch (error) {
+    if (error instanceof NotFound) throw new NotFound('evidence', evidenceId);
+    throw error;
+  }
+}
+
+/** The API's view of an evidence record: where it is stored stays inside. */
+export function evidenceView(evidence: Evidence) {
+  const { objectKey: _key, objectVersionId: _version, ...view } = evidence;
+  return view;
+}
+
+/** A short-lived presigned GET of a stored (or withdrawn, still kept) file, by its version. */
+export async function downloadLink(evidence: Evidence, now = new Date()) {
+  if (evidence.state !== 'stored' && evidence.state !== 'withdrawn') {
+    throw new RuleViolation(
+      'evidence-not-stored',
+      {
+        en: `This file is ${evidence.state}; only stored files can be downloaded.`,
+        zh: '该材料尚未校验存储，不能下载。',
+      },
+      { state: evidence.state },
+    );
+  }
+  const url = await getSignedUrl(
+    s3,
+    new GetObjectCommand({
+      Bucket: evidenceBucketName(),
+      Key: evidence.objectKey,
+      ...(evidence.objectVersionId ? { VersionId: evidence.objectVersionId } : {}),
+      ResponseContentDisposition: contentDisposition(evidence.fileName),
+    }),
+    { expiresIn: DOWNLOAD_EXPIRY_SECONDS },
+  );
+  return {
+    evidenceId: evidence.evidenceId,
+    fileName: evidence.fileName,
+    sha256: evidence.sha256,
+    size: evidence.size,
+    url,
+    expiresAt: new Date(now.getTime() + DOWNLOAD_EXPIRY_SECONDS * 1000).toISOString(),
+  };
+}
+
+/** Withdraws a stored file with a reason: out of the count, kept in storage and history. */
+export async function withdrawEvidence(
+  stores: { ledger: LedgerStore; evidence: EvidenceStore },
+  principal: Principal,
+  evidenceId: string,
+  reason: string,
+) {
+  const { evidence, item, inspection } = await findVisibleEvidence(stores, principal, evidenceId);
+  if (!canWrite(principal, item)) throw new Forbidden(`withdraw evidence of item ${item.itemId}`);
+  const decided = decideWithdrawal(item, evidence, actorRef(principal), reason, {
+    eventId: randomUUID(),
+    at: new Date().toISOString(),
+  });
+  await stores.ledger.commitEvidenceChange(
+    inspection,
+    item,
+    decided.item,
+    decided.event,
+    decided.evidence,
+    'stored',
+  );
+  return { evidence: evidenceView(decided.evidence), item: decided.item };
 }

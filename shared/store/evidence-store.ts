@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Evidence } from '#shared/domain/evidence.ts';
@@ -38,6 +38,26 @@ export class EvidenceStore {
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
+  }
+
+  /** An item's evidence, oldest request first. */
+  async listForItem(itemId: string): Promise<Evidence[]> {
+    const evidence: Evidence[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.evidenceOfItem(itemId, '', '').GSI1PK },
+          ExclusiveStartKey,
+        }),
+      );
+      evidence.push(...(page.Items ?? []).map(fromRecord));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return evidence;
   }
 
   async get(evidenceId: string): Promise<Evidence | undefined> {

@@ -11,7 +11,7 @@ import {
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { Conflict, StaleVersion } from '#shared/domain/errors.ts';
-import type { Evidence } from '#shared/domain/evidence.ts';
+import type { Evidence, EvidenceState } from '#shared/domain/evidence.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { countsAsRectified } from '#shared/domain/status.ts';
@@ -244,25 +244,26 @@ export class LedgerStore {
   }
 
   /**
-   * Commits a verifier decision: the item change (as commitChange does) and the evidence's new
-   * state in the same transaction, the evidence only while it is still pending, so a duplicate
-   * notification can never count a file twice.
+   * Commits a change of an evidence file with its item (as commitChange does) in one
+   * transaction, the evidence only while it is still in the state the change was decided on:
+   * a duplicate notification or a second withdrawal can never count a file twice.
    */
-  async commitEvidenceDecision(
+  async commitEvidenceChange(
     inspection: Inspection,
     before: Item,
     after: Item,
     event: ItemEvent,
     evidence: Evidence,
+    expectedState: EvidenceState,
   ): Promise<void> {
     const change = this.changeTransaction(inspection, before, after, event);
     const evidencePut = {
       Put: {
         TableName: this.tableName,
         Item: evidenceRecord(evidence),
-        ConditionExpression: '#state = :pending',
+        ConditionExpression: '#state = :expected',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':pending': 'pending' },
+        ExpressionAttributeValues: { ':expected': expectedState },
       },
     };
     await this.sendChange(

@@ -99,6 +99,47 @@ describe('verification on arrival', () => {
     expect(rectified.status, rectified.text).toBe(200);
   });
 
+  it('shows, lists and downloads a stored file with the same bytes and its Chinese name', async () => {
+    const target = `${plan.inspection.id}.1.1.1`;
+    const { evidenceId, upload: form } = await openUpload(target, pdf, {
+      fileName: '乡镇卫生院招录名单.pdf',
+    });
+    await upload(form, pdf, 'application/pdf');
+    const stored = await eventually(async () => {
+      const evidence = (await api.get(`/evidence/${evidenceId}`, users.auditor)).json;
+      return evidence.state === 'stored' ? evidence : undefined;
+    });
+    expect(stored).toMatchObject({
+      fileName: '乡镇卫生院招录名单.pdf',
+      sha256: sha256(pdf),
+      size: pdf.length,
+    });
+    expect(stored.objectKey).toBeUndefined();
+    const listed = (await api.get(`/items/${target}/evidence`, users.leader)).json.evidence;
+    expect(listed.map((e: { evidenceId: string }) => e.evidenceId)).toContain(evidenceId);
+
+    const link = (await api.get(`/evidence/${evidenceId}/download`, users.auditor)).json;
+    expect(new Date(link.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000);
+    const file = await fetch(link.url);
+    expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+    expect(file.headers.get('content-disposition')).toContain(
+      `filename*=UTF-8''${encodeURIComponent('乡镇卫生院招录名单.pdf')}`,
+    );
+    expect((await api.get(`/evidence/${evidenceId}`, users.otherDepartment)).status).toBe(404);
+
+    const withdrawn = await api.post(`/evidence/${evidenceId}/withdraw`, users.admin, {
+      reason: '材料有误，重新上传',
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    expect(withdrawn.json.evidence.state).toBe('withdrawn');
+    expect(withdrawn.json.item.evidenceCount).toBe(stored ? withdrawn.json.item.evidenceCount : -1);
+    expect((await historyTypes(target)).at(-1)).toBe('EvidenceWithdrawn');
+    const again = await api.post(`/evidence/${evidenceId}/withdraw`, users.admin, { reason: '再次撤回' });
+    expect(again.status).toBe(422);
+    // Withdrawn files stay downloadable for the record.
+    expect((await api.get(`/evidence/${evidenceId}/download`, users.auditor)).status).toBe(200);
+  });
+
   it('rejects bytes other than declared, names the reason in the chain, and moves the file to quarantine', async () => {
     const target = `${plan.inspection.id}.1.2.1`;
     const forged = Buffer.from(pdf.toString().replace('整改报告', '伪造报告'));
@@ -138,8 +179,9 @@ describe('verification on arrival', () => {
     const { evidenceId, upload: form } = await openUpload(target, pdf);
     await upload(form, pdf, 'application/pdf');
     await eventually(async () =>
-      (await api.get(`/items/${target}`, users.admin)).json.evidenceCount === 1 ? true : undefined,
+      (await api.get(`/evidence/${evidenceId}`, users.admin)).json.state === 'stored' ? true : undefined,
     );
+    const countAfterStore = (await api.get(`/items/${target}`, users.admin)).json.evidenceCount;
     const duplicate = {
       Records: [{ eventName: 'ObjectCreated:Post', s3: { object: { key: `uploads/${evidenceId}` } } }],
     };
@@ -156,8 +198,14 @@ describe('verification on arrival', () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect((await api.get(`/items/${target}`, users.admin)).json.evidenceCount).toBe(1);
-    expect((await historyTypes(target)).filter((type) => type === 'EvidenceStored')).toHaveLength(1);
+    expect((await api.get(`/items/${target}`, users.admin)).json.evidenceCount).toBe(countAfterStore);
+    const events = (await api.get(`/items/${target}/history`, users.admin)).json.events as {
+      type: string;
+      data: { evidenceId?: string };
+    }[];
+    expect(
+      events.filter((e) => e.type === 'EvidenceStored' && e.data.evidenceId === evidenceId),
+    ).toHaveLength(1);
   });
 });
 

@@ -82,6 +82,29 @@ const MATRIX: {
     expect: expected(201, { ...INVISIBLE, auditor: 403 }),
   },
   {
+    route: 'GET /items/{itemId}/evidence',
+    send: (who) => api.get(`/items/${ITEM}/evidence`, who && users[who]),
+    expect: expected(200, INVISIBLE),
+  },
+  {
+    route: 'GET /evidence/{evidenceId}',
+    send: (who) => api.get(`/evidence/${pendingEvidence}`, who && users[who]),
+    expect: expected(200, INVISIBLE),
+  },
+  {
+    route: 'GET /evidence/{evidenceId}/download',
+    send: (who) => api.get(`/evidence/${pendingEvidence}/download`, who && users[who]),
+    // 422: the gate was passed, but a pending file cannot be downloaded yet.
+    expect: expected(422, INVISIBLE),
+  },
+  {
+    route: 'POST /evidence/{evidenceId}/withdraw',
+    send: (who) =>
+      api.post(`/evidence/${pendingEvidence}/withdraw`, who && users[who], { reason: '上传错误' }),
+    // 422 for writers: only stored evidence can be withdrawn.
+    expect: expected(422, { ...INVISIBLE, auditor: 403 }),
+  },
+  {
     route: 'POST /inspections/import',
     send: (who) => api.post('/inspections/import', who && users[who], { plan }),
     // 409 for the admin: allowed, but the inspection exists and replace was not asked.
@@ -99,8 +122,17 @@ const MATRIX: {
   },
 ];
 
+/** An evidence file of the target item that stays pending (nothing is uploaded for it). */
+let pendingEvidence = '';
 beforeAll(async () => {
   expect((await api.post('/inspections/import', users.admin, { plan })).status).toBe(201);
+  const opened = await api.post(`/items/${ITEM}/evidence`, users.admin, {
+    fileName: '待上传.pdf',
+    contentType: 'application/pdf',
+    size: 10,
+    sha256: 'c'.repeat(64),
+  });
+  pendingEvidence = opened.json.evidenceId;
 });
 
 describe('authorisation matrix', () => {
