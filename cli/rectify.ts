@@ -13,6 +13,7 @@ import { verifyChain } from '#shared/domain/chain.ts';
 import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
 import type { PlanResult } from '#shared/domain/plan/model.ts';
 import { ApiClient, ApiError } from './client.ts';
+import { downloadEvidence, uploadEvidence } from './evidence.ts';
 import { historyTable, type Lang, ledgerTable, readStatus, type Totals, totalsLine } from './format.ts';
 
 const program = new Command('rectify')
@@ -256,6 +257,52 @@ program
     process.exitCode = 1;
   });
 
+const evidence = program.command('evidence').description('evidence files (佐证材料)');
+evidence
+  .command('upload')
+  .description('upload files as evidence of an item and wait until each is stored or rejected')
+  .argument('<itemId>')
+  .argument('<files...>')
+  .option('--description <text>')
+  .option('--effective-date <date>', 'when the evidence took effect (YYYY-MM-DD)')
+  .option('--measure <index>', 'the measure (0-based) it proves', integer)
+  .option('--no-wait', 'do not wait for verification')
+  .action(
+    async (
+      itemId: string,
+      files: string[],
+      options: { description?: string; effectiveDate?: string; measure?: number; wait: boolean },
+    ) => {
+      const api = client();
+      let failed = false;
+      for (const file of files) {
+        const result = await uploadEvidence(api, itemId, file, options);
+        const name = path.basename(file);
+        if (result.state === 'stored')
+          say(`${name}：已校验存储（${result.evidenceId}）`, `${name}: stored (${result.evidenceId})`);
+        else if (result.state === 'pending')
+          say(
+            `${name}：已上传，等待校验（${result.evidenceId}）`,
+            `${name}: uploaded, awaiting verification (${result.evidenceId})`,
+          );
+        else {
+          failed = true;
+          say(`${name}：校验未通过（${result.reason}）`, `${name}: rejected (${result.reason})`);
+        }
+      }
+      if (failed) process.exitCode = 1;
+    },
+  );
+evidence
+  .command('download')
+  .description('download a stored file under its original name, verifying its SHA-256')
+  .argument('<evidenceId>')
+  .option('--out <dir>', 'directory to write into', '.')
+  .action(async (evidenceId: string, options: { out: string }) => {
+    const { file, sha256 } = await downloadEvidence(client(), evidenceId, options.out);
+    say(`已下载 ${file}（SHA-256 ${sha256} 校验一致）`, `Downloaded ${file} (SHA-256 ${sha256} verified)`);
+  });
+
 try {
   await program.parseAsync();
 } catch (error) {
@@ -271,7 +318,8 @@ try {
     }
   } else if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n`);
-  } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('E')) {
+  } else if (error instanceof Error) {
+    // Files that cannot be read, storage that refuses, a hash that does not match: say so plainly.
     process.stderr.write(`${error.message}\n`);
   } else {
     throw error;

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -104,6 +106,33 @@ describe('rectify CLI', () => {
     const result = await rectify(['--lang', 'en', 'transition', 'sample-health-2024-r1.1.1.2', 'closed']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot move from in_progress .* to closed .*422 unprocessable/s);
+  });
+
+  it('uploads a PDF named in Chinese, waits until it is stored, and downloads the same bytes under that name', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
+    const file = path.join(dir, '签约服务抽查报告.pdf');
+    const bytes = Buffer.from('%PDF-1.7\n% 抽查报告\n%%EOF\n');
+    writeFileSync(file, bytes);
+    const uploaded = await rectify(['evidence', 'upload', 'sample-health-2024-r1.1.1.2', file], 'department');
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    const evidenceId = /（(ev-[0-9a-f-]+)）/.exec(uploaded.stdout)?.[1];
+    expect(uploaded.stdout).toMatch(/签约服务抽查报告\.pdf：已校验存储/);
+    const out = mkdtempSync(path.join(tmpdir(), 'rectify-cli-download-'));
+    const downloaded = await rectify(['evidence', 'download', String(evidenceId), '--out', out], 'auditor');
+    expect(downloaded.code, downloaded.stderr).toBe(0);
+    expect(readFileSync(path.join(out, '签约服务抽查报告.pdf')).equals(bytes)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('refuses a file type that is not accepted before sending anything', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
+    const file = path.join(dir, 'tool.exe');
+    writeFileSync(file, 'MZ');
+    const result = await rectify(['evidence', 'upload', 'sample-health-2024-r1.1.1.2', file], 'department');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\.exe is not an accepted evidence type/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('names the broken link when a record was edited in the database, and exits 1', async () => {

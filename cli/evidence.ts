@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SingleBar } from 'cli-progress';
+import { EVIDENCE_TYPES, extensionOf } from '#shared/domain/evidence.ts';
+import type { ApiClient } from './client.ts';
+
+/** SHA-256 and size of a file, read as a stream (a progress bar on a terminal). */
+async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const { size } = await stat(file);
+  const bar = process.stderr.isTTY
+    ? new SingleBar({
+        format: ` ${path.basename(file)} {bar} {percentage}% | {step}`,
+        hideCursor: true,
+        clearOnComplete: true,
+      })
+    : undefined;
+  bar?.start(size, 0, { step: 'hashing' });
+  const hash = createHash('sha256');
+  let read = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    read += (chunk as Buffer).length;
+    bar?.update(read);
+  }
+  bar?.stop();
+  return { sha256: hash.digest('hex'), size };
+}
+
+function contentTypeOf(file: string): string {
+  const extension = extensionOf(file);
+  const type = EVIDENCE_TYPES.find((candidate) => candidate.extensions.includes(extension));
+  if (!type)
+    throw new Error(
+      `${file}: .${extension} is not an accepted evidence type (${EVIDENCE_TYPES.flatMap((t) => t.extensions).join(', ')})`,
+    );
+  return type.contentType;
+}
+
+interface Opened {
+  evidenceId: string;
+  upload: { url: string; fields: Record<string, string> };
+}
+
+/**
+ * Uploads one file as evidence: hash it while streaming, open the upload, send the bytes
+ * straight to storage, then wait for the verifier's verdict.
+ */
+export async function uploadEvidence(
+  api: ApiClient,
+  itemId: string,
+  file: string,
+  options: { description?: string; effectiveDate?: string; measure?: number; wait: boolean },
+): Promise<{ evidenceId: string; state: string; reason?: string }> {
+  const contentType = contentTypeOf(file);
+  const { sha256, size } = await hashFile(file);
+  const opened = await api.post<Opened>(`/items/${encodeURIComponent(itemId)}/evidence`, {
+    fileName: path.basename(file),
+    contentType,
+    size,
+    sha256,
+    ...(options.description ? { description: options.description } : {}),
+    ...(options.effectiveDate ? { effectiveDate: options.effectiveDate } : {}),
+    ...(options.measure !== undefined ? { measureIndex: options.measure } : {}),
+  });
+  const form = new FormData();
+  for (const [field, value] of Object.entries(opened.upload.fields)) form.append(field, value);
+  // openAsBlob reads the file as the request is sent, not into memory first.
+  form.append('file', await openAsBlob(file, { type: contentType }), path.basename(file));
+  const sent = await fetch(opened.upload.url, { method: 'POST', body: form });
+  if (!sent.ok)
+    throw new Error(`${file}: storage refused the upload (HTTP ${sent.status}) ${await sent.text()}`);
+  if (!options.wait) return { evidenceId: opened.evidenceId, state: 'pending' };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const evidence = await api.get<{ state: string; rejection?: { reason: string; detail: string } }>(
+      `/evidence/${opened.evidenceId}`,
+    );
+    if (evidence.state !== 'pending') {
+      return {
+        evidenceId: opened.evidenceId,
+        state: evidence.state,
+        ...(evidence.rejection
+          ? { reason: `${evidence.rejection.reason}: ${evidence.rejection.detail}` }
+          : {}),
+      };
+    }
+    if (Date.now() > deadline) return { evidenceId: opened.evidenceId, state: 'pending' };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Downloads a stored file into `directory` under its original name, verifying its SHA-256. */
+export async function downloadEvidence(api: ApiClient, evidenceId: string, directory: string) {
+  const link = await api.get<{ url: string; fileName: string; sha256: string; size: number }>(
+    `/evidence/${encodeURIComponent(evidenceId)}/download`,
+  );
+  const response = await fetch(link.url);
+  if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
+  const target = path.join(directory, path.basename(link.fileName));
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk, _encoding, done) {
+      hash.update(chunk as Buffer);
+      done(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(response.body as never), hashing, createWriteStream(target));
+  const sha256 = hash.digest('hex');
+  if (sha256 !== link.sha256) {
+    await rm(target, { force: true });
+    throw new Error(
+      `the downloaded bytes hash to ${sha256}, not the recorded ${link.sha256}; nothing was kept`,
+    );
+  }
+  return { file: target, sha256, size: link.size };
+}
