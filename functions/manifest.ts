@@ -27,7 +27,8 @@ export type Trigger =
 
 export type Access =
   | { readonly table: TableName; readonly mode: 'read' | 'readWrite' }
-  | { readonly bucket: BucketName; readonly mode: 'read' | 'write' | 'readWrite' }
+  /** Objects under `prefix` only (the whole bucket without one); `delete` adds delete markers. */
+  | { readonly bucket: BucketName; readonly mode: 'read' | 'write' | 'delete'; readonly prefix?: string }
   | { readonly bus: BusName; readonly mode: 'put' };
 
 export interface FunctionSpec {
@@ -135,7 +136,7 @@ export const functions = {
     memoryMiB: 512,
     timeoutSeconds: 10,
     // PutObject lets it sign the upload; the object key comes from the evidence id.
-    access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'write' }],
+    access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'write', prefix: 'uploads/' }],
   },
   listItemEvidence: {
     entry: 'functions/list-item-evidence/handler.ts',
@@ -160,7 +161,7 @@ export const functions = {
     memoryMiB: 256,
     timeoutSeconds: 10,
     // GetObject lets it sign the link.
-    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read' }],
+    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read', prefix: 'uploads/' }],
   },
   withdrawEvidence: {
     entry: 'functions/withdraw-evidence/handler.ts',
@@ -176,7 +177,14 @@ export const functions = {
     triggers: [{ kind: 'sqs', queue: 'evidenceUploads', batchSize: 5 }],
     memoryMiB: 512,
     timeoutSeconds: 300,
-    access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'readWrite' }],
+    // Reads uploads/, copies rejected files to quarantine/ and hides them from uploads/ with a
+    // delete marker (locked versions cannot be deleted); nothing else deletes anything.
+    access: [
+      WRITE_LEDGER,
+      { bucket: 'evidence', mode: 'read', prefix: 'uploads/' },
+      { bucket: 'evidence', mode: 'write', prefix: 'quarantine/' },
+      { bucket: 'evidence', mode: 'delete', prefix: 'uploads/' },
+    ],
   },
   routeNotFound: {
     entry: 'functions/route-not-found/handler.ts',

@@ -40,13 +40,14 @@ export function bindAccess(fn: Bindable, access: readonly Access[], resources: B
       );
     } else if ('bucket' in entry) {
       const bucket = resources.buckets[entry.bucket];
-      if (entry.mode === 'read') bucket.grantRead(fn);
-      else if (entry.mode === 'write') bucket.grantPut(fn);
-      else bucket.grantReadWrite(fn);
+      const keys = `${entry.prefix ?? ''}*`;
+      if (entry.mode === 'read') bucket.grantRead(fn, keys);
+      else if (entry.mode === 'write') bucket.grantPut(fn, keys);
+      else bucket.grantDelete(fn, keys);
       fn.addEnvironment(buckets[entry.bucket].envVar, bucket.bucketName);
       acknowledge(
-        `IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*]`,
-        `Object keys are created at run time; the wildcard covers the objects of the ${entry.bucket} bucket only.`,
+        `IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/${keys}]`,
+        `Object keys are created at run time; the wildcard covers objects under ${entry.prefix ?? '/'} of the ${entry.bucket} bucket only.`,
       );
       for (const action of s3ActionFamilies[entry.mode]) {
         acknowledge(
@@ -66,7 +67,7 @@ export function bindAccess(fn: Bindable, access: readonly Access[], resources: B
 const s3ActionFamilies = {
   read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
   write: ['s3:Abort*'],
-  readWrite: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
+  delete: ['s3:DeleteObject*'],
 } as const;
 
 /** cdk-nag names a resource in a finding by the logical id of its CloudFormation resource. */

@@ -26,7 +26,8 @@ const cases = {
   tableReadWrite: { table: 'ledger', mode: 'readWrite' },
   bucketRead: { bucket: 'evidence', mode: 'read' },
   bucketWrite: { bucket: 'evidence', mode: 'write' },
-  bucketReadWrite: { bucket: 'evidence', mode: 'readWrite' },
+  bucketDelete: { bucket: 'evidence', mode: 'delete', prefix: 'uploads/' },
+  bucketReadUploads: { bucket: 'evidence', mode: 'read', prefix: 'uploads/' },
   busPut: { bus: 'events', mode: 'put' },
 } as const satisfies Record<string, Access>;
 type Case = keyof typeof cases;
@@ -34,7 +35,7 @@ type Case = keyof typeof cases;
 let app: App;
 let synth: Synthesis;
 /** Per case: the actions the function's role may take, and its environment variables. */
-let bound: Record<Case, { actions: string[]; env: Record<string, string> }>;
+let bound: Record<Case, { actions: string[]; resources: string[]; env: Record<string, string> }>;
 
 beforeAll(async () => {
   // cdk-nag is the point here; CloudFormation's own template checks run in stack.test.ts.
@@ -79,6 +80,16 @@ beforeAll(async () => {
           actions: statements.flatMap((statement: { Action: string | string[] }) =>
             [statement.Action].flat(),
           ),
+          // Object ARNs as the suffix after the bucket ARN (`/uploads/*`), from Fn::Join parts.
+          resources: statements.flatMap((statement: { Resource: unknown }) =>
+            [statement.Resource]
+              .flat()
+              .map((resource) => {
+                const parts = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1] ?? [];
+                return parts.filter((part): part is string => typeof part === 'string').join('');
+              })
+              .filter(Boolean),
+          ),
           env: lambdas[logicalId(fn.node.defaultChild as CfnElement)]?.Properties.Environment.Variables,
         },
       ];
@@ -108,9 +119,18 @@ describe('bindAccess', () => {
       actions.includes('s3:DeleteObject*'),
     ]).toEqual([true, false, false]);
   });
-  it('lets a bucket reader-writer get and put', () => {
-    const { actions } = bound.bucketReadWrite;
-    expect([actions.includes('s3:GetObject*'), actions.includes('s3:PutObject')]).toEqual([true, true]);
+  it('lets a bucket deleter delete (add delete markers) but not get or put', () => {
+    const { actions } = bound.bucketDelete;
+    expect([
+      actions.includes('s3:DeleteObject*'),
+      actions.includes('s3:GetObject*'),
+      actions.includes('s3:PutObject'),
+    ]).toEqual([true, false, false]);
+  });
+  it('scopes a prefixed grant to the objects under that prefix', () => {
+    expect(bound.bucketReadUploads.resources.filter((resource) => resource.includes('/'))).toEqual([
+      '/uploads/*',
+    ]);
   });
   it('lets a bus publisher put events and nothing else on the bus', () => {
     expect(bound.busPut.actions.filter((action) => action.startsWith('events:'))).toEqual([
@@ -134,7 +154,8 @@ describe('bindAccess', () => {
       tableReadWrite: [tables.ledger.envVar],
       bucketRead: [buckets.evidence.envVar],
       bucketWrite: [buckets.evidence.envVar],
-      bucketReadWrite: [buckets.evidence.envVar],
+      bucketDelete: [buckets.evidence.envVar],
+      bucketReadUploads: [buckets.evidence.envVar],
       busPut: [buses.events.envVar],
     });
   });
