@@ -41,7 +41,7 @@ export interface LocalRuntime {
  * Points the in-process handlers at the emulator exactly as Lambda's environment points them at
  * AWS: endpoint, region, credentials and the resource names the stack would inject.
  */
-function configureFunctionEnvironment(emulator: Emulator, resources: LocalResources): void {
+export function configureFunctionEnvironment(emulator: Emulator, resources: LocalResources): void {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: emulator.endpoint,
     AWS_REGION: emulator.region,
