@@ -1,17 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { StaleVersion } from '#shared/domain/errors.ts';
 import { decideVerification, SNIFF_BYTES, verifyUpload } from '#shared/domain/evidence.ts';
 import { logger } from '#shared/observability.ts';
 import { evidenceBucketName, s3 } from '#shared/storage/client.ts';
 import type { EvidenceStore } from '#shared/store/evidence-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
+import { retryOnConcurrentChange } from './items.ts';
 
 const UPLOADS = 'uploads/';
 const QUARANTINE = 'quarantine/';
 /** Item changes racing the verifier are retried; each retry re-reads the item. */
-const ATTEMPTS = 5;
+const RETRIES = 4;
 
 /**
  * Reads an object as a stream, hashing it and keeping only its first bytes: memory does not
@@ -64,30 +64,26 @@ export async function verifyUploadedObject(
     // A delete marker: the locked version itself stays, out of the uploads/ view.
     await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
   }
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConcurrentChange(async () => {
     const found = await stores.ledger.getItem(evidence.inspectionId, evidence.ref);
     if (!found) {
       logger.warn('upload ignored: its item is gone (the inspection was replaced)', { key });
-      return 'ignored';
+      return 'ignored' as const;
     }
     const decided = decideVerification(found.item, evidence, result, {
       eventId: randomUUID(),
       at: new Date().toISOString(),
       ...(arrived.versionId ? { objectVersionId: arrived.versionId } : {}),
     });
-    try {
-      await stores.ledger.commitEvidenceChange(
-        found.inspection,
-        found.item,
-        decided.item,
-        decided.event,
-        decided.evidence,
-        'pending',
-      );
-      logger.info('evidence verified', { evidenceId: evidence.evidenceId, state: decided.evidence.state });
-      return decided.evidence.state === 'stored' ? 'stored' : 'rejected';
-    } catch (error) {
-      if (!(error instanceof StaleVersion) || attempt >= ATTEMPTS) throw error;
-    }
-  }
+    await stores.ledger.commitEvidenceChange(
+      found.inspection,
+      found.item,
+      decided.item,
+      decided.event,
+      decided.evidence,
+      'pending',
+    );
+    logger.info('evidence verified', { evidenceId: evidence.evidenceId, state: decided.evidence.state });
+    return decided.evidence.state === 'stored' ? ('stored' as const) : ('rejected' as const);
+  }, RETRIES);
 }

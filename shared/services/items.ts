@@ -28,6 +28,22 @@ export async function findVisibleItem(
 type Decision = (item: Item, context: { eventId: string; at: string }) => { item: Item; event: ItemEvent };
 
 /**
+ * Runs a read–decide–commit attempt again after a concurrent change of the item (StaleVersion),
+ * at most `retries` more times, with full-jitter backoff so that writers racing for one item do
+ * not collide again in lockstep. Any other error, or the last conflict, goes to the caller.
+ */
+export async function retryOnConcurrentChange<T>(attempt: () => Promise<T>, retries: number): Promise<T> {
+  for (let failures = 0; ; failures++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof StaleVersion) || failures >= retries) throw error;
+      await sleep(Math.random() * Math.min(500, 10 * 2 ** failures));
+    }
+  }
+}
+
+/**
  * Reads an item, lets the domain decide the change, and commits the new state with its chain
  * record in one transaction. `retries` re-reads and re-decides after a concurrent change (with
  * jittered backoff); only decisions that do not depend on a version the client saw (progress
@@ -40,22 +56,16 @@ export async function changeItem(
   decide: Decision,
   options: { retries?: number; now?: () => Date } = {},
 ): Promise<{ item: Item; event: ItemEvent; inspection: Inspection }> {
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConcurrentChange(async () => {
     const { item: before, inspection } = await findVisibleItem(store, principal, itemId);
     if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
     const { item, event } = decide(before, {
       eventId: randomUUID(),
       at: (options.now?.() ?? new Date()).toISOString(),
     });
-    try {
-      await store.commitChange(inspection, before, item, event);
-      return { item, event, inspection };
-    } catch (error) {
-      if (!(error instanceof StaleVersion) || attempt >= (options.retries ?? 0)) throw error;
-      // Full jitter, so that writers racing for one item do not collide again in lockstep.
-      await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
-    }
-  }
+    await store.commitChange(inspection, before, item, event);
+    return { item, event, inspection };
+  }, options.retries ?? 0);
 }
 
 /**
