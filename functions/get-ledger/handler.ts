@@ -16,7 +16,7 @@ export const handler = httpHandler(
   async ({ event, principal, pathParameters, lang: negotiated }) => {
     const { format, lang: asked, ...filter } = parseQuery(event, LedgerQuery);
     const lang = asked ?? negotiated;
-    const { pages: _internal, ...ledger } = await readLedger(
+    const ledger = await readLedger(
       ledgerStore(),
       principal,
       pathParameters.inspectionId ?? '',

@@ -15,6 +15,6 @@ const MAX_IMPORT_BYTES = 6 * 1024 * 1024;
  */
 export const handler = httpHandler('importPlan', async ({ event, principal }) => {
   const request = parseJsonBody(event, ImportRequest, MAX_IMPORT_BYTES);
-  const { writeCalls: _internal, ...outcome } = await importPlan(ledgerStore(), principal, request);
+  const outcome = await importPlan(ledgerStore(), principal, request);
   return { status: 201, body: outcome, headers: { location: `/inspections/${outcome.inspectionId}/ledger` } };
 }).use(idempotentByHeader('importPlan'));

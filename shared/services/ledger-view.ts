@@ -48,8 +48,7 @@ export async function readLedger(
   const inspection = await store.getInspection(inspectionId);
   if (!inspection) throw new NotFound('inspection', inspectionId);
   const scope = readScope(principal, filter);
-  const { items: read, pages } =
-    scope === 'nothing' ? { items: [], pages: 0 } : await store.listItems(inspection, scope);
+  const read = scope === 'nothing' ? [] : await store.listItems(inspection, scope);
   const today = calendarDate(now, inspection.timezone);
   const items = read.filter(
     (item: Item) =>
@@ -64,7 +63,5 @@ export async function readLedger(
     today,
     totals: ledgerTotals(items, inspection.aspects, today),
     items: items.map((item) => itemView(item, inspection, lang, today)),
-    /** Query pages read (reported to the benchmark, not part of the API body). */
-    pages,
   };
 }

@@ -5,11 +5,6 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 const BATCH_SIZE = 25;
 const MAX_ATTEMPTS = 8;
 
-export interface BatchWriteStats {
-  /** BatchWriteItem calls made, retries included. */
-  readonly calls: number;
-}
-
 /**
  * Puts many records with BatchWriteItem, a few batches in flight at once, retrying whatever
  * DynamoDB returns as UnprocessedItems with capped exponential backoff and full jitter (what
@@ -20,10 +15,9 @@ export async function batchPut(
   tableName: string,
   records: readonly Record<string, unknown>[],
   options: { concurrency?: number } = {},
-): Promise<BatchWriteStats> {
+): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < records.length; i += BATCH_SIZE) batches.push(records.slice(i, i + BATCH_SIZE));
-  let calls = 0;
   let next = 0;
   async function worker() {
     while (next < batches.length) {
@@ -35,12 +29,10 @@ export async function batchPut(
             `BatchWriteItem left ${pending.length} items unprocessed after ${MAX_ATTEMPTS} attempts`,
           );
         if (attempt > 1) await sleep(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
-        calls++;
         const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
         pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
       }
     }
   }
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, batches.length) }, worker));
-  return { calls };
 }

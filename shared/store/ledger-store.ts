@@ -85,27 +85,23 @@ export class LedgerStore {
     return Item ? withoutKeys<Inspection>(Item) : undefined;
   }
 
-  /** Every page of a query, with the number of pages it took. */
-  private async queryAll(
-    input: Omit<QueryCommandInput, 'TableName'>,
-  ): Promise<{ records: StoredRecord[]; pages: number }> {
+  /** Every page of a query. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredRecord[]> {
     const records: StoredRecord[] = [];
-    let pages = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
       );
-      pages++;
       records.push(...((page.Items ?? []) as StoredRecord[]));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return { records, pages };
+    return records;
   }
 
   /** All inspections, newest feedback date first. */
   async listInspections(): Promise<Inspection[]> {
-    const { records } = await this.queryAll({
+    const records = await this.queryAll({
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': 'INSPECTIONS' },
@@ -123,14 +119,14 @@ export class LedgerStore {
   async importLedger(
     ledger: { inspection: Inspection; items: readonly Item[]; events: readonly ItemEvent[] },
     previousImportId: string | undefined,
-  ): Promise<{ calls: number }> {
+  ): Promise<void> {
     const { inspection } = ledger;
     const refs = new Map(ledger.items.map((item) => [item.itemId, item.ref]));
     const records = [
       ...ledger.items.map((item) => itemRecord(item, inspection.importId)),
       ...ledger.events.map((event) => eventRecord(event, inspection.importId, refs.get(event.itemId) ?? '')),
     ];
-    const { calls } = await batchPut(this.client, this.tableName, records, { concurrency: 4 });
+    await batchPut(this.client, this.tableName, records, { concurrency: 4 });
     try {
       await this.client.send(
         new PutCommand({
@@ -150,7 +146,6 @@ export class LedgerStore {
       }
       throw error;
     }
-    return { calls: calls + 1 };
   }
 
   /** An item of the visible import generation, with its inspection. */
@@ -171,11 +166,8 @@ export class LedgerStore {
    * The items of an inspection's visible generation. With `department`, reads only that
    * department's items through GSI1 instead of the whole ledger.
    */
-  async listItems(
-    inspection: Inspection,
-    options: { department?: string } = {},
-  ): Promise<{ items: Item[]; pages: number }> {
-    const { records, pages } = options.department
+  async listItems(inspection: Inspection, options: { department?: string } = {}): Promise<Item[]> {
+    const records = options.department
       ? await this.queryAll({
           IndexName: 'GSI1',
           KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
@@ -191,12 +183,12 @@ export class LedgerStore {
             ':prefix': ITEM_SK_PREFIX,
           },
         });
-    return { items: records.map((record) => withoutKeys<Item>(record, STORE_ONLY)), pages };
+    return records.map((record) => withoutKeys<Item>(record, STORE_ONLY));
   }
 
   /** An item's whole chain, oldest first. */
   async history(inspection: Inspection, ref: string): Promise<ItemEvent[]> {
-    const { records } = await this.queryAll({
+    const records = await this.queryAll({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: {
         ':pk': keys.chainPartition(inspection.importId, ref),
