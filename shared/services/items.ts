@@ -54,15 +54,12 @@ export async function changeItem(
   principal: Principal,
   itemId: string,
   decide: Decision,
-  options: { retries?: number; now?: () => Date } = {},
+  options: { retries?: number } = {},
 ): Promise<{ item: Item; event: ItemEvent; inspection: Inspection }> {
   return retryOnConcurrentChange(async () => {
     const { item: before, inspection } = await findVisibleItem(store, principal, itemId);
     if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
-    const { item, event } = decide(before, {
-      eventId: randomUUID(),
-      at: (options.now?.() ?? new Date()).toISOString(),
-    });
+    const { item, event } = decide(before, { eventId: randomUUID(), at: new Date().toISOString() });
     await store.commitChange(inspection, before, item, event);
     return { item, event, inspection };
   }, options.retries ?? 0);
