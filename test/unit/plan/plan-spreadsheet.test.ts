@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
 import type { Plan, PlanError, PlanResult } from '#shared/domain/plan/model.ts';
-import { planToCsv, planToXlsx } from '../../fixtures/plan-spreadsheet.ts';
+import { LEDGER_HEADERS_ZH, planToCsv, planToXlsx } from '../../fixtures/plan-spreadsheet.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures');
 const samplePlan: Plan = (() => {
@@ -16,18 +16,8 @@ const samplePlan: Plan = (() => {
 /** What a CSV cannot hold, given beside it. */
 const beside = { inspection: samplePlan.inspection, outcomes: samplePlan.outcomes };
 
-const HEADER = [
-  '方面',
-  '问题',
-  '具体表现',
-  '整改措施',
-  '措施完成',
-  '工作进展',
-  '责任领导',
-  '责任科室',
-  '完成时限',
-  '整改情况',
-];
+/** The core ledger columns, 方面 … 整改情况 (without the optional 情况说明). */
+const HEADER = LEDGER_HEADERS_ZH.slice(0, 10);
 type Cell = ExcelJS.CellValue;
 /** A ledger row in HEADER order; unnamed cells take a valid default. */
 const row = (cells: Partial<Record<(typeof HEADER)[number], Cell>> = {}): Cell[] => {
