@@ -52,7 +52,7 @@ export class ServiceFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', ...(props.spec.nodeOptions ?? [])].join(' '),
         POWERTOOLS_SERVICE_NAME: 'rectify',
         POWERTOOLS_METRICS_NAMESPACE: 'Rectify',
         POWERTOOLS_LOG_LEVEL: 'INFO',

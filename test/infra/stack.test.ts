@@ -226,6 +226,21 @@ describe('functions', () => {
       Object.entries(functions).map(([name, spec]) => [name, spec.memoryMiB, spec.timeoutSeconds]),
     );
   });
+  it('starts every function with source maps, and the streaming ones with their flat-memory flags', () => {
+    const options = Object.entries(lambdasByName(dev)).map(([name, fn]) => [
+      name,
+      fn.Environment.Variables.NODE_OPTIONS,
+    ]);
+    expect(options).toEqual(
+      Object.entries(functions).map(([name, spec]) => [
+        name,
+        ['--enable-source-maps', ...('nodeOptions' in spec ? spec.nodeOptions : [])].join(' '),
+      ]),
+    );
+    expect(lambdasByName(dev).verifyEvidence.Environment.Variables.NODE_OPTIONS).toBe(
+      '--enable-source-maps --max-semi-space-size=1',
+    );
+  });
   it('tells exactly the functions that may use the ledger where it is', () => {
     const told = Object.entries(lambdasByName(dev))
       .filter(([, fn]) => tables.ledger.envVar in fn.Environment.Variables)
