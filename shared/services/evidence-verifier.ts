@@ -15,10 +15,12 @@ const RETRIES = 4;
 
 /**
  * Reads an object as a stream, hashing it and keeping only its first bytes: memory does not
- * grow with the file.
+ * grow with the file. `signal` abandons the read (the body is destroyed).
  */
-async function measure(key: string) {
-  const object = await s3.send(new GetObjectCommand({ Bucket: evidenceBucketName(), Key: key }));
+export async function measureObject(key: string, signal?: AbortSignal) {
+  const object = await s3.send(new GetObjectCommand({ Bucket: evidenceBucketName(), Key: key }), {
+    abortSignal: signal,
+  });
   const hash = createHash('sha256');
   let size = 0;
   const head: Buffer[] = [];
@@ -28,11 +30,18 @@ async function measure(key: string) {
     hash.update(bytes);
     size += bytes.length;
     if (headBytes < SNIFF_BYTES) {
-      head.push(bytes.subarray(0, SNIFF_BYTES - headBytes));
+      // A copy: a view would keep the whole chunk alive for the rest of the read.
+      head.push(Buffer.from(bytes.subarray(0, SNIFF_BYTES - headBytes)));
       headBytes += Math.min(bytes.length, SNIFF_BYTES - headBytes);
     }
   }
   return { size, sha256: hash.digest('hex'), head: Buffer.concat(head), versionId: object.VersionId };
+}
+
+/** Starts a read that may be abandoned: its failure is only seen by whoever awaits it. */
+function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 /**
@@ -45,12 +54,25 @@ export async function verifyUploadedObject(
   key: string,
 ): Promise<'stored' | 'rejected' | 'ignored'> {
   const evidenceId = key.startsWith(UPLOADS) ? key.slice(UPLOADS.length) : undefined;
-  const evidence = evidenceId ? await stores.evidence.get(evidenceId) : undefined;
-  if (!evidence || evidence.state !== 'pending') {
+  if (!evidenceId) {
+    logger.warn('upload ignored: not under uploads/', { key });
+    return 'ignored';
+  }
+  // The object's bytes are read while its records are looked up: on the emulator each record
+  // read costs about as much as streaming a megabyte, so doing them one after another would
+  // double the time of small files.
+  const reading = new AbortController();
+  const arriving = started(measureObject(key, reading.signal));
+  const evidence = await stores.evidence.get(evidenceId);
+  if (evidence?.state !== 'pending') {
+    reading.abort();
     logger.warn('upload ignored: no pending evidence for it', { key, state: evidence?.state ?? 'unknown' });
     return 'ignored';
   }
-  const arrived = await measure(key);
+  let prefetchedItem: ReturnType<LedgerStore['getItem']> | undefined = started(
+    stores.ledger.getItem(evidence.inspectionId, evidence.ref),
+  );
+  const arrived = await arriving;
   const result = verifyUpload(evidence, arrived);
   if (!result.ok) {
     const Bucket = evidenceBucketName();
@@ -65,7 +87,9 @@ export async function verifyUploadedObject(
     await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
   }
   return retryOnConcurrentChange(async () => {
-    const found = await stores.ledger.getItem(evidence.inspectionId, evidence.ref);
+    // A retry follows a concurrent change: it decides on a fresh read.
+    const found = await (prefetchedItem ?? stores.ledger.getItem(evidence.inspectionId, evidence.ref));
+    prefetchedItem = undefined;
     if (!found) {
       logger.warn('upload ignored: its item is gone (the inspection was replaced)', { key });
       return 'ignored' as const;
