@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EvidenceLockMode } from './constructs/evidence-bucket.ts';
+import { buckets } from './resources.ts';
 import { RectifyStack } from './stack.ts';
 
 /** Stage names end up in the stack name, so keep them short and DNS-like. */
@@ -20,12 +21,16 @@ export function buildApp(app = new App()): { app: App; stack: RectifyStack } {
   if (!STAGE_NAME.test(stage)) {
     throw new Error(`context stage must match ${STAGE_NAME}, not ${JSON.stringify(stage)}`);
   }
-  const lockMode = String(app.node.tryGetContext('evidenceLockMode') ?? 'GOVERNANCE') as EvidenceLockMode;
+  const lockMode = String(
+    app.node.tryGetContext('evidenceLockMode') ?? buckets.evidence.defaultRetention.mode,
+  ) as EvidenceLockMode;
   if (!LOCK_MODES.includes(lockMode)) {
     throw new Error(`context evidenceLockMode must be one of ${LOCK_MODES.join(', ')}, not ${lockMode}`);
   }
   // `-c evidenceLockDays=30` arrives as a string.
-  const lockDays = Number(app.node.tryGetContext('evidenceLockDays') ?? 365);
+  const lockDays = Number(
+    app.node.tryGetContext('evidenceLockDays') ?? buckets.evidence.defaultRetention.days,
+  );
   if (!Number.isInteger(lockDays) || lockDays < 1) {
     throw new Error(`context evidenceLockDays must be a positive whole number of days, not ${lockDays}`);
   }

@@ -21,10 +21,17 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
 export interface BucketDefinition {
   readonly envVar: string;
   readonly versioned: boolean;
   readonly objectLock: boolean;
+  /**
+   * Retention every new version gets (the CDK context `evidenceLockMode` / `evidenceLockDays`
+   * overrides it per stack): GOVERNANCE can be lifted by a privileged principal, COMPLIANCE by no one.
+   */
+  readonly defaultRetention?: { readonly mode: ObjectLockMode; readonly days: number };
   /** Incomplete multipart uploads are aborted after this many days. */
   readonly abortIncompleteMultipartAfterDays: number;
 }
@@ -71,6 +78,7 @@ export const buckets = {
     envVar: 'EVIDENCE_BUCKET_NAME',
     versioned: true,
     objectLock: true,
+    defaultRetention: { mode: 'GOVERNANCE', days: 365 },
     abortIncompleteMultipartAfterDays: 7,
   },
 } as const satisfies Record<string, BucketDefinition>;

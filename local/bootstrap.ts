@@ -136,6 +136,9 @@ async function ensureBucket(client: S3Client, name: string, definition: BucketDe
       },
     }),
   );
+  // Object Lock is enabled but the default retention (resources.ts) is left to the CDK bucket:
+  // moto does not apply it to presigned POST uploads, and with it set refuses CopyObject (the
+  // verifier's quarantine copy) for lacking a checksum header that real S3 does not require.
   if (definition.versioned) {
     await client.send(
       new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),

@@ -8,10 +8,11 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+/** GOVERNANCE lets a privileged operator lift a lock; COMPLIANCE lets no one until it expires. */
+import type { ObjectLockMode } from '../resources.ts';
 import { buckets } from '../resources.ts';
 
-/** GOVERNANCE lets a privileged operator lift a lock; COMPLIANCE lets no one until it expires. */
-export type EvidenceLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+export type EvidenceLockMode = ObjectLockMode;
 
 export interface EvidenceBucketProps {
   readonly retain: boolean;
