@@ -74,7 +74,14 @@ export type ItemEventType =
   | 'ProgressReported'
   | 'EvidenceStored'
   | 'EvidenceRejected'
-  | 'EvidenceWithdrawn';
+  | 'EvidenceWithdrawn'
+  // The deadline ladder and the follow-ups after close-out (written by the scheduled scans).
+  | 'DueSoon'
+  | 'Overdue'
+  | 'Escalated'
+  | 'LookBackDue'
+  | 'LookBackConfirmed'
+  | 'ReattestationDue';
 
 /** The item's state as it is signed at close-out: what the item says, without bookkeeping. */
 export function signableState(item: Item): Record<string, unknown> {
