@@ -1,4 +1,5 @@
 import type { Linked } from './chain.ts';
+import type { LadderState } from './deadlines.ts';
 import type { PlanItem, PlanMeasure } from './plan/model.ts';
 
 /** An action under an item (整改措施). */
@@ -42,6 +43,12 @@ export interface Item extends PlanItem {
   readonly rectifiedBy?: string;
   readonly signOff?: SignOff;
   readonly updatedAt: string;
+  /** When progress was last reported (the ladder escalates yellow items without progress). */
+  readonly lastProgressAt?: string;
+  /** What the deadline scans remember (shared/domain/deadlines.ts). */
+  readonly ladder?: LadderState;
+  /** Times the item was escalated (督办). */
+  readonly escalations?: number;
 }
 
 /**

@@ -51,6 +51,7 @@ export function decideProgress(
     },
     {
       progress: report.text,
+      lastProgressAt: context.at,
       measures: item.measures.map((measure, index) =>
         done.has(index) ? { ...measure, done: true } : measure,
       ),
