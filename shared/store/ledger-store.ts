@@ -30,6 +30,8 @@ function withoutKeys<T>(record: StoredRecord, extra: readonly string[] = []): T 
   return copy as T;
 }
 const STORE_ONLY = ['importId'];
+/** What a chain record carries beside the sealed event, for routing its published copy. */
+const EVENT_STORE_ONLY = [...STORE_ONLY, 'ref', 'title', 'department', 'leader'];
 
 function itemRecord(item: Item, importId: string): StoredRecord {
   return {
@@ -43,8 +45,22 @@ function itemRecord(item: Item, importId: string): StoredRecord {
   };
 }
 
-function eventRecord(event: ItemEvent, importId: string, ref: string): StoredRecord {
-  return { ...event, ...keys.chainEvent(importId, ref, event.seq), entity: 'ChainEvent', importId };
+/**
+ * A chain record: the sealed event, plus (outside the hash) where the item stood when it was
+ * written — ref, title, responsible department and leader — so that the stream publisher can
+ * address the event without reading the item.
+ */
+function eventRecord(event: ItemEvent, importId: string, item: Item): StoredRecord {
+  return {
+    ...event,
+    ...keys.chainEvent(importId, item.ref, event.seq),
+    entity: 'ChainEvent',
+    importId,
+    ref: item.ref,
+    title: item.title,
+    department: item.responsibleDept,
+    ...(item.responsibleLeader ? { leader: item.responsibleLeader } : {}),
+  };
 }
 
 function inspectionRecord(inspection: Inspection): StoredRecord {
@@ -121,10 +137,14 @@ export class LedgerStore {
     previousImportId: string | undefined,
   ): Promise<void> {
     const { inspection } = ledger;
-    const refs = new Map(ledger.items.map((item) => [item.itemId, item.ref]));
+    const items = new Map(ledger.items.map((item) => [item.itemId, item]));
     const records = [
       ...ledger.items.map((item) => itemRecord(item, inspection.importId)),
-      ...ledger.events.map((event) => eventRecord(event, inspection.importId, refs.get(event.itemId) ?? '')),
+      ...ledger.events.map((event) => {
+        const item = items.get(event.itemId);
+        if (!item) throw new Error(`import event ${event.eventId} names an item not in the import`);
+        return eventRecord(event, inspection.importId, item);
+      }),
     ];
     await batchPut(this.client, this.tableName, records, { concurrency: 4 });
     try {
@@ -196,16 +216,21 @@ export class LedgerStore {
       },
       ConsistentRead: true,
     });
-    return records.map((record) => withoutKeys<ItemEvent>(record, STORE_ONLY));
+    return records.map((record) => withoutKeys<ItemEvent>(record, EVENT_STORE_ONLY));
   }
 
   /**
-   * Writes a change of an item and its chain record in ONE transaction: the item only if it is
-   * still at the version the change was decided on, the record only if its seq is new, and only
-   * while the inspection still shows this import generation. Either both land or neither does.
+   * Writes a change of an item and its chain records in ONE transaction: the item only if it is
+   * still at the version the change was decided on, each record only if its seq is new, and only
+   * while the inspection still shows this import generation. All land or none does.
+   * (Exposed so the benchmark's floor sends exactly this transaction.)
    */
-  /** The one transaction of a change (exposed so the benchmark's floor sends exactly it). */
-  changeTransaction(inspection: Inspection, before: Item, after: Item, event: ItemEvent) {
+  changeTransaction(
+    inspection: Inspection,
+    before: Item,
+    after: Item,
+    events: ItemEvent | readonly ItemEvent[],
+  ) {
     return {
       TransactItems: [
         {
@@ -217,13 +242,6 @@ export class LedgerStore {
           },
         },
         {
-          Put: {
-            TableName: this.tableName,
-            Item: eventRecord(event, inspection.importId, after.ref),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
           ConditionCheck: {
             TableName: this.tableName,
             Key: keys.inspection(inspection.inspectionId),
@@ -231,6 +249,13 @@ export class LedgerStore {
             ExpressionAttributeValues: { ':importId': inspection.importId },
           },
         },
+        ...[events].flat().map((event) => ({
+          Put: {
+            TableName: this.tableName,
+            Item: eventRecord(event, inspection.importId, after),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        })),
       ],
     };
   }
@@ -263,29 +288,47 @@ export class LedgerStore {
       inspection,
       before,
       after,
+      1,
     );
   }
 
-  async commitChange(inspection: Inspection, before: Item, after: Item, event: ItemEvent): Promise<void> {
+  async commitChange(
+    inspection: Inspection,
+    before: Item,
+    after: Item,
+    events: ItemEvent | readonly ItemEvent[],
+  ): Promise<void> {
     await this.sendChange(
-      this.changeTransaction(inspection, before, after, event),
+      this.changeTransaction(inspection, before, after, events),
       inspection,
       before,
       after,
+      [events].flat().length,
     );
   }
 
-  /** Sends a change transaction and turns its refusals into the domain's errors. */
+  /**
+   * Sends a change transaction and turns its refusals into the domain's errors. Its items are,
+   * in order: the item, the inspection check, `eventCount` chain records, then an evidence put.
+   */
   private async sendChange(
     transaction: TransactWriteCommandInput,
     inspection: Inspection,
     before: Item,
     after: Item,
+    eventCount: number,
   ): Promise<void> {
     try {
       await this.client.send(new TransactWriteCommand(transaction));
     } catch (error) {
-      if (isConditionFailure(error, 0) || isConditionFailure(error, 1)) {
+      const failed = (index: number) => isConditionFailure(error, index);
+      if (failed(1)) {
+        throw new Conflict(
+          `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,
+        );
+      }
+      const recordTaken = Array.from({ length: eventCount }, (_, i) => 2 + i).some(failed);
+      if (failed(0) || recordTaken) {
         const current = await this.getItem(inspection.inspectionId, after.ref);
         throw new StaleVersion(
           `item ${after.itemId}`,
@@ -293,14 +336,7 @@ export class LedgerStore {
           current?.item.version ?? before.version,
         );
       }
-      if (isConditionFailure(error, 2)) {
-        throw new Conflict(
-          `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,
-        );
-      }
-      if (isConditionFailure(error, 3)) {
-        throw new Conflict('the evidence was decided meanwhile');
-      }
+      if (failed(2 + eventCount)) throw new Conflict('the evidence was decided meanwhile');
       throw error;
     }
   }
