@@ -1,3 +1,4 @@
+import { missedReattestation } from './follow-ups.ts';
 import type { Inspection } from './inspection.ts';
 import type { ActorRef, Item, ItemEvent } from './item.ts';
 import { countsAsRectified } from './status.ts';
@@ -83,8 +84,14 @@ export function milestonesOf(
 }
 
 /** The item's light today: derived, so it is right at any moment, not only after a scan. */
-export function lightOf(item: Item, inspection: Pick<Inspection, 'feedbackDate'>, today: string): Light {
-  if (countsAsRectified(item.status)) return 'green';
+export function lightOf(
+  item: Item,
+  inspection: Pick<Inspection, 'feedbackDate' | 'timezone'>,
+  today: string,
+): Light {
+  // A long-term item whose re-attestation cycle passed without a report is yellow again.
+  if (countsAsRectified(item.status))
+    return missedReattestation(item, inspection, today) ? 'yellow' : 'green';
   const daysLeft = daysBetween(today, item.deadline);
   if (daysLeft < 0) return 'red';
   if (daysLeft <= DUE_SOON_DAYS) return 'yellow';

@@ -1,5 +1,6 @@
 import type { Linked } from './chain.ts';
 import type { LadderState } from './deadlines.ts';
+import type { FollowUpState } from './follow-ups.ts';
 import type { PlanItem, PlanMeasure } from './plan/model.ts';
 
 /** An action under an item (整改措施). */
@@ -41,6 +42,9 @@ export interface Item extends PlanItem {
   readonly chainHead: string;
   /** Subject of whoever last marked it rectified (a close-out must come from someone else). */
   readonly rectifiedBy?: string;
+  readonly rectifiedAt?: string;
+  /** Follow-ups after close-out (shared/domain/follow-ups.ts). */
+  readonly followUp?: FollowUpState;
   readonly signOff?: SignOff;
   readonly updatedAt: string;
   /** When progress was last reported (the ladder escalates yellow items without progress). */

@@ -161,7 +161,7 @@ export function decideTransition(
   }
   const next: Partial<Item> = {
     status: to,
-    ...(transition.rule === 'rectify' ? { rectifiedBy: principal.subject } : {}),
+    ...(transition.rule === 'rectify' ? { rectifiedBy: principal.subject, rectifiedAt: context.at } : {}),
     ...(signOff ? { signOff } : {}),
   };
   const recorded = recordEvent(

@@ -3,7 +3,7 @@ import { daysBetween, decideScan, lightOf, milestonesOf } from '#shared/domain/d
 import type { Item } from '#shared/domain/item.ts';
 import { anItem } from '../../support/items.ts';
 
-const inspection = { feedbackDate: '2024-01-01' };
+const inspection = { feedbackDate: '2024-01-01', timezone: 'Asia/Shanghai' };
 let ids = 0;
 const context = (at: string) => ({ at, newEventId: () => `event-${++ids}` });
 
