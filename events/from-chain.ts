@@ -1,0 +1,76 @@
+import type { ItemEvent, ItemEventType } from '#shared/domain/item.ts';
+import { type EventDetail, type ItemDetailType, parseEvent, SCHEMA_VERSION } from './contracts.ts';
+
+/**
+ * Which detail-type each chain record type is published as. `Imported` is not published: an
+ * import writes one per item, which would flood the bus, and nothing consumes it. Declared for
+ * every chain type, so a new one does not compile until someone decides.
+ */
+export const DETAIL_TYPE_OF_CHAIN_TYPE = {
+  Imported: undefined,
+  StatusChanged: 'ItemStatusChanged',
+  ProgressReported: 'ProgressReported',
+  EvidenceStored: 'EvidenceStored',
+  EvidenceRejected: 'EvidenceRejected',
+  EvidenceWithdrawn: 'EvidenceWithdrawn',
+  DueSoon: 'ItemDueSoon',
+  Overdue: 'ItemOverdue',
+  Escalated: 'ItemEscalated',
+  LookBackDue: 'LookBackDue',
+  LookBackConfirmed: 'LookBackConfirmed',
+  ReattestationDue: 'ReattestationDue',
+} as const satisfies Record<ItemEventType, ItemDetailType | undefined>;
+
+/** The detail-type a chain record of this type is published as; undefined when it is not published. */
+export function publishedDetailType(chainType: ItemEventType): ItemDetailType | undefined {
+  return DETAIL_TYPE_OF_CHAIN_TYPE[chainType];
+}
+
+/**
+ * A chain record as the ledger table stores it, unmarshalled: the sealed event plus, outside the
+ * hash, the store's keys and where the item stood when the record was written.
+ */
+export type StoredChainRecord = ItemEvent & {
+  readonly PK: string;
+  readonly SK: string;
+  readonly entity: 'ChainEvent';
+  readonly importId: string;
+  readonly ref: string;
+  readonly title: string;
+  readonly department: string;
+  readonly leader?: string;
+};
+
+export type PublishedEvent = {
+  [T in ItemDetailType]: { readonly detailType: T; readonly detail: EventDetail<T> };
+}[ItemDetailType];
+
+/**
+ * The bus event of a chain record, or undefined for a type that is not published. Throws a
+ * ContractViolation when the record does not fit its contract, and an Error for a chain type
+ * Rectify does not know: both are bugs to surface, not events to drop.
+ */
+export function eventFromChainRecord(record: StoredChainRecord): PublishedEvent | undefined {
+  const subject = `chain record ${record.itemId} seq ${record.seq} (${record.type})`;
+  if (!Object.hasOwn(DETAIL_TYPE_OF_CHAIN_TYPE, record.type)) {
+    throw new Error(`${subject} has a chain type no event is declared for`);
+  }
+  const detailType = publishedDetailType(record.type);
+  if (!detailType) return undefined;
+  const detail = {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: record.eventId,
+    itemId: record.itemId,
+    inspectionId: record.inspectionId,
+    ref: record.ref,
+    title: record.title,
+    department: record.department,
+    ...(record.leader === undefined ? {} : { leader: record.leader }),
+    at: record.at,
+    actor: record.actor,
+    seq: record.seq,
+    hash: record.hash,
+    data: record.data,
+  };
+  return { detailType, detail: parseEvent(detailType, detail, subject) } as PublishedEvent;
+}
