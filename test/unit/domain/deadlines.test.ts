@@ -122,15 +122,23 @@ describe('the daily scan', () => {
   });
 
   it('chains its records to the item: seqs follow the version and each links to the one before', () => {
-    const decided = decideScan(open, inspection, '2024-10-03', context('2024-10-03T00:00:00Z'));
-    const twice =
-      decided &&
-      decideScan(
-        { ...decided.item, ladder: { ...decided.item.ladder!, lastScanDate: '2024-10-02', redScans: 2 } },
-        inspection,
-        '2024-10-03',
-        context('2024-10-03T00:00:00Z'),
-      );
+    // The item after one red scan on 2 October, version 2: the third red scan escalates.
+    const afterOne = decideScan(open, inspection, '2024-10-02', context('2024-10-02T00:00:00Z'))
+      ?.item as Item;
+    const twice = decideScan(
+      {
+        ...afterOne,
+        ladder: {
+          lastScanDate: '2024-10-02',
+          lastScanAt: '2024-10-02T00:00:00Z',
+          redScans: 2,
+          yellowStreak: 0,
+        },
+      },
+      inspection,
+      '2024-10-03',
+      context('2024-10-03T00:00:00Z'),
+    );
     expect(twice?.events.map((event) => [event.type, event.seq])).toEqual([
       ['Overdue', 3],
       ['Escalated', 4],
