@@ -21,8 +21,22 @@ export type Trigger =
   /** API Gateway's `$default` route: whatever no other route matched. */
   | { readonly kind: 'http-fallback' }
   | { readonly kind: 'sqs'; readonly queue: QueueName; readonly batchSize?: number }
-  | { readonly kind: 'stream'; readonly table: TableName; readonly batchSize?: number }
-  | { readonly kind: 'schedule'; readonly cron: string; readonly timezone: string }
+  /**
+   * The table's stream, from its oldest record, with partial batch responses; a batch that still
+   * fails after `retryAttempts` is described in the `onFailure` queue and skipped.
+   */
+  | {
+      readonly kind: 'stream';
+      readonly table: TableName;
+      readonly batchSize: number;
+      readonly retryAttempts: number;
+      readonly onFailure: QueueName;
+    }
+  /**
+   * An EventBridge Scheduler schedule: `cron` in Scheduler's six-field form, in the configured
+   * time zone; `name` is what `npm run tick -- <name>` fires locally.
+   */
+  | { readonly kind: 'schedule'; readonly name: string; readonly cron: string }
   | { readonly kind: 's3'; readonly bucket: BucketName; readonly prefix: string };
 
 export type Access =
@@ -198,6 +212,70 @@ export const functions = {
       { bucket: 'evidence', mode: 'delete', prefix: 'uploads/' },
     ],
     nodeOptions: STREAMING_NODE_OPTIONS,
+  },
+  confirmLookBack: {
+    entry: 'functions/confirm-look-back/handler.ts',
+    description: 'An admin confirms a due look-back (回头看) of a closed item; recorded in its chain.',
+    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/look-back', auth: ['admin'] }],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
+  listNotifications: {
+    entry: 'functions/list-notifications/handler.ts',
+    description: "The caller's inbox: notifications addressed to their department, name or the admins.",
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/me/notifications', auth: ['admin', 'leader', 'department'] },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [READ_LEDGER],
+  },
+  readNotification: {
+    entry: 'functions/read-notification/handler.ts',
+    description: "Marks one of the caller's notifications read.",
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/me/notifications/{notificationId}/read',
+        auth: ['admin', 'leader', 'department'],
+      },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
+  notify: {
+    entry: 'functions/notify/handler.ts',
+    description: 'Delivers each bus event to the inboxes of those it concerns (once per event id).',
+    triggers: [{ kind: 'sqs', queue: 'notifications', batchSize: 10 }],
+    memoryMiB: 256,
+    timeoutSeconds: 60,
+    access: [WRITE_LEDGER],
+  },
+  publishEvents: {
+    entry: 'functions/publish-events/handler.ts',
+    description: 'Puts every chain event the ledger stream inserts on the event bus (batches of 10).',
+    triggers: [
+      { kind: 'stream', table: 'ledger', batchSize: 100, retryAttempts: 10, onFailure: 'unpublished' },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 60,
+    access: [{ bus: 'events', mode: 'put' }],
+  },
+  runScan: {
+    entry: 'functions/run-scan/handler.ts',
+    description:
+      'Daily scans: deadlines (due soon, overdue, escalation 督办), look-back (回头看) and re-attestation (长期坚持).',
+    triggers: [
+      { kind: 'schedule', name: 'deadlines', cron: 'cron(0 8 * * ? *)' },
+      { kind: 'schedule', name: 'lookback', cron: 'cron(30 8 * * ? *)' },
+      { kind: 'schedule', name: 'reattest', cron: 'cron(45 8 * * ? *)' },
+    ],
+    memoryMiB: 512,
+    timeoutSeconds: 900,
+    access: [WRITE_LEDGER],
   },
   routeNotFound: {
     entry: 'functions/route-not-found/handler.ts',

@@ -3,13 +3,13 @@
  * `npx cdk deploy -c stage=prod` deploys with the caller's credentials.
  *
  * Context (cdk.json, or `-c key=value`): `stage` (default `dev`; only `dev` is disposable),
- * `evidenceLockMode` (GOVERNANCE | COMPLIANCE) and `evidenceLockDays`.
+ * `evidenceLockMode` (GOVERNANCE | COMPLIANCE), `evidenceLockDays` and `scheduleTimezone`.
  */
 import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EvidenceLockMode } from './constructs/evidence-bucket.ts';
-import { buckets } from './resources.ts';
+import { buckets, SCHEDULE_TIMEZONE } from './resources.ts';
 import { RectifyStack } from './stack.ts';
 
 /** Stage names end up in the stack name, so keep them short and DNS-like. */
@@ -35,8 +35,14 @@ export function buildApp(app = new App()): { app: App; stack: RectifyStack } {
     throw new Error(`context evidenceLockDays must be a positive whole number of days, not ${lockDays}`);
   }
 
+  const scheduleTimezone = String(app.node.tryGetContext('scheduleTimezone') ?? SCHEDULE_TIMEZONE);
+  if (!Intl.supportedValuesOf('timeZone').includes(scheduleTimezone) && scheduleTimezone !== 'UTC') {
+    throw new Error(`context scheduleTimezone must be an IANA time zone, not ${scheduleTimezone}`);
+  }
+
   const stack = new RectifyStack(app, `Rectify-${stage}`, {
     stage,
+    scheduleTimezone,
     evidenceLockMode: lockMode,
     evidenceLockDays: lockDays,
     description: `Rectify (${stage}): rectification tracking for inspection and audit findings`,

@@ -90,16 +90,75 @@ export const buses = {
 export const queues = {
   /** Evidence files that landed in uploads/, waiting for the verifier. */
   evidenceUploads: { visibilityTimeoutSeconds: 6 * 60, maxReceiveCount: 5 },
+  /** Events that tell someone something, waiting for the notifier. */
+  notifications: { visibilityTimeoutSeconds: 2 * 60, maxReceiveCount: 5 },
+  /**
+   * Stream records the publisher could not put on the bus after every retry (the stream event
+   * source's on-failure destination): kept for inspection and replay.
+   */
+  unpublished: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  /** Schedule invocations that still failed after Scheduler's retries (its dead-letter queue). */
+  scheduleFailures: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueDefinition>;
+
+/** A rule on a bus that sends the events of some detail-types to a consumer's queue. */
+export interface BusRuleDefinition {
+  readonly bus: keyof typeof buses;
+  readonly queue: keyof typeof queues;
+  readonly description: string;
+  /** The rule's pattern is `{ source: [bus source], 'detail-type': detailTypes }`. */
+  readonly detailTypes: readonly string[];
+}
+
+/**
+ * The bus's rules. CDK creates them as EventBridge rules with SQS targets; the local bootstrap
+ * creates the same rules in the emulator, so which event reaches which queue is decided by
+ * EventBridge's own pattern matching in both places.
+ */
+export const busRules = {
+  notify: {
+    bus: 'events',
+    queue: 'notifications',
+    description: 'Events that someone is told about (inbox and daily digest).',
+    detailTypes: [
+      'ItemStatusChanged',
+      'ProgressReported',
+      'EvidenceStored',
+      'EvidenceRejected',
+      'EvidenceWithdrawn',
+      'ItemDueSoon',
+      'ItemOverdue',
+      'ItemEscalated',
+      'LookBackDue',
+      'LookBackConfirmed',
+      'ReattestationDue',
+      'SummaryGenerated',
+      'ArchiveReady',
+      'ArchiveFailed',
+    ],
+  },
+} as const satisfies Record<string, BusRuleDefinition>;
+
+/** The event pattern of a rule, the same in CDK and in the emulator. */
+export function busRulePattern(rule: BusRuleDefinition): { source: string[]; 'detail-type': string[] } {
+  return { source: [buses[rule.bus].source], 'detail-type': [...rule.detailTypes] };
+}
 
 export const bucketNotifications: readonly BucketNotificationDefinition[] = [
   { bucket: 'evidence', prefix: 'uploads/', queue: 'evidenceUploads' },
 ];
 
+/**
+ * The time zone schedules fire in (08:00 means 08:00 there); the CDK context `scheduleTimezone`
+ * overrides it per stack. Each inspection still judges dates in its own time zone.
+ */
+export const SCHEDULE_TIMEZONE = 'Asia/Shanghai';
+
 export type TableName = keyof typeof tables;
 export type QueueName = keyof typeof queues;
 export type BucketName = keyof typeof buckets;
 export type BusName = keyof typeof buses;
+export type BusRuleName = keyof typeof busRules;
 
 /**
  * Physical names used where Rectify names resources itself (the local runtime and tests; in the

@@ -1,10 +1,13 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#functions/manifest.ts';
 import { type BindableResources, bindAccess } from './constructs/bind-access.ts';
+import { BusRules } from './constructs/bus-rules.ts';
 import { RectifyEventBus } from './constructs/event-bus.ts';
 import { EvidenceBucket, type EvidenceLockMode } from './constructs/evidence-bucket.ts';
+import { FunctionSchedule } from './constructs/function-schedule.ts';
 import { RectifyHttpApi } from './constructs/http-api.ts';
 import { LedgerTable } from './constructs/ledger-table.ts';
 import { RectifyQueues } from './constructs/queues.ts';
@@ -15,6 +18,8 @@ export interface RectifyStackProps extends StackProps {
   readonly stage: string;
   readonly evidenceLockMode: EvidenceLockMode;
   readonly evidenceLockDays: number;
+  /** IANA time zone the schedules fire in (default Asia/Shanghai). */
+  readonly scheduleTimezone: string;
 }
 
 /**
@@ -37,6 +42,7 @@ export class RectifyStack extends Stack {
     const events = new RectifyEventBus(this, 'Events');
     const http = new RectifyHttpApi(this, 'Http', { retain });
     const queues = new RectifyQueues(this, 'Queues', { buckets: { evidence: evidence.bucket } });
+    new BusRules(this, 'Rules', { buses: { events: events.bus }, queues: queues.queues });
     const resources: BindableResources = {
       tables: { ledger: ledger.table },
       buckets: { evidence: evidence.bucket },
@@ -64,10 +70,29 @@ export class RectifyStack extends Stack {
               }),
             );
             break;
-          // Not used by any manifest entry yet. Each becomes an event source (DynamoEventSource,
-          // a Scheduler schedule, an S3 notification) when the first function needs it.
           case 'stream':
+            fn.addEventSource(
+              new DynamoEventSource(resources.tables[trigger.table], {
+                startingPosition: StartingPosition.TRIM_HORIZON,
+                batchSize: trigger.batchSize,
+                retryAttempts: trigger.retryAttempts,
+                // Retried from the first failed record only, not the whole batch.
+                reportBatchItemFailures: true,
+                onFailure: new SqsDlq(queues.queues[trigger.onFailure]),
+              }),
+            );
+            break;
           case 'schedule':
+            new FunctionSchedule(this, `Schedule-${trigger.name}`, {
+              fn,
+              name: trigger.name,
+              cron: trigger.cron,
+              timezone: props.scheduleTimezone,
+              description: `${trigger.name}: ${spec.description}`,
+              deadLetterQueue: queues.queues.scheduleFailures,
+            });
+            break;
+          // Not used by any manifest entry yet: S3 events reach functions through a queue.
           case 's3':
             throw new Error(
               `function ${name}: ${trigger.kind} triggers are not wired in infra/stack.ts yet; add the event source there`,

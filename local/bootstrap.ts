@@ -10,6 +10,8 @@ import {
   CreateEventBusCommand,
   DescribeEventBusCommand,
   EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-eventbridge';
 import {
@@ -30,6 +32,8 @@ import {
   bucketNotifications,
   buckets,
   buses,
+  busRulePattern,
+  busRules,
   localResourceName,
   type QueueDefinition,
   type QueueName,
@@ -223,6 +227,34 @@ async function ensureNotifications(client: S3Client, stage: string, created: Rec
   }
 }
 
+/** The bus rules of infra/resources.ts, each sending its detail-types to its queue. */
+async function ensureBusRules(
+  client: EventBridgeClient,
+  stage: string,
+  createdQueues: Record<QueueName, LocalQueue>,
+) {
+  for (const [name, rule] of Object.entries(busRules)) {
+    const Name = localResourceName(stage, name);
+    const EventBusName = localResourceName(stage, rule.bus);
+    await client.send(
+      new PutRuleCommand({
+        Name,
+        EventBusName,
+        Description: rule.description,
+        EventPattern: JSON.stringify(busRulePattern(rule)),
+        State: 'ENABLED',
+      }),
+    );
+    await client.send(
+      new PutTargetsCommand({
+        Rule: Name,
+        EventBusName,
+        Targets: [{ Id: rule.queue, Arn: createdQueues[rule.queue].arn }],
+      }),
+    );
+  }
+}
+
 async function mapEntries<K extends string, D, R>(
   definitions: Record<K, D>,
   create: (key: K, definition: D) => Promise<R>,
@@ -237,10 +269,22 @@ async function mapEntries<K extends string, D, R>(
 }
 
 /**
- * Creates every table, bucket, bus, queue and bucket notification of infra/resources.ts in the emulator, named for `stage`
+ * Creates every table, bucket, bus, queue, bucket notification and bus rule of infra/resources.ts in the emulator, named for `stage`
  * (so parallel test files never share state). Safe to run again against the same emulator.
  */
-export async function bootstrapResources(emulator: Emulator, stage: string): Promise<LocalResources> {
+export interface BootstrapOptions {
+  /**
+   * Overrides every queue's visibility timeout. Tests shorten it so that a failing message's
+   * five receives take seconds instead of the production timeout's minutes.
+   */
+  readonly queueVisibilityTimeoutSeconds?: number;
+}
+
+export async function bootstrapResources(
+  emulator: Emulator,
+  stage: string,
+  options: BootstrapOptions = {},
+): Promise<LocalResources> {
   const config = emulatorClientConfig(emulator);
   const dynamodb = new DynamoDBClient(config);
   const s3 = new S3Client({ ...config, forcePathStyle: true });
@@ -253,9 +297,17 @@ export async function bootstrapResources(emulator: Emulator, stage: string): Pro
       ),
       mapEntries(buckets, (key, definition) => ensureBucket(s3, localResourceName(stage, key), definition)),
       mapEntries(buses, (key) => ensureBus(eventBridge, localResourceName(stage, key))),
-      mapEntries(queues, (key, definition) => ensureQueue(sqs, localResourceName(stage, key), definition)),
+      mapEntries(queues, (key, definition) =>
+        ensureQueue(sqs, localResourceName(stage, key), {
+          ...definition,
+          ...(options.queueVisibilityTimeoutSeconds === undefined
+            ? {}
+            : { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds }),
+        }),
+      ),
     ]);
     await ensureNotifications(s3, stage, createdQueues);
+    await ensureBusRules(eventBridge, stage, createdQueues);
     return {
       stage,
       tables: createdTables,

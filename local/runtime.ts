@@ -19,6 +19,8 @@ import {
 } from './http-adapter.ts';
 import { FunctionTimedOut, invokeFunction } from './invoke.ts';
 import { startQueuePollers } from './queue-poller.ts';
+import { startSchedules, UnknownSchedule } from './scheduler.ts';
+import { startStreamPollers } from './stream-poller.ts';
 
 export interface LocalRuntimeOptions {
   readonly emulator: Emulator;
@@ -27,6 +29,8 @@ export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly devKey?: DevKey;
+  /** See BootstrapOptions: tests shorten queue visibility timeouts. */
+  readonly queueVisibilityTimeoutSeconds?: number;
   /** Called once per request with a one-line access log entry. */
   readonly onRequest?: (line: string) => void;
 }
@@ -34,8 +38,16 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   readonly url: string;
   readonly resources: LocalResources;
+  /** Runs a schedule now, as if it had fired at `scheduledTime` (what `npm run tick` asks for). */
+  fireSchedule(name: string, scheduledTime?: string): Promise<unknown>;
   stop(): Promise<void>;
 }
+
+/**
+ * Local-only path for `npm run tick -- <schedule> [--now ISO]`: fires a schedule in this process.
+ * API Gateway has no such route; here it listens on 127.0.0.1 only, like the rest of the API.
+ */
+const TICK_PATH = /^\/__local\/schedules\/([a-z-]+)$/;
 
 /**
  * Points the in-process handlers at the emulator exactly as Lambda's environment points them at
@@ -88,8 +100,11 @@ async function serveRequest(
   response: ServerResponse,
   routes: RouteTable<HttpRoute>,
   devKey: DevKey,
+  schedules: ReturnType<typeof startSchedules>,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
+  const tick = TICK_PATH.exec(url.pathname);
+  if (tick && request.method === 'POST') return serveTick(request, response, tick[1] ?? '', schedules);
   const match = routes.match(request.method ?? 'GET', url.pathname);
   let body: Buffer;
   try {
@@ -131,12 +146,43 @@ async function serveRequest(
   writeApiResult(response, await invokeFunction(route.functionName, event));
 }
 
+async function serveTick(
+  request: IncomingMessage,
+  response: ServerResponse,
+  name: string,
+  schedules: ReturnType<typeof startSchedules>,
+) {
+  const body = (await readBody(request)).toString('utf8');
+  const now = body ? (JSON.parse(body) as { now?: string }).now : undefined;
+  const reply = (status: number, payload: unknown) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(payload));
+  };
+  if (now !== undefined && Number.isNaN(Date.parse(now))) {
+    return reply(400, { error: `now is not an ISO 8601 instant: ${now}` });
+  }
+  try {
+    reply(200, {
+      schedule: name,
+      result: await schedules.fire(name, now ? new Date(now).toISOString() : undefined),
+    });
+  } catch (error) {
+    if (!(error instanceof UnknownSchedule)) throw error;
+    reply(404, { error: `no schedule ${name}; there are: ${schedules.names.join(', ')}` });
+  }
+}
+
 /** Starts the local API on 127.0.0.1 against an emulator whose resources it creates first. */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const resources = await bootstrapResources(options.emulator, options.stage);
+  const resources = await bootstrapResources(options.emulator, options.stage, {
+    ...(options.queueVisibilityTimeoutSeconds === undefined
+      ? {}
+      : { queueVisibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds }),
+  });
   configureFunctionEnvironment(options.emulator, resources);
   const devKey = options.devKey ?? (await loadOrCreateDevKey());
   const routes = new RouteTable(httpRoutes());
+  const schedules = startSchedules();
 
   const server: Server = createServer((request, response) => {
     const started = performance.now();
@@ -145,7 +191,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         `${request.method} ${request.url} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`,
       );
     });
-    serveRequest(request, response, routes, devKey).catch((error: unknown) => {
+    serveRequest(request, response, routes, devKey, schedules).catch((error: unknown) => {
       // What API Gateway answers when the integration fails or times out.
       const timedOut = error instanceof FunctionTimedOut;
       if (!timedOut) console.error('local runtime: integration failed', error);
@@ -159,15 +205,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   const { port } = server.address() as AddressInfo;
   const pollers = startQueuePollers(options.emulator, resources.queues);
+  const streamPollers = startStreamPollers(options.emulator, resources);
   return {
     url: `http://127.0.0.1:${port}`,
     resources,
+    fireSchedule: (name, scheduledTime) => schedules.fire(name, scheduledTime),
     stop: async () => {
+      schedules.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await pollers.stop();
+      await Promise.all([pollers.stop(), streamPollers.stop()]);
     },
   };
 }

@@ -15,6 +15,10 @@ import {
   ItemView,
   LedgerQuery,
   LedgerView,
+  LookBackRequest,
+  NotificationList,
+  NotificationQuery,
+  NotificationView,
   ProgressRequest,
   TransitionRequest,
   WithdrawRequest,
@@ -47,6 +51,25 @@ export const CONTRACT: Record<string, Operation> = {
         department: z.string().nullable(),
       }),
     },
+  },
+  'POST /items/{itemId}/look-back': {
+    summary: 'Confirm a due look-back (回头看) of a closed item (admins); reopening is a transition',
+    body: LookBackRequest,
+    success: { status: 200, schema: ItemChange, description: 'Confirmed, with its chain record' },
+    errors: [400, 404, 422],
+    idempotent: true,
+  },
+  'GET /me/notifications': {
+    summary:
+      "The caller's inbox, newest first: what was addressed to their department, their name (leaders) or the admins",
+    query: NotificationQuery,
+    success: { status: 200, schema: NotificationList, description: 'Notifications' },
+    errors: [400],
+  },
+  'POST /me/notifications/{notificationId}/read': {
+    summary: 'Mark one notification read (the first reading time is kept)',
+    success: { status: 200, schema: NotificationView, description: 'The notification' },
+    errors: [404],
   },
   'GET /openapi.json': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
   'POST /inspections/import': {

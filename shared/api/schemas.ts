@@ -170,10 +170,30 @@ export const ItemView = z
     version: z.number(),
     chainHead: z.string(),
     rectifiedBy: z.string().optional(),
+    rectifiedAt: z.iso.datetime().optional(),
     signOff: SignOff.optional(),
     updatedAt: z.iso.datetime(),
+    lastProgressAt: z.iso.datetime().optional(),
+    light: z.enum(['green', 'yellow', 'red']).meta({
+      description:
+        'Today: red past the deadline, yellow within 7 days of it or of a milestone (or a missed re-attestation), else green',
+    }),
+    escalations: z.number().meta({ description: 'Times the item was escalated (督办)' }),
+    milestones: z
+      .array(z.object({ key: z.string(), name: z.string(), due: IsoDate }))
+      .meta({ description: 'Milestones counted back from the deadline (倒排)' }),
+    lookBackDue: IsoDate.optional().meta({
+      description: 'Closed items: when the look-back (回头看) falls due',
+    }),
+    reattestationDue: IsoDate.optional().meta({
+      description: 'Long-term items (长期坚持): when the next re-attestation is due',
+    }),
   })
   .meta({ id: 'Item' });
+
+export const LookBackRequest = z
+  .strictObject({ note: z.string().trim().min(1).max(MAX_REASON_LENGTH).optional() })
+  .meta({ id: 'LookBackRequest' });
 
 export const ChainEventView = z
   .object({
@@ -275,3 +295,33 @@ export const ErrorBody = z
     }),
   })
   .meta({ id: 'Error' });
+
+export const NotificationQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  before: z
+    .string()
+    .regex(/^\d{13}-[0-9a-f-]{36}$/, 'a notification id')
+    .optional()
+    .meta({ description: 'The `next` of the previous page: only older notifications' }),
+  unread: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+});
+
+export const NotificationView = z
+  .object({
+    notificationId: z.string(),
+    detailType: z.string(),
+    inspectionId: z.string(),
+    itemId: z.string().optional(),
+    at: z.iso.datetime(),
+    text: z.string(),
+    read: z.boolean(),
+    readAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'Notification' });
+
+export const NotificationList = z
+  .object({ notifications: z.array(NotificationView), next: z.string().optional() })
+  .meta({ id: 'NotificationList' });

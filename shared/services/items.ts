@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canSee, canWrite } from '#shared/domain/access.ts';
+import { lightOf, milestonesOf } from '#shared/domain/deadlines.ts';
 import { Forbidden, NotFound, StaleVersion } from '#shared/domain/errors.ts';
+import { lookBackDueOf, reattestationDueOf } from '#shared/domain/follow-ups.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
 import { type Item, type ItemEvent, parseItemId } from '#shared/domain/item.ts';
 import { isOverdue } from '#shared/domain/ledger.ts';
@@ -25,7 +27,11 @@ export async function findVisibleItem(
   return found;
 }
 
-type Decision = (item: Item, context: { eventId: string; at: string }) => { item: Item; event: ItemEvent };
+type Decision = (
+  item: Item,
+  context: { eventId: string; at: string },
+  inspection: Inspection,
+) => { item: Item; event: ItemEvent };
 
 /**
  * Runs a read–decide–commit attempt again after a concurrent change of the item (StaleVersion),
@@ -59,21 +65,42 @@ export async function changeItem(
   return retryOnConcurrentChange(async () => {
     const { item: before, inspection } = await findVisibleItem(store, principal, itemId);
     if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
-    const { item, event } = decide(before, { eventId: randomUUID(), at: new Date().toISOString() });
+    const { item, event } = decide(
+      before,
+      { eventId: randomUUID(), at: new Date().toISOString() },
+      inspection,
+    );
     await store.commitChange(inspection, before, item, event);
     return { item, event, inspection };
   }, options.retries ?? 0);
 }
 
 /**
- * An item as the API shows it: with its overdue flag and status label. `today` is the date in
- * the inspection's zone; a list passes it once rather than formatting a date per item.
+ * An item as the API shows it: with its status label, overdue flag, light, milestones and
+ * follow-up dates. `today` is the date in the inspection's zone; a list passes it once rather
+ * than formatting a date per item. The scans' bookkeeping stays inside.
  */
 export function itemView(
   item: Item,
-  inspection: Pick<Inspection, 'timezone'>,
+  inspection: Pick<Inspection, 'timezone' | 'feedbackDate'>,
   lang: Lang,
   today = calendarDate(new Date(), inspection.timezone),
 ) {
-  return { ...item, statusLabel: STATUS_LABELS[item.status][lang], overdue: isOverdue(item, today) };
+  const { ladder: _ladder, followUp: _followUp, ...shown } = item;
+  const lookBackDue = lookBackDueOf(item, inspection);
+  const reattestationDue = reattestationDueOf(item, inspection);
+  return {
+    ...shown,
+    statusLabel: STATUS_LABELS[item.status][lang],
+    overdue: isOverdue(item, today),
+    light: lightOf(item, inspection, today),
+    escalations: item.escalations ?? 0,
+    milestones: milestonesOf(item, inspection).map((milestone) => ({
+      key: milestone.key,
+      name: milestone.name[lang],
+      due: milestone.due,
+    })),
+    ...(lookBackDue ? { lookBackDue } : {}),
+    ...(reattestationDue ? { reattestationDue } : {}),
+  };
 }

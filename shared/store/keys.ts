@@ -8,6 +8,7 @@
  * | chain event | CHAIN#<importId>#<ref>          | SEQ#<seq>       | —                                                 | —                               |
  * | evidence    | EVIDENCE#<evidenceId>           | META            | ITEMEVIDENCE#<itemId> / <requestedAt>#<evidenceId> | —                              |
  * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
+ * | notification| INBOX#<recipient>               | N#<notificationId> | —                                              | —                               |
  *
  * Items of one import generation share a partition (the ledger is one Query); chains get a
  * partition each, so history reads and imports spread across partitions. Refs and seqs are
@@ -50,7 +51,13 @@ export const keys = {
     GSI1PK: `ITEMEVIDENCE#${itemId}`,
     GSI1SK: `${requestedAt}#${evidenceId}`,
   }),
+  inbox: (recipient: string) => `INBOX#${recipient}`,
+  notification: (recipient: string, notificationId: string) => ({
+    PK: `INBOX#${recipient}`,
+    SK: `N#${notificationId}`,
+  }),
 } as const;
 
+export const NOTIFICATION_SK_PREFIX = 'N#';
 export const ITEM_SK_PREFIX = 'ITEM#';
 export const SEQ_SK_PREFIX = 'SEQ#';

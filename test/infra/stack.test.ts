@@ -1,9 +1,15 @@
 import type { App, CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionName, fallbackFunction, functions, httpRoutes } from '#functions/manifest.ts';
+import {
+  type FunctionName,
+  fallbackFunction,
+  functions,
+  httpRoutes,
+  type Trigger,
+} from '#functions/manifest.ts';
 import { buildApp } from '#infra/app.ts';
-import { tables } from '#infra/resources.ts';
+import { busRules, tables } from '#infra/resources.ts';
 import type { RectifyStack } from '#infra/stack.ts';
 import { ROLES } from '#shared/domain/roles.ts';
 import {
@@ -430,5 +436,95 @@ describe('queues', () => {
         ],
       },
     });
+  });
+});
+
+describe('events', () => {
+  const functionLogicalId = (synth: Synthesised, name: FunctionName) => {
+    const fn = synth.stack.functions.get(name);
+    if (!fn) throw new Error(`no function ${name}`);
+    return synth.stack.getLogicalId(fn.node.defaultChild as CfnElement);
+  };
+
+  it('feeds the ledger stream to the publisher from the oldest record, with partial batch responses and an on-failure queue', () => {
+    const publisher = functionLogicalId(dev, 'publishEvents');
+    const mappings = Object.values(dev.template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => mapping.Properties.FunctionName.Ref === publisher,
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^LedgerTable/), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^Queuesunpublished/), 'Arn'] } },
+      },
+    });
+  });
+
+  it('fires each schedule in the configured time zone with retries and a dead-letter queue', () => {
+    const schedules = Object.values(dev.template.findResources('AWS::Scheduler::Schedule'));
+    const declared = Object.values(functions).flatMap((spec) =>
+      (spec.triggers as readonly Trigger[]).flatMap((trigger) =>
+        trigger.kind === 'schedule' ? [trigger] : [],
+      ),
+    );
+    expect(
+      schedules.map((schedule) => ({
+        expression: schedule.Properties.ScheduleExpression,
+        timezone: schedule.Properties.ScheduleExpressionTimezone,
+        input: JSON.parse(schedule.Properties.Target.Input),
+        retries: schedule.Properties.Target.RetryPolicy.MaximumRetryAttempts,
+        deadLetter: Boolean(schedule.Properties.Target.DeadLetterConfig?.Arn),
+      })),
+    ).toEqual(
+      declared.map((trigger) => ({
+        expression: trigger.cron,
+        timezone: 'Asia/Shanghai',
+        input: { schedule: trigger.name, scheduledTime: '<aws.scheduler.scheduled-time>' },
+        retries: 3,
+        deadLetter: true,
+      })),
+    );
+  });
+
+  it('routes each bus rule’s detail-types from the rectify source to its queue', () => {
+    const rules = Object.values(dev.template.findResources('AWS::Events::Rule'));
+    expect(
+      rules.map((rule) => ({
+        pattern: rule.Properties.EventPattern,
+        targets: rule.Properties.Targets.length,
+        bus: Boolean(rule.Properties.EventBusName),
+      })),
+    ).toEqual(
+      Object.values(busRules).map((rule) => ({
+        pattern: { source: ['rectify'], 'detail-type': [...rule.detailTypes] },
+        targets: 1,
+        bus: true,
+      })),
+    );
+  });
+
+  it('lets EventBridge send to a consumer queue only from its rule', () => {
+    const policies = Object.values(dev.template.findResources('AWS::SQS::QueuePolicy'));
+    const fromEvents = policies.flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.filter(
+        (statement: { Principal?: { Service?: string } }) =>
+          statement.Principal?.Service === 'events.amazonaws.com',
+      ),
+    );
+    expect(fromEvents).toEqual(
+      Object.entries(busRules).map(([name, rule]) => ({
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(`^Rules${name}`), 'Arn'] } },
+        },
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(`^Queues${rule.queue}`), 'Arn'] },
+      })),
+    );
   });
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { keys } from '#shared/store/keys.ts';
 import { apiClient, users } from '../support/api.ts';
+import { eventually } from '../support/eventually.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 const local = useLocalRuntime('evidence');
@@ -43,17 +44,6 @@ async function upload(
   for (const [field, value] of Object.entries(target.fields)) form.append(field, value);
   form.append('file', new Blob([bytes], { type: contentType }), 'upload');
   return fetch(target.url, { method: 'POST', body: form });
-}
-
-/** Waits until `check` returns a value (the verifier runs behind a queue). */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 async function openUpload(

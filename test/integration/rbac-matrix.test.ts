@@ -116,6 +116,28 @@ const MATRIX: {
     expect: expected(200),
   },
   {
+    // 1.1.2 is in progress: past the admin-only gate the confirmation is refused as not due.
+    route: 'POST /items/{itemId}/look-back',
+    send: (who) => api.post(`/items/${ITEM}/look-back`, who && users[who], {}),
+    expect: expected(403, { admin: 422 }),
+  },
+  {
+    route: 'GET /me/notifications',
+    send: (who) => api.get('/me/notifications', who && users[who]),
+    expect: expected(200, { auditor: 403 }),
+  },
+  {
+    // Nobody holds this id: passing the gate yields 404 (the own-inbox rule is tested in events).
+    route: 'POST /me/notifications/{notificationId}/read',
+    send: (who) =>
+      api.post(
+        '/me/notifications/1700000000000-00000000-0000-4000-8000-000000000000/read',
+        who && users[who],
+        {},
+      ),
+    expect: expected(404, { auditor: 403 }),
+  },
+  {
     route: 'GET /openapi.json',
     send: (who) => api.get('/openapi.json', who && users[who]),
     expect: expected(200, { anonymous: 200 }),

@@ -38,7 +38,10 @@ export interface RuntimeFixture {
  * Starts the local runtime for this test file (own stage, own signing key in a temp dir) before
  * its tests and stops it after. Access the fixture inside tests, once beforeAll has run.
  */
-export function useLocalRuntime(label: string): () => RuntimeFixture {
+export function useLocalRuntime(
+  label: string,
+  options: { queueVisibilityTimeoutSeconds?: number } = {},
+): () => RuntimeFixture {
   let fixture: RuntimeFixture | undefined;
   let keyDir: string | undefined;
   beforeAll(async () => {
@@ -50,6 +53,7 @@ export function useLocalRuntime(label: string): () => RuntimeFixture {
       stage: uniqueStage(label),
       port: 0,
       devKey,
+      ...options,
     });
     fixture = {
       url: runtime.url,

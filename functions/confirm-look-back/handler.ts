@@ -1,0 +1,28 @@
+import { LookBackRequest } from '#shared/api/schemas.ts';
+import { decideLookBackConfirmation } from '#shared/domain/follow-ups.ts';
+import { actorRef } from '#shared/domain/transitions.ts';
+import { parseJsonBody } from '#shared/http/body.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { idempotentByHeader } from '#shared/http/idempotency.ts';
+import { changeItem, itemView } from '#shared/services/items.ts';
+import { ledgerStore } from '#shared/store/ledger-store.ts';
+
+/**
+ * POST /items/{itemId}/look-back `{ note? }` — an admin confirms a due look-back (回头看): the
+ * rectification held. To reopen instead, transition the item closed → in_progress with a reason.
+ */
+export const handler = httpHandler('confirmLookBack', async ({ event, principal, pathParameters, lang }) => {
+  const { note } = parseJsonBody(event, LookBackRequest);
+  const {
+    item,
+    inspection,
+    event: record,
+  } = await changeItem(
+    ledgerStore(),
+    principal,
+    pathParameters.itemId ?? '',
+    (current, context, inspection) =>
+      decideLookBackConfirmation(current, inspection, actorRef(principal), note, context),
+  );
+  return { status: 200, body: { item: itemView(item, inspection, lang), event: record } };
+}).use(idempotentByHeader('confirmLookBack'));

@@ -1,0 +1,10 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { buses } from '#infra/resources.ts';
+import { requiredEnv } from '#shared/config.ts';
+
+/** One EventBridge client per execution environment (endpoint and region from the environment). */
+export const eventBridge = new EventBridgeClient({});
+
+export function eventBusName(): string {
+  return requiredEnv(buses.events.envVar);
+}

@@ -1,0 +1,138 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tables } from '#infra/resources.ts';
+import { requiredEnv } from '#shared/config.ts';
+import type { Notification } from '#shared/domain/notifications.ts';
+import { documentClient } from './client.ts';
+import { keys, NOTIFICATION_SK_PREFIX } from './keys.ts';
+
+/** Notifications are kept half a year (DynamoDB TTL removes them after that). */
+const KEEP_SECONDS = 183 * 24 * 3600;
+
+function fromRecord(record: Record<string, unknown>): Notification {
+  const { PK: _pk, SK: _sk, entity: _e, expiresAt: _x, ...notification } = record;
+  return notification as unknown as Notification;
+}
+
+export interface InboxPage {
+  readonly notifications: Notification[];
+  /** Pass back as `before` for the next (older) page; absent on the last page. */
+  readonly next?: string;
+}
+
+/** Per-recipient inboxes in the ledger table. */
+export class NotificationStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  /**
+   * Delivers one copy; false when it was already there. The key is made of the recipient and
+   * the event, so a redelivered event writes nothing.
+   */
+  async deliver(notification: Notification): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...notification,
+            ...keys.notification(notification.recipient, notification.notificationId),
+            entity: 'Notification',
+            expiresAt: Math.floor(Date.parse(notification.at) / 1000) + KEEP_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The newest notifications across the given inboxes, `limit` at most, older than `before`
+   * (a notification id) when given.
+   */
+  async list(
+    inboxes: readonly string[],
+    options: { limit: number; before?: string; unreadOnly?: boolean },
+  ): Promise<InboxPage> {
+    const pages = await Promise.all(
+      inboxes.map((recipient) => this.newest(recipient, options.limit, options.before, options.unreadOnly)),
+    );
+    const merged = pages
+      .flat()
+      .sort((a, b) => (a.notificationId < b.notificationId ? 1 : -1))
+      .slice(0, options.limit);
+    const more = pages.flat().length > merged.length || pages.some((page) => page.length === options.limit);
+    const last = merged.at(-1);
+    return { notifications: merged, ...(more && last ? { next: last.notificationId } : {}) };
+  }
+
+  private async newest(recipient: string, limit: number, before?: string, unreadOnly?: boolean) {
+    const found: Notification[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          // The partition holds notifications only; newest first, older than `before` if given.
+          KeyConditionExpression: before ? 'PK = :pk AND SK < :before' : 'PK = :pk',
+          ExpressionAttributeValues: {
+            ':pk': keys.inbox(recipient),
+            ...(before ? { ':before': `${NOTIFICATION_SK_PREFIX}${before}` } : {}),
+          },
+          ...(unreadOnly ? { FilterExpression: 'attribute_not_exists(readAt)' } : {}),
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(fromRecord));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && found.length < limit);
+    return found.slice(0, limit);
+  }
+
+  /**
+   * Marks a notification read in the first of the inboxes that holds it; the first reading time
+   * is kept. Undefined when none of them holds it.
+   */
+  async markRead(
+    inboxes: readonly string[],
+    notificationId: string,
+    at: string,
+  ): Promise<Notification | undefined> {
+    for (const recipient of inboxes) {
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.notification(recipient, notificationId),
+            UpdateExpression: 'SET readAt = if_not_exists(readAt, :at)',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        if (Attributes) return fromRecord(Attributes);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return undefined;
+  }
+}
+
+let shared: NotificationStore | undefined;
+
+export function notificationStore(): NotificationStore {
+  shared ??= new NotificationStore(documentClient, requiredEnv(tables.ledger.envVar));
+  return shared;
+}

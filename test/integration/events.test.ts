@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contracts, EVENT_SOURCE, parseEvent } from '#events/contracts.ts';
+import { emulatorClientConfig } from '#local/bootstrap.ts';
+import { apiClient, users } from '../support/api.ts';
+import { eventually } from '../support/eventually.ts';
+import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
+
+// One-second visibility: a failing message's five receives take seconds, not minutes.
+const local = useLocalRuntime('events', { queueVisibilityTimeoutSeconds: 1 });
+const api = apiClient(local);
+const plan = JSON.parse(
+  readFileSync(path.resolve(import.meta.dirname, '../fixtures/plan.sample.json'), 'utf8'),
+);
+const item = (ref: string) => `${plan.inspection.id}.${ref}`;
+const config = emulatorClientConfig(sharedEmulator());
+const sqs = new SQSClient(config);
+const eventBridge = new EventBridgeClient(config);
+
+/** Every event on the bus, copied to a queue of the test's own by a catch-all rule. */
+let captureUrl = '';
+const captured: { detailType: string; detail: Record<string, unknown>; body: string }[] = [];
+
+async function drainCapture() {
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: captureUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return;
+    for (const message of Messages as Message[]) {
+      const body = JSON.parse(message.Body ?? '{}');
+      captured.push({ detailType: body['detail-type'], detail: body.detail, body: message.Body ?? '' });
+    }
+  }
+}
+
+async function inbox(user: (typeof users)[keyof typeof users], query = '') {
+  const response = await api.get(`/me/notifications${query}`, user);
+  expect(response.status, response.text).toBe(200);
+  return response.json.notifications as {
+    notificationId: string;
+    text: string;
+    itemId?: string;
+    read: boolean;
+    readAt?: string;
+    detailType: string;
+  }[];
+}
+
+beforeAll(async () => {
+  const { resources } = local().runtime;
+  const { QueueUrl = '' } = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${resources.stage}-capture` }),
+  );
+  captureUrl = QueueUrl;
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const EventBusName = resources.buses.events.name;
+  await eventBridge.send(
+    new PutRuleCommand({
+      Name: `${resources.stage}-capture`,
+      EventBusName,
+      EventPattern: JSON.stringify({ source: [EVENT_SOURCE] }),
+    }),
+  );
+  await eventBridge.send(
+    new PutTargetsCommand({
+      Rule: `${resources.stage}-capture`,
+      EventBusName,
+      Targets: [{ Id: 'capture', Arn: Attributes?.QueueArn ?? '' }],
+    }),
+  );
+  expect((await api.post('/inspections/import', users.admin, { plan })).status).toBe(201);
+});
+afterAll(() => {
+  sqs.destroy();
+  eventBridge.destroy();
+});
+
+describe('a change reaches the people it concerns', () => {
+  let notificationId = '';
+
+  it('puts a close-out in the responsible department’s and leader’s inboxes, not in others’', async () => {
+    const closed = await api.post(`/items/${item('1.1.1')}/transitions`, users.admin, {
+      to: 'closed',
+      expectedVersion: 1,
+      meaning: '整改到位，同意销号',
+    });
+    expect(closed.status, closed.text).toBe(200);
+    const [forDepartment] = await eventually(async () => {
+      const found = (await inbox(users.department)).filter((n) => n.itemId === item('1.1.1'));
+      return found.length > 0 ? found : undefined;
+    });
+    expect(forDepartment).toMatchObject({
+      detailType: 'ItemStatusChanged',
+      read: false,
+      text: '事项 1.1.1「乡镇卫生院全科医生配备不足」：已整改 → 已完成',
+    });
+    const forLeader = (await inbox(users.leader)).filter((n) => n.itemId === item('1.1.1'));
+    expect(forLeader.map((n) => n.notificationId)).toEqual([forDepartment?.notificationId]);
+    for (const other of [users.otherDepartment, users.otherLeader, users.admin]) {
+      expect((await inbox(other)).filter((n) => n.itemId === item('1.1.1'))).toEqual([]);
+    }
+    notificationId = forDepartment?.notificationId ?? '';
+  });
+
+  it('speaks English when asked', async () => {
+    const response = await api.get('/me/notifications', users.department, { 'accept-language': 'en' });
+    expect(response.json.notifications[0].text).toMatch(/^Item 1\.1\.1 ".+": rectified → closed$/);
+  });
+
+  it('marks a notification read once, keeps the first time, and hides it from the unread list', async () => {
+    const first = await api.post(`/me/notifications/${notificationId}/read`, users.department, {});
+    expect(first.status, first.text).toBe(200);
+    expect(first.json).toMatchObject({ notificationId, read: true });
+    const again = await api.post(`/me/notifications/${notificationId}/read`, users.department, {});
+    expect(again.json.readAt).toBe(first.json.readAt);
+    expect((await inbox(users.department, '?unread=true')).map((n) => n.notificationId)).not.toContain(
+      notificationId,
+    );
+  });
+
+  it('answers 404 to a department that reads another department’s notification', async () => {
+    const response = await api.post(`/me/notifications/${notificationId}/read`, users.otherDepartment, {});
+    expect(response.status).toBe(404);
+  });
+
+  it('refuses a bad page size naming the field', async () => {
+    const response = await api.get('/me/notifications?limit=0', users.department);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.json.error.details)).toContain('query.limit');
+  });
+});
+
+describe('the bus', () => {
+  it('carries one event per chain event, each valid under its contract, and nothing for the import', async () => {
+    const started = await api.post(`/items/${item('1.2.1')}/transitions`, users.otherLeader, {
+      to: 'in_progress',
+      expectedVersion: 1,
+    });
+    expect(started.status, started.text).toBe(200);
+    const progress = await api.post(`/items/${item('1.1.2')}/progress`, users.department, {
+      text: '已完成第一阶段整改',
+    });
+    expect(progress.status, progress.text).toBe(201);
+    await eventually(async () => {
+      await drainCapture();
+      return captured.some((event) => event.detailType === 'ProgressReported') &&
+        captured.some((event) => event.detail.itemId === item('1.2.1'))
+        ? true
+        : undefined;
+    });
+    for (const event of captured) {
+      expect(Object.keys(contracts)).toContain(event.detailType);
+      expect(() => parseEvent(event.detailType, event.detail)).not.toThrow();
+    }
+    // The import's records (seq 1 of every item) stay off the bus.
+    expect(captured.filter((event) => event.detail.seq === 1)).toEqual([]);
+    const eventIds = captured.map((event) => event.detail.eventId);
+    expect(new Set(eventIds).size).toBe(eventIds.length);
+    expect(captured.filter((event) => event.detail.itemId === item('1.2.1'))).toEqual([
+      expect.objectContaining({
+        detailType: 'ItemStatusChanged',
+        detail: expect.objectContaining({
+          department: '医政医管科',
+          leader: '赵敏',
+          data: expect.objectContaining({ from: 'not_started', to: 'in_progress', rule: 'start' }),
+        }),
+      }),
+    ]);
+  });
+
+  it('notifies nobody twice when the same event is delivered again', async () => {
+    const progress = captured.find((event) => event.detailType === 'ProgressReported');
+    if (!progress) throw new Error('no ProgressReported event captured');
+    const leaderCopies = async () =>
+      (await inbox(users.leader)).filter((n) => n.detailType === 'ProgressReported').length;
+    await eventually(async () => ((await leaderCopies()) === 1 ? true : undefined));
+    const queueUrl = local().runtime.resources.queues.notifications.url;
+    for (let i = 0; i < 2; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: progress.body }));
+    }
+    await eventually(async () => {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Attributes?.ApproximateNumberOfMessages === '0' &&
+        Attributes.ApproximateNumberOfMessagesNotVisible === '0'
+        ? true
+        : undefined;
+    });
+    expect(await leaderCopies()).toBe(1);
+  });
+});
+
+describe('a consumer that fails on one message', () => {
+  it('retries only that message, dead-letters it after five receives, and processes the rest once', async () => {
+    const queues = local().runtime.resources.queues;
+    // The start of 1.2.1, which went to its leader (赵敏) alone.
+    const valid = captured.find((event) => event.detail.itemId === item('1.2.1'));
+    if (!valid) throw new Error('no event of 1.2.1 captured');
+    // A second copy of a real event under a new id, and an event that breaks its contract.
+    const fresh = JSON.parse(valid.body);
+    fresh.detail.eventId = '6f0e1c52-8a51-4d55-9a7e-0c7f0b1f2a33';
+    const poison = { ...fresh, detail: { ...fresh.detail, data: { ...fresh.detail.data, to: 'done' } } };
+    const before = (await inbox(users.otherLeader)).length;
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queues.notifications.url, MessageBody: JSON.stringify(poison) }),
+    );
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queues.notifications.url, MessageBody: JSON.stringify(fresh) }),
+    );
+    const deadLetter = await eventually(async () => {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queues.notifications.deadLetterUrl,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          WaitTimeSeconds: 1,
+        }),
+      );
+      return Messages[0];
+    }, 30_000);
+    expect(JSON.parse(deadLetter.Body ?? '{}').detail.data.to).toBe('done');
+    expect((await inbox(users.otherLeader)).length).toBe(before + 1);
+  }, 40_000);
+});
