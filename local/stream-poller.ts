@@ -14,8 +14,8 @@ import { invokeFunction } from './invoke.ts';
 
 type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;
 
-/** How often an idle shard is asked for new records (Lambda polls about four times a second). */
-const IDLE_POLL_MS = 100;
+/** How often an idle shard is asked for new records (as often as Lambda, about four times a second). */
+const IDLE_POLL_MS = 250;
 
 /** The record Lambda would put in the event: the stream's own, with where it came from. */
 function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): DynamoDBRecord {

@@ -1,0 +1,120 @@
+import type { PutEventsCommandInput, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { describe, expect, it } from 'vitest';
+import { eventBridge } from '#shared/bus/client.ts';
+import { parsePlanJson } from '#shared/domain/plan/index.ts';
+import { generatePlan } from '../fixtures/generate-plan.ts';
+import { apiClient, users } from '../support/api.ts';
+import { eventually } from '../support/eventually.ts';
+import { useLocalRuntime } from '../support/runtime.ts';
+
+/**
+ * No loss, no duplicates: N transitions through the API, the stream, the publisher, the bus and
+ * the notifier, while PutEvents refuses some entries the first time it sees them. The refusal is
+ * injected into the publisher's own EventBridge client (the emulator cannot be told to fail):
+ * a refused entry is not sent, and its result says InternalFailure, as a partial failure does.
+ */
+const TRANSITIONS = Number(process.env.RECTIFY_RELIABILITY_TRANSITIONS ?? 1000);
+const PARALLEL = 8;
+const local = useLocalRuntime('reliable');
+const api = apiClient(local);
+
+function injectFirstTryFailures(refuse: (eventId: string) => boolean) {
+  const seen = new Set<string>();
+  let refused = 0;
+  eventBridge.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'PutEventsCommand') return next(args);
+      const input = args.input as PutEventsCommandInput;
+      const entries = input.Entries ?? [];
+      const firstTry = entries.map((entry) => {
+        const eventId = JSON.parse(entry.Detail ?? '{}').eventId as string;
+        const fails = !seen.has(eventId) && refuse(eventId);
+        seen.add(eventId);
+        return fails;
+      });
+      const sent = entries.filter((_, index) => !firstTry[index]);
+      const result = await next({ ...args, input: { ...input, Entries: sent } });
+      const output = result.output as PutEventsCommandOutput;
+      const results = [...(output.Entries ?? [])];
+      output.Entries = firstTry.map((fails) =>
+        fails
+          ? { ErrorCode: 'InternalFailure', ErrorMessage: 'injected by the test' }
+          : (results.shift() ?? {}),
+      );
+      refused += firstTry.filter(Boolean).length;
+      output.FailedEntryCount = (output.FailedEntryCount ?? 0) + firstTry.filter(Boolean).length;
+      return result;
+    },
+    { step: 'initialize', name: 'injectFirstTryFailures' },
+  );
+  return {
+    refused: () => refused,
+    remove: () => eventBridge.middlewareStack.remove('injectFirstTryFailures'),
+  };
+}
+
+describe('delivery through the whole event path', () => {
+  it(`turns ${TRANSITIONS} transitions into exactly ${TRANSITIONS} notifications while PutEvents refuses some entries on the first try`, async () => {
+    const plan = generatePlan({ items: TRANSITIONS, id: 'reliability', status: '未启动', seed: 7 });
+    const imported = await api.post('/inspections/import', users.admin, { plan });
+    expect(imported.status, imported.text).toBe(201);
+    const parsed = parsePlanJson(plan);
+    if (!parsed.ok) throw new Error('the generated plan does not parse');
+    const items = parsed.plan.aspects.flatMap((aspect) =>
+      aspect.problems.flatMap((problem) =>
+        problem.items.map((item) => ({ itemId: `reliability.${item.ref}`, leader: item.responsibleLeader })),
+      ),
+    );
+    // One entry in five, chosen by its event id, is refused the first time.
+    const injection = injectFirstTryFailures((eventId) => Number.parseInt(eventId.slice(-2), 16) % 5 === 0);
+    try {
+      for (let start = 0; start < items.length; start += PARALLEL) {
+        const batch = items.slice(start, start + PARALLEL);
+        const responses = await Promise.all(
+          batch.map(({ itemId }) =>
+            api.post(`/items/${itemId}/transitions`, users.admin, { to: 'in_progress', expectedVersion: 1 }),
+          ),
+        );
+        for (const response of responses) expect(response.status, response.text).toBe(200);
+      }
+      // Starting an item tells its leader (and no one else): each leader's inbox must hold
+      // exactly one notification per item they lead, each event once.
+      const expected = new Map<string, Set<string>>();
+      for (const { itemId, leader } of items) {
+        expected.set(leader, (expected.get(leader) ?? new Set()).add(itemId));
+      }
+      const inboxOf = async (leader: string) => {
+        const seen: { itemId?: string; notificationId: string; detailType: string }[] = [];
+        let before: string | undefined;
+        do {
+          const page = await api.get(`/me/notifications?limit=100${before ? `&before=${before}` : ''}`, {
+            role: 'leader',
+            subject: `leader-${leader}`,
+            name: leader,
+          });
+          seen.push(...page.json.notifications);
+          before = page.json.next;
+        } while (before);
+        return seen.filter((n) => n.itemId?.startsWith('reliability.'));
+      };
+      const delivered = await eventually(async () => {
+        const inboxes = await Promise.all([...expected.keys()].map(inboxOf));
+        return inboxes.flat().length >= TRANSITIONS ? inboxes : undefined;
+      }, 240_000);
+      // Give a duplicate a chance to show up before counting.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const settled = await Promise.all([...expected.keys()].map(inboxOf));
+      [...expected.entries()].forEach(([, itemIds], index) => {
+        const inbox = settled[index] ?? [];
+        expect(inbox.every((n) => n.detailType === 'ItemStatusChanged')).toBe(true);
+        expect(new Set(inbox.map((n) => n.notificationId)).size).toBe(inbox.length);
+        expect(new Set(inbox.map((n) => n.itemId))).toEqual(itemIds);
+      });
+      expect(settled.flat()).toHaveLength(TRANSITIONS);
+      expect(delivered.flat().length).toBe(TRANSITIONS);
+      expect(injection.refused()).toBeGreaterThan(TRANSITIONS / 10);
+    } finally {
+      injection.remove();
+    }
+  }, 600_000);
+});
