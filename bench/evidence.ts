@@ -89,10 +89,11 @@ async function main(emulator: Emulator) {
   const bucket = resources.buckets.evidence.name;
   const { importPlan } = await import('#shared/services/imports.ts');
   const { ledgerStore } = await import('#shared/store/ledger-store.ts');
+  const { aggregateStore } = await import('#shared/store/aggregate-store.ts');
   const { verifyUploadedObject } = await import('#shared/services/evidence-verifier.ts');
   const { evidenceStore } = await import('#shared/store/evidence-store.ts');
   const admin = { subject: 'bench', name: 'bench', roles: ['admin'] as const };
-  const { inspectionId } = await importPlan(ledgerStore(), admin, {
+  const { inspectionId } = await importPlan({ ledger: ledgerStore(), aggregates: aggregateStore() }, admin, {
     plan: generatePlan({ items: 4, id: 'bench-evidence', status: '正在整改' }),
     replace: false,
   });

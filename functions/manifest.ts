@@ -221,6 +221,34 @@ export const functions = {
     timeoutSeconds: 10,
     access: [WRITE_LEDGER],
   },
+  getTotals: {
+    entry: 'functions/get-totals/handler.ts',
+    description: "An inspection's counters (by status, light, measures): one item read.",
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/totals', auth: ['admin', 'auditor'] },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [READ_LEDGER],
+  },
+  rebuildTotals: {
+    entry: 'functions/rebuild-totals/handler.ts',
+    description: "Recomputes an inspection's counters from its ledger.",
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/totals/rebuild', auth: ['admin'] },
+    ],
+    memoryMiB: 1024,
+    timeoutSeconds: 29,
+    access: [WRITE_LEDGER],
+  },
+  countItems: {
+    entry: 'functions/count-items/handler.ts',
+    description: "Keeps each inspection's counters from the item events (idempotent, order-free).",
+    triggers: [{ kind: 'sqs', queue: 'aggregates', batchSize: 10 }],
+    memoryMiB: 256,
+    timeoutSeconds: 60,
+    access: [WRITE_LEDGER],
+  },
   listNotifications: {
     entry: 'functions/list-notifications/handler.ts',
     description: "The caller's inbox: notifications addressed to their department, name or the admins.",

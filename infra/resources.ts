@@ -90,6 +90,8 @@ export const buses = {
 export const queues = {
   /** Evidence files that landed in uploads/, waiting for the verifier. */
   evidenceUploads: { visibilityTimeoutSeconds: 6 * 60, maxReceiveCount: 5 },
+  /** Item events, waiting to be counted into their inspection's totals. */
+  aggregates: { visibilityTimeoutSeconds: 2 * 60, maxReceiveCount: 5 },
   /** Events that tell someone something, waiting for the notifier. */
   notifications: { visibilityTimeoutSeconds: 2 * 60, maxReceiveCount: 5 },
   /**
@@ -135,6 +137,24 @@ export const busRules = {
       'SummaryGenerated',
       'ArchiveReady',
       'ArchiveFailed',
+    ],
+  },
+  count: {
+    bus: 'events',
+    queue: 'aggregates',
+    description: 'Item events, for the per-inspection counters.',
+    detailTypes: [
+      'ItemStatusChanged',
+      'ProgressReported',
+      'EvidenceStored',
+      'EvidenceRejected',
+      'EvidenceWithdrawn',
+      'ItemDueSoon',
+      'ItemOverdue',
+      'ItemEscalated',
+      'LookBackDue',
+      'LookBackConfirmed',
+      'ReattestationDue',
     ],
   },
 } as const satisfies Record<string, BusRuleDefinition>;

@@ -3,6 +3,7 @@ import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { importPlan } from '#shared/services/imports.ts';
+import { aggregateStore } from '#shared/store/aggregate-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /** Lambda's synchronous payload limit is 6 MB; a plan of several thousand items fits under it. */
@@ -15,6 +16,10 @@ const MAX_IMPORT_BYTES = 6 * 1024 * 1024;
  */
 export const handler = httpHandler('importPlan', async ({ event, principal }) => {
   const request = parseJsonBody(event, ImportRequest, MAX_IMPORT_BYTES);
-  const outcome = await importPlan(ledgerStore(), principal, request);
+  const outcome = await importPlan(
+    { ledger: ledgerStore(), aggregates: aggregateStore() },
+    principal,
+    request,
+  );
   return { status: 201, body: outcome, headers: { location: `/inspections/${outcome.inspectionId}/ledger` } };
 }).use(idempotentByHeader('importPlan'));

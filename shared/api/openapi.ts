@@ -20,6 +20,7 @@ import {
   NotificationQuery,
   NotificationView,
   ProgressRequest,
+  TotalsView,
   TransitionRequest,
   WithdrawRequest,
 } from './schemas.ts';
@@ -58,6 +59,16 @@ export const CONTRACT: Record<string, Operation> = {
     success: { status: 200, schema: ItemChange, description: 'Confirmed, with its chain record' },
     errors: [400, 404, 422],
     idempotent: true,
+  },
+  'GET /inspections/{inspectionId}/totals': {
+    summary: "An inspection's counters by status, light and measures (kept from the event stream)",
+    success: { status: 200, schema: TotalsView, description: 'Totals' },
+    errors: [404],
+  },
+  'POST /inspections/{inspectionId}/totals/rebuild': {
+    summary: "Recompute an inspection's counters from its ledger (admins)",
+    success: { status: 200, schema: TotalsView, description: 'The recomputed totals' },
+    errors: [404],
   },
   'GET /me/notifications': {
     summary:

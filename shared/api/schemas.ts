@@ -325,3 +325,16 @@ export const NotificationView = z
 export const NotificationList = z
   .object({ notifications: z.array(NotificationView), next: z.string().optional() })
   .meta({ id: 'NotificationList' });
+
+export const TotalsView = z
+  .object({
+    inspectionId: z.string(),
+    importId: z.string(),
+    totals: z.object({
+      items: z.number(),
+      byStatus: z.record(ItemStatus, z.number()),
+      byLight: z.record(z.enum(['green', 'yellow', 'red']), z.number()),
+      measures: z.object({ total: z.number(), done: z.number() }),
+    }),
+  })
+  .meta({ id: 'Totals' });

@@ -7,7 +7,9 @@ import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.t
 import type { PlanResult } from '#shared/domain/plan/model.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
+import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
+import { rebuildTotals } from './aggregates.ts';
 
 /** Short, random, sortable enough: import generations are few per inspection. */
 function newImportId(): string {
@@ -35,11 +37,12 @@ export interface ImportOutcome {
  * becomes visible in one final write (see LedgerStore.importLedger).
  */
 export async function importPlan(
-  store: LedgerStore,
+  stores: { ledger: LedgerStore; aggregates: AggregateStore },
   principal: Principal,
   request: z.output<typeof ImportRequest>,
   now = new Date(),
 ): Promise<ImportOutcome> {
+  const store = stores.ledger;
   const parsed = await parse(request);
   if (!parsed.ok) throw new ValidationFailed(parsed.errors);
   const { plan } = parsed;
@@ -63,6 +66,8 @@ export async function importPlan(
     newId: randomUUID,
     replacedImports: existing ? [existing.importId, ...existing.replacedImports] : [],
   });
+  // The counters of the new generation are seeded before it becomes visible.
+  await rebuildTotals(stores, ledger.inspection, now, ledger.items);
   await store.importLedger(ledger, existing?.importId);
   return {
     inspectionId,

@@ -9,6 +9,8 @@
  * | evidence    | EVIDENCE#<evidenceId>           | META            | ITEMEVIDENCE#<itemId> / <requestedAt>#<evidenceId> | —                              |
  * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
  * | notification| INBOX#<recipient>               | N#<notificationId> | —                                              | —                               |
+ * | totals      | AGG#<inspectionId>#<importId>   | TOTALS          | —                                                 | —                               |
+ * | counted item| AGG#<inspectionId>#<importId>   | ITEM#<ref>      | —                                                 | —                               |
  *
  * Items of one import generation share a partition (the ledger is one Query); chains get a
  * partition each, so history reads and imports spread across partitions. Refs and seqs are
@@ -50,6 +52,14 @@ export const keys = {
   evidenceOfItem: (itemId: string, requestedAt: string, evidenceId: string) => ({
     GSI1PK: `ITEMEVIDENCE#${itemId}`,
     GSI1SK: `${requestedAt}#${evidenceId}`,
+  }),
+  totals: (inspectionId: string, importId: string) => ({
+    PK: `AGG#${inspectionId}#${importId}`,
+    SK: 'TOTALS',
+  }),
+  countedItem: (inspectionId: string, importId: string, ref: string) => ({
+    PK: `AGG#${inspectionId}#${importId}`,
+    SK: `ITEM#${sortableRef(ref)}`,
   }),
   inbox: (recipient: string) => `INBOX#${recipient}`,
   notification: (recipient: string, notificationId: string) => ({

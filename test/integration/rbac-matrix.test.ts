@@ -122,6 +122,16 @@ const MATRIX: {
     expect: expected(403, { admin: 422 }),
   },
   {
+    route: 'GET /inspections/{inspectionId}/totals',
+    send: (who) => api.get(`/inspections/${INSPECTION}/totals`, who && users[who]),
+    expect: expected(403, { admin: 200, auditor: 200 }),
+  },
+  {
+    route: 'POST /inspections/{inspectionId}/totals/rebuild',
+    send: (who) => api.post(`/inspections/${INSPECTION}/totals/rebuild`, who && users[who], {}),
+    expect: expected(403, { admin: 200 }),
+  },
+  {
     route: 'GET /me/notifications',
     send: (who) => api.get('/me/notifications', who && users[who]),
     expect: expected(200, { auditor: 403 }),
