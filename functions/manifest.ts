@@ -249,6 +249,25 @@ export const functions = {
     timeoutSeconds: 60,
     access: [WRITE_LEDGER],
   },
+  setWebhook: {
+    entry: 'functions/set-webhook/handler.ts',
+    description: "Sets or removes a department's daily-digest webhook.",
+    triggers: [
+      { kind: 'http', method: 'PUT', path: '/departments/{department}/webhook', auth: ['admin'] },
+      { kind: 'http', method: 'DELETE', path: '/departments/{department}/webhook', auth: ['admin'] },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
+  sendDigests: {
+    entry: 'functions/send-digests/handler.ts',
+    description: "Daily digest per department: one webhook message listing the day's notifications.",
+    triggers: [{ kind: 'schedule', name: 'digest', cron: 'cron(0 18 * * ? *)' }],
+    memoryMiB: 256,
+    timeoutSeconds: 300,
+    access: [WRITE_LEDGER],
+  },
   listNotifications: {
     entry: 'functions/list-notifications/handler.ts',
     description: "The caller's inbox: notifications addressed to their department, name or the admins.",

@@ -22,6 +22,8 @@ import {
   ProgressRequest,
   TotalsView,
   TransitionRequest,
+  WebhookRequest,
+  WebhookView,
   WithdrawRequest,
 } from './schemas.ts';
 
@@ -68,6 +70,21 @@ export const CONTRACT: Record<string, Operation> = {
   'POST /inspections/{inspectionId}/totals/rebuild': {
     summary: "Recompute an inspection's counters from its ledger (admins)",
     success: { status: 200, schema: TotalsView, description: 'The recomputed totals' },
+    errors: [404],
+  },
+  'PUT /departments/{department}/webhook': {
+    summary: "Set a department's daily-digest webhook (WeCom, DingTalk or Slack incoming webhook; admins)",
+    body: WebhookRequest,
+    success: {
+      status: 200,
+      schema: WebhookView,
+      description: 'Set (the URL is not echoed: it carries the chat key)',
+    },
+    errors: [400],
+  },
+  'DELETE /departments/{department}/webhook': {
+    summary: "Remove a department's digest webhook (admins)",
+    success: { status: 204, description: 'Removed' },
     errors: [404],
   },
   'GET /me/notifications': {

@@ -338,3 +338,19 @@ export const TotalsView = z
     }),
   })
   .meta({ id: 'Totals' });
+
+export const WebhookRequest = z
+  .strictObject({
+    url: z
+      .string()
+      .max(2048)
+      .meta({ description: 'Incoming-webhook URL: https:// (http:// only to 127.0.0.1)' }),
+    format: z
+      .enum(['wecom', 'dingtalk', 'slack'])
+      .meta({ description: 'The chat dialect: WeCom, DingTalk or Slack' }),
+  })
+  .meta({ id: 'WebhookRequest' });
+
+export const WebhookView = z
+  .object({ department: z.string(), format: z.string(), updatedAt: z.iso.datetime() })
+  .meta({ id: 'Webhook' });

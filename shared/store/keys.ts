@@ -11,6 +11,8 @@
  * | notification| INBOX#<recipient>               | N#<notificationId> | —                                              | —                               |
  * | totals      | AGG#<inspectionId>#<importId>   | TOTALS          | —                                                 | —                               |
  * | counted item| AGG#<inspectionId>#<importId>   | ITEM#<ref>      | —                                                 | —                               |
+ * | webhook     | WEBHOOKS                        | <department>    | —                                                 | —                               |
+ * | digest sent | DIGEST#<department>             | <date>          | —                                                 | —                               |
  *
  * Items of one import generation share a partition (the ledger is one Query); chains get a
  * partition each, so history reads and imports spread across partitions. Refs and seqs are
@@ -61,6 +63,9 @@ export const keys = {
     PK: `AGG#${inspectionId}#${importId}`,
     SK: `ITEM#${sortableRef(ref)}`,
   }),
+  webhooks: 'WEBHOOKS',
+  webhook: (department: string) => ({ PK: 'WEBHOOKS', SK: department }),
+  digest: (department: string, date: string) => ({ PK: `DIGEST#${department}`, SK: date }),
   inbox: (recipient: string) => `INBOX#${recipient}`,
   notification: (recipient: string, notificationId: string) => ({
     PK: `INBOX#${recipient}`,

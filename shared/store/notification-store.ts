@@ -100,6 +100,31 @@ export class NotificationStore {
     return found.slice(0, limit);
   }
 
+  /** An inbox's notifications from `since` (inclusive) to `until` (exclusive), oldest first. */
+  async between(recipient: string, since: Date, until: Date): Promise<Notification[]> {
+    const found: Notification[] = [];
+    const bound = (at: Date) => `${NOTIFICATION_SK_PREFIX}${String(at.getTime()).padStart(13, '0')}`;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.inbox(recipient),
+            ':from': bound(since),
+            ':to': bound(until),
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(fromRecord));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    // Ids are `<ms>-<eventId>`, so `N#<until ms>` sorts before every id of that millisecond.
+    return found;
+  }
+
   /**
    * Marks a notification read in the first of the inboxes that holds it; the first reading time
    * is kept. Undefined when none of them holds it.

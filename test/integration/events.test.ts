@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -237,4 +239,61 @@ describe('a consumer that fails on one message', () => {
     expect(JSON.parse(deadLetter.Body ?? '{}').detail.data.to).toBe('done');
     expect((await inbox(users.otherLeader)).length).toBe(before + 1);
   }, 40_000);
+});
+
+describe('the daily digest', () => {
+  it('sends one message per department per day to its webhook, in the webhook’s dialect, and retries a refusal', async () => {
+    const received: unknown[] = [];
+    let refuse = true;
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        if (refuse) {
+          refuse = false;
+          response.writeHead(500).end();
+          return;
+        }
+        received.push(JSON.parse(body));
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/cgi-bin/webhook/send?key=test`;
+      const set = await api.call('PUT', `/departments/${encodeURIComponent('基层卫生科')}/webhook`, {
+        as: users.admin,
+        body: { url, format: 'wecom' },
+      });
+      expect(set.status, set.text).toBe(200);
+      expect(set.text).not.toContain('key=test');
+      const now = new Date().toISOString();
+      // The webhook refuses the first delivery: the run fails (Scheduler retries it) …
+      await expect(local().runtime.fireSchedule('digest', now)).rejects.toThrow(/基层卫生科/);
+      // … and the retry sends it, once; a second run the same day sends nothing.
+      await local().runtime.fireSchedule('digest', now);
+      await local().runtime.fireSchedule('digest', now);
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({
+        msgtype: 'markdown',
+        markdown: {
+          content: expect.stringMatching(/^\*\*整改事项每日汇总 · 基层卫生科 · \d{4}-\d{2}-\d{2}/),
+        },
+      });
+      expect(JSON.stringify(received[0])).toContain('事项 1.1.1「乡镇卫生院全科医生配备不足」');
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('refuses a webhook that is not https, naming the field', async () => {
+    const response = await api.call('PUT', `/departments/${encodeURIComponent('财务科')}/webhook`, {
+      as: users.admin,
+      body: { url: 'http://chat.example.com/hook', format: 'dingtalk' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error.details.issues[0].path).toBe('url');
+  });
 });

@@ -132,6 +132,21 @@ const MATRIX: {
     expect: expected(403, { admin: 200 }),
   },
   {
+    // Past the admin-only gate, a URL that is not https is refused (nothing is stored).
+    route: 'PUT /departments/{department}/webhook',
+    send: (who) =>
+      api.call('PUT', '/departments/基层卫生科/webhook', {
+        ...(who ? { as: users[who] } : {}),
+        body: { url: 'http://chat.example.com/hook', format: 'wecom' },
+      }),
+    expect: expected(403, { admin: 400 }),
+  },
+  {
+    route: 'DELETE /departments/{department}/webhook',
+    send: (who) => api.call('DELETE', '/departments/无此科室/webhook', who ? { as: users[who] } : {}),
+    expect: expected(403, { admin: 404 }),
+  },
+  {
     route: 'GET /me/notifications',
     send: (who) => api.get('/me/notifications', who && users[who]),
     expect: expected(200, { auditor: 403 }),

@@ -1,0 +1,97 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { tables } from '#infra/resources.ts';
+import { requiredEnv } from '#shared/config.ts';
+import type { WebhookFormat } from '#shared/domain/digest.ts';
+import { documentClient } from './client.ts';
+import { keys } from './keys.ts';
+
+export interface Webhook {
+  readonly department: string;
+  readonly url: string;
+  readonly format: WebhookFormat;
+  readonly updatedBy: string;
+  readonly updatedAt: string;
+}
+
+/** Departments' digest webhooks (the URLs carry their chats' keys: encrypted at rest, never listed by the API). */
+export class WebhookStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async put(webhook: Webhook): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.webhook(webhook.department), entity: 'Webhook', ...webhook },
+      }),
+    );
+  }
+
+  /** False when the department had none. */
+  async remove(department: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.webhook(department),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Boolean(Attributes);
+  }
+
+  async list(): Promise<Webhook[]> {
+    const webhooks: Webhook[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.webhooks },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const { PK: _pk, SK: _sk, entity: _e, ...webhook } of page.Items ?? [])
+        webhooks.push(webhook as Webhook);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return webhooks;
+  }
+
+  /** Claims a department's digest of a date; false when it was already claimed (sent, or being sent). */
+  async claimDigest(department: string, date: string, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.digest(department, date), entity: 'DigestSent', at },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a claim back after the webhook refused, so that a retry sends it. */
+  async releaseDigest(department: string, date: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.digest(department, date) }),
+    );
+  }
+}
+
+let shared: WebhookStore | undefined;
+
+export function webhookStore(): WebhookStore {
+  shared ??= new WebhookStore(documentClient, requiredEnv(tables.ledger.envVar));
+  return shared;
+}
