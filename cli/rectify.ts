@@ -257,6 +257,20 @@ program
     process.exitCode = 1;
   });
 
+program
+  .command('totals')
+  .description('an inspection’s counters by status, light and measures (kept from the event stream)')
+  .argument('<inspectionId>')
+  .option('--rebuild', 'recompute them from the ledger first (admins)')
+  .action(async (inspectionId: string, options: { rebuild?: boolean }) => {
+    const api = client();
+    const route = `/inspections/${encodeURIComponent(inspectionId)}/totals`;
+    const { totals } = options.rebuild
+      ? await api.post<{ totals: Record<string, unknown> }>(`${route}/rebuild`, {})
+      : await api.get<{ totals: Record<string, unknown> }>(route);
+    process.stdout.write(`${JSON.stringify(totals, null, 2)}\n`);
+  });
+
 const evidence = program.command('evidence').description('evidence files (佐证材料)');
 evidence
   .command('upload')

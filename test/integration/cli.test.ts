@@ -84,6 +84,19 @@ describe('rectify CLI', () => {
     expect(stdout).toMatch(/共 4 项：已整改 2 项（其中已销号 1 项），正在整改 1 项，未启动 1 项/);
   });
 
+  it('prints the inspection’s totals, and the same after a rebuild from the ledger', async () => {
+    const kept = await rectify(['totals', 'sample-health-2024-r1']);
+    expect(kept.code, kept.stderr).toBe(0);
+    const totals = JSON.parse(kept.stdout);
+    expect(totals).toMatchObject({
+      items: 4,
+      byStatus: { rectified: 1, in_progress: 1, not_started: 1, closed: 1 },
+    });
+    const rebuilt = await rectify(['totals', 'sample-health-2024-r1', '--rebuild']);
+    expect(JSON.parse(rebuilt.stdout)).toEqual(totals);
+    expect((await rectify(['totals', 'sample-health-2024-r1'], 'department')).code).toBe(1);
+  });
+
   it('refuses an invalid plan locally, listing every error, and imports nothing', async () => {
     const result = await rectify(['import', path.join(fixtures, 'plan.sample.zh.csv')]);
     expect(result.code).toBe(1);
