@@ -4,24 +4,31 @@
  * notifier → inbox).
  *
  *  1. End-to-end lag: a generated plan is imported, then every item is started
- *     (POST /items/{id}/transitions, as an admin) at a steady rate, a few at a time. One poller
- *     per leader reads that leader's inbox (GET /me/notifications) every ~50 ms and records when
- *     each item's notification is first seen. Lag = first seen − the transition's response;
- *     p50/p95/max, and the transitions per second achieved. The resolution is one poll interval.
+ *     (POST /items/{id}/transitions, as an admin) at a steady rate, a few at a time. Lag = the
+ *     time its leader's notification is first seen in the leader's inbox − the time the
+ *     transition's response came back; p50/p95/max, and the transitions per second achieved.
+ *     How it is seen: the transition's response names its event, so the inbox row the notifier
+ *     will write is known (INBOX#leader:<name>, N#<notificationId>); one observer reads all the
+ *     pending rows every ~50 ms with BatchGetItem (one call per 100 rows). Polling GET
+ *     /me/notifications instead would distort what it measures: moto's Query reads the whole
+ *     table, ~50 ms of moto's single Python core per call here, so pollers every 50 ms would
+ *     saturate it. GET /me/notifications then checks each leader's inbox once, at the end.
+ *     The resolution is one observer interval.
  *  2. Publisher throughput vs its floor: the stream's chain-event INSERTs from part 1, read back
  *     with DynamoDB Streams, published by `publishStreamRecords` in Lambda-sized batches; the
  *     floor is the very same entries, built beforehand, sent as raw PutEvents calls of 10 with
  *     the SDK. Both use one EventBridge client, the stage's bus and its rules (which route the
- *     events to the notifications queue; the notifier drops them as repeats). Rounds alternate,
- *     the queue drained between them; events/s is the median round.
+ *     events on to their queues, where the consumers drop them as repeats). Rounds alternate,
+ *     the queues drained between them; events/s is the median round.
  *
- * Options: BENCH_EVENT_TRANSITIONS (500), BENCH_EVENT_RATE (transitions/s, 25),
- * BENCH_EVENT_CONCURRENCY (4), BENCH_EVENT_ROUNDS (publisher rounds each way, 3).
+ * Options: BENCH_EVENT_TRANSITIONS (500), BENCH_EVENT_RATE (transitions/s, 10),
+ * BENCH_EVENT_CONCURRENCY (4), BENCH_EVENT_ROUNDS (publisher rounds each way, 2).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -31,23 +38,23 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { functions } from '#functions/manifest.ts';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import { startEmulator } from '#local/emulator/index.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
+import { inboxKey, notificationIdOf } from '#shared/domain/notifications.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
-import { entryFromStreamRecord, publishStreamRecords } from '#shared/services/publisher.ts';
+import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
 
 const TRANSITIONS = Number(process.env.BENCH_EVENT_TRANSITIONS ?? 500);
-const RATE = Number(process.env.BENCH_EVENT_RATE ?? 25);
+const RATE = Number(process.env.BENCH_EVENT_RATE ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_EVENT_CONCURRENCY ?? 4);
-const ROUNDS = Number(process.env.BENCH_EVENT_ROUNDS ?? 3);
-const POLL_MS = 50;
-/** Inbox page size for the pollers: they page further only while notifications may be pending. */
-const POLL_PAGE = 10;
+const ROUNDS = Number(process.env.BENCH_EVENT_ROUNDS ?? 2);
+const OBSERVE_MS = 50;
 const DELIVERY_TIMEOUT_MS = 60_000;
 
 const percentile = (values: number[], p: number) => {
@@ -87,9 +94,15 @@ const emulator = await startEmulator();
 try {
   const devKey = await loadOrCreateDevKey(path.join(keyDir, 'key.json'));
   const runtime = await startLocalRuntime({ emulator, stage: 'bench-events', port: 0, devKey });
+  // Imported once the runtime has set the functions' environment (Powertools reads it on load).
+  const { entryFromStreamRecord, publishStreamRecords } = await import('#shared/services/publisher.ts');
+  const dynamodb = new DynamoDBClient(emulatorClientConfig(emulator));
+  const documents = DynamoDBDocumentClient.from(dynamodb);
   const eventBridge = new EventBridgeClient(emulatorClientConfig(emulator));
   const streams = new DynamoDBStreamsClient(emulatorClientConfig(emulator));
   const sqs = new SQSClient(emulatorClientConfig(emulator));
+  let observing = true;
+  let observer: Promise<void> | undefined;
   try {
     const adminToken = await mintDevToken(devKey, { role: 'admin', name: 'bench', subject: 'bench-admin' });
     const call = async (token: string, method: string, route: string, body?: unknown) => {
@@ -105,6 +118,7 @@ try {
       if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
       return JSON.parse(text) as unknown;
     };
+    const table = runtime.resources.tables.ledger.name;
 
     // 1. Lag. One extra item goes first, alone: it warms the handlers, and once its notification
     // is in the inbox the stream poller has worked through the import's records.
@@ -116,234 +130,252 @@ try {
       .flatMap((a) => a.problems.flatMap((p) => p.items))
       .map((item) => ({ itemId: `bench-events.${item.ref}`, leader: item.responsibleLeader }));
     if (!warmUp) throw new Error('empty plan');
-    const leaders = [...new Set([warmUp, ...items].map((item) => item.leader))];
-    const leaderTokens = new Map(
-      await Promise.all(
-        leaders.map(
-          async (name) =>
-            [name, await mintDevToken(devKey, { role: 'leader', name, subject: `leader-${name}` })] as const,
-        ),
-      ),
-    );
 
-    /** Per leader, the items started and not yet seen in the inbox, with Date.now() at sending. */
-    const pending = new Map(leaders.map((name) => [name, new Map<string, number>()]));
+    /** Started items whose notification has not been seen yet, by the SK of their inbox row. */
+    const pending = new Map<string, { itemId: string; key: { PK: string; SK: string } }>();
     const respondedAt = new Map<string, number>();
     const seenAt = new Map<string, number>();
-    const pollIntervals: number[] = [];
-    const pollTimes: number[] = [];
-    let polling = true;
+    const observeIntervals: number[] = [];
+    const observeTimes: number[] = [];
 
-    const pollInbox = async (leader: string) => {
-      const token = leaderTokens.get(leader) as string;
-      const waiting = pending.get(leader) as Map<string, number>;
+    const observe = async () => {
       let previous: number | undefined;
-      while (polling) {
+      while (observing) {
         const started = performance.now();
-        if (waiting.size > 0) {
-          if (previous !== undefined) pollIntervals.push(started - previous);
+        if (pending.size > 0) {
+          if (previous !== undefined) observeIntervals.push(started - previous);
           previous = started;
-          // The inbox sorts by event time (the id's prefix); no pending notification can be
-          // older than the earliest pending request was sent, so paging stops there.
-          const cutoff = Math.min(...waiting.values()) - 1_000;
-          let before: string | undefined;
-          do {
-            const page = (await call(
-              token,
-              'GET',
-              `/me/notifications?limit=${POLL_PAGE}${before ? `&before=${before}` : ''}`,
-            )) as InboxPage;
+          const waiting = [...pending.values()];
+          for (let i = 0; i < waiting.length; i += 100) {
+            const { Responses } = await documents.send(
+              new BatchGetCommand({
+                RequestItems: {
+                  [table]: {
+                    Keys: waiting.slice(i, i + 100).map(({ key }) => key),
+                    ProjectionExpression: 'PK, SK',
+                  },
+                },
+              }),
+            );
             const now = performance.now();
-            for (const notification of page.notifications) {
-              const { itemId } = notification;
-              if (!itemId || notification.detailType !== 'ItemStatusChanged' || !waiting.has(itemId))
-                continue;
-              seenAt.set(itemId, now);
-              waiting.delete(itemId);
+            for (const row of Responses?.[table] ?? []) {
+              const found = pending.get(`${row.PK}|${row.SK}`);
+              if (!found) continue;
+              seenAt.set(found.itemId, now);
+              pending.delete(`${row.PK}|${row.SK}`);
             }
-            const last = page.notifications.at(-1);
-            before =
-              page.next && last && Number(last.notificationId.slice(0, 13)) >= cutoff ? page.next : undefined;
-          } while (before && waiting.size > 0);
-          pollTimes.push(performance.now() - started);
+          }
+          observeTimes.push(performance.now() - started);
         } else {
           previous = undefined;
         }
-        await sleep(Math.max(0, POLL_MS - (performance.now() - started)));
+        await sleep(Math.max(0, OBSERVE_MS - (performance.now() - started)));
       }
     };
 
     const start = async (item: { itemId: string; leader: string }) => {
-      pending.get(item.leader)?.set(item.itemId, Date.now());
-      await call(adminToken, 'POST', `/items/${item.itemId}/transitions`, {
+      const { event } = (await call(adminToken, 'POST', `/items/${item.itemId}/transitions`, {
         to: 'in_progress',
         expectedVersion: 1,
-      });
+      })) as { event: { eventId: string; at: string } };
       respondedAt.set(item.itemId, performance.now());
+      const key = keys.notification(
+        inboxKey({ kind: 'leader', name: item.leader }),
+        notificationIdOf(event.at, event.eventId),
+      );
+      pending.set(`${key.PK}|${key.SK}`, { itemId: item.itemId, key });
     };
     const delivered = async (itemIds: readonly string[], timeoutMs: number) => {
       const deadline = performance.now() + timeoutMs;
       while (itemIds.some((id) => !seenAt.has(id)) && performance.now() < deadline) await sleep(20);
     };
 
-    const pollers = leaders.map(pollInbox);
-    try {
-      await start(warmUp);
-      await delivered([warmUp.itemId], DELIVERY_TIMEOUT_MS);
-      if (!seenAt.has(warmUp.itemId)) throw new Error('the warm-up notification never arrived');
+    observer = observe();
+    await start(warmUp);
+    await delivered([warmUp.itemId], DELIVERY_TIMEOUT_MS);
+    if (!seenAt.has(warmUp.itemId)) throw new Error('the warm-up notification never arrived');
 
-      // Paced sending: transition i is due at i / RATE; at most CONCURRENCY in flight.
-      const sendStarted = performance.now();
-      let next = 0;
-      const sender = async () => {
-        while (next < items.length) {
-          const index = next++;
-          const due = sendStarted + (index * 1_000) / RATE;
-          const wait = due - performance.now();
-          if (wait > 0) await sleep(wait);
-          await start(items[index] as (typeof items)[number]);
-        }
-      };
-      await Promise.all(Array.from({ length: CONCURRENCY }, sender));
-      const sendMs = Math.max(...items.map((item) => respondedAt.get(item.itemId) ?? 0)) - sendStarted;
-      await delivered(
-        items.map((item) => item.itemId),
-        DELIVERY_TIMEOUT_MS,
+    // Paced sending: transition i is due at i / RATE; at most CONCURRENCY in flight.
+    const sendStarted = performance.now();
+    let next = 0;
+    const sender = async () => {
+      while (next < items.length) {
+        const index = next++;
+        const due = sendStarted + (index * 1_000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        await start(items[index] as (typeof items)[number]);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    const sendMs = Math.max(...items.map((item) => respondedAt.get(item.itemId) ?? 0)) - sendStarted;
+    await delivered(
+      items.map((item) => item.itemId),
+      DELIVERY_TIMEOUT_MS,
+    );
+    observing = false;
+    await observer;
+
+    const lags = items.flatMap((item) => {
+      const seen = seenAt.get(item.itemId);
+      const responded = respondedAt.get(item.itemId);
+      return seen === undefined || responded === undefined ? [] : [seen - responded];
+    });
+    const missing = items.length - lags.length;
+
+    // Through the API, once: each leader's inbox holds exactly one notification per item started.
+    const leaders = [...new Set([warmUp, ...items].map((item) => item.leader))];
+    const inboxReads: number[] = [];
+    let inboxMismatches = 0;
+    for (const name of leaders) {
+      const token = await mintDevToken(devKey, { role: 'leader', name, subject: `leader-${name}` });
+      const seen: string[] = [];
+      let before: string | undefined;
+      do {
+        const started = performance.now();
+        const page = (await call(
+          token,
+          'GET',
+          `/me/notifications?limit=100${before ? `&before=${before}` : ''}`,
+        )) as InboxPage;
+        inboxReads.push(performance.now() - started);
+        seen.push(
+          ...page.notifications.flatMap((n) =>
+            n.detailType === 'ItemStatusChanged' && n.itemId ? [n.itemId] : [],
+          ),
+        );
+        before = page.next;
+      } while (before);
+      const expected = new Set(
+        [warmUp, ...items].filter((item) => item.leader === name).map((item) => item.itemId),
       );
-      polling = false;
-      await Promise.all(pollers);
+      if (seen.length !== expected.size || seen.some((itemId) => !expected.has(itemId))) inboxMismatches += 1;
+    }
 
-      const lags = items.flatMap((item) => {
-        const seen = seenAt.get(item.itemId);
-        const responded = respondedAt.get(item.itemId);
-        return seen === undefined || responded === undefined ? [] : [seen - responded];
-      });
-      const missing = items.length - lags.length;
+    // 2. Publisher vs floor, on the chain-event INSERTs the stream holds now.
+    const streamArn = runtime.resources.tables.ledger.streamArn;
+    if (!streamArn) throw new Error('the ledger table has no stream');
+    const busName = runtime.resources.buses.events.name;
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const records: DynamoDBRecord[] = [];
+    for (const shard of StreamDescription?.Shards ?? []) {
+      let { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      while (ShardIterator) {
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1_000 }));
+        if (!page.Records?.length) break;
+        records.push(...page.Records.map((record) => toLambdaRecord(record, streamArn, emulator.region)));
+        ShardIterator = page.NextShardIterator;
+      }
+    }
+    const chainRecords = records.filter((record) => entryFromStreamRecord(record, busName) !== undefined);
+    const entries = chainRecords.map(
+      (record) => entryFromStreamRecord(record, busName) as PutEventsRequestEntry,
+    );
+    const detailBytes = entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.Detail ?? ''), 0);
+    const batchSize = functions.publishEvents.triggers[0].batchSize;
 
-      // 2. Publisher vs floor, on the chain-event INSERTs the stream holds now.
-      const streamArn = runtime.resources.tables.ledger.streamArn;
-      if (!streamArn) throw new Error('the ledger table has no stream');
-      const busName = runtime.resources.buses.events.name;
-      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-      const records: DynamoDBRecord[] = [];
-      for (const shard of StreamDescription?.Shards ?? []) {
-        let { ShardIterator } = await streams.send(
-          new GetShardIteratorCommand({
-            StreamArn: streamArn,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
+    const floor = async () => {
+      for (let i = 0; i < entries.length; i += 10) {
+        const { FailedEntryCount } = await eventBridge.send(
+          new PutEventsCommand({ Entries: entries.slice(i, i + 10) }),
+        );
+        if (FailedEntryCount) throw new Error(`PutEvents refused ${FailedEntryCount} entries`);
+      }
+    };
+    const publisher = async () => {
+      for (let i = 0; i < chainRecords.length; i += batchSize) {
+        const { batchItemFailures } = await publishStreamRecords(chainRecords.slice(i, i + batchSize), {
+          busName,
+          putEvents: async (Entries) =>
+            (await eventBridge.send(new PutEventsCommand({ Entries }))).Entries ?? [],
+        });
+        if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
+      }
+    };
+    // The rules route every round's events on to queues: let their consumers empty them before
+    // the next round, so that no round shares moto with the previous one's aftermath.
+    const drained = async () => {
+      const deadline = performance.now() + 60_000;
+      while (performance.now() < deadline) {
+        const depths = await Promise.all(
+          Object.values(runtime.resources.queues).map(async (queue) => {
+            const { Attributes } = await sqs.send(
+              new GetQueueAttributesCommand({
+                QueueUrl: queue.url,
+                AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+              }),
+            );
+            return (
+              Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+              Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+            );
           }),
         );
-        while (ShardIterator) {
-          const page = await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1_000 }));
-          if (!page.Records?.length) break;
-          records.push(...page.Records.map((record) => toLambdaRecord(record, streamArn, emulator.region)));
-          ShardIterator = page.NextShardIterator;
-        }
+        if (depths.every((depth) => depth === 0)) return;
+        await sleep(100);
       }
-      const chainRecords = records.filter((record) => entryFromStreamRecord(record, busName) !== undefined);
-      const entries = chainRecords.map(
-        (record) => entryFromStreamRecord(record, busName) as PutEventsRequestEntry,
-      );
-      const detailBytes = entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.Detail ?? ''), 0);
-      const batchSize = functions.publishEvents.triggers[0].batchSize;
-
-      const floor = async () => {
-        for (let i = 0; i < entries.length; i += 10) {
-          const { FailedEntryCount } = await eventBridge.send(
-            new PutEventsCommand({ Entries: entries.slice(i, i + 10) }),
-          );
-          if (FailedEntryCount) throw new Error(`PutEvents refused ${FailedEntryCount} entries`);
-        }
-      };
-      const publisher = async () => {
-        for (let i = 0; i < chainRecords.length; i += batchSize) {
-          const { batchItemFailures } = await publishStreamRecords(chainRecords.slice(i, i + batchSize), {
-            busName,
-            putEvents: async (Entries) =>
-              (await eventBridge.send(new PutEventsCommand({ Entries }))).Entries ?? [],
-          });
-          if (batchItemFailures.length > 0) throw new Error(`${batchItemFailures.length} records failed`);
-        }
-      };
-      // The rules route every round's events to the notifications queue: let the notifier
-      // empty it before the next round, so that no round shares moto with the previous one's.
-      const drained = async () => {
-        const deadline = performance.now() + 60_000;
-        while (performance.now() < deadline) {
-          const { Attributes } = await sqs.send(
-            new GetQueueAttributesCommand({
-              QueueUrl: runtime.resources.queues.notifications.url,
-              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-            }),
-          );
-          if (
-            Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-              Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) ===
-            0
-          )
-            return;
-          await sleep(100);
-        }
-        throw new Error('the notifications queue did not drain');
-      };
-      const rates = { floor: [] as number[], publisher: [] as number[] };
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, run] of [
-          ['floor', floor],
-          ['publisher', publisher],
-        ] as const) {
-          await drained();
-          const started = performance.now();
-          await run();
-          rates[name].push((entries.length * 1_000) / (performance.now() - started));
-        }
+      throw new Error('the queues did not drain');
+    };
+    const rates = { floor: [] as number[], publisher: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, run] of [
+        ['floor', floor],
+        ['publisher', publisher],
+      ] as const) {
+        await drained();
+        const started = performance.now();
+        await run();
+        rates[name].push((entries.length * 1_000) / (performance.now() - started));
       }
-      await drained();
-
-      const rate = (values: number[]) =>
-        `${median(values).toFixed(0)} events/s (rounds ${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})`;
-      const lines = [
-        `emulator: ${emulator.kind}; ${availableParallelism()} cores; runtime and bench in one Node ${process.version} process`,
-        `lag: ${TRANSITIONS} items of a generated plan started at ${RATE}/s target, ${CONCURRENCY} in flight at most; one poller per leader (${leaders.length}) every ${POLL_MS} ms (median interval ${ms(median(pollIntervals))}, poll p50 ${ms(median(pollTimes))});`,
-        '     lag = first seen in the leader inbox (GET /me/notifications response) − transition response',
-        `publisher: ${entries.length} ItemStatusChanged chain INSERTs read back from the ledger stream (of ${records.length} records), Detail ${Math.round(detailBytes / entries.length)} B on average;`,
-        `     floor = the same entries sent as PutEvents of 10; publisher = publishStreamRecords in batches of ${batchSize} records; ${ROUNDS} alternating rounds each`,
-        '',
-      ];
-      const rows = [
-        [
-          'transitions',
-          `${items.length}×`,
-          `${((items.length * 1_000) / sendMs).toFixed(1)} /s achieved`,
-          `over ${ms(sendMs)}`,
-        ],
-        [
-          'lag transition → inbox',
-          `${lags.length} seen`,
-          `p50 ${ms(percentile(lags, 50))}`,
-          `p95 ${ms(percentile(lags, 95))}   max ${ms(Math.max(...lags))}${missing ? `   ${missing} NEVER SEEN` : ''}`,
-        ],
-        ['floor: raw PutEvents ×10', `${entries.length} events`, rate(rates.floor), ''],
-        ['publisher', `${entries.length} events`, rate(rates.publisher), ''],
-        [
-          'ratio publisher / floor',
-          '',
-          `${(median(rates.publisher) / median(rates.floor)).toFixed(2)}`,
-          '(throughput; 1.00 = as fast as the floor)',
-        ],
-      ];
-      for (const line of lines) console.log(line);
-      for (const row of rows)
-        console.log(`${row[0]?.padEnd(28)}${row[1]?.padEnd(14)}${row[2]?.padEnd(44)}${row[3]}`);
-    } finally {
-      polling = false;
-      await Promise.allSettled(pollers);
     }
+
+    const rate = (values: number[]) =>
+      `${median(values).toFixed(0)} events/s (rounds ${values.map((value) => value.toFixed(0)).join(', ')})`;
+    const lines = [
+      `emulator: ${emulator.kind}; ${availableParallelism()} cores; runtime and bench in one Node ${process.version} process`,
+      `lag: ${items.length} items of a generated plan started at ${RATE}/s target, at most ${CONCURRENCY} in flight, after one warm-up item;`,
+      `     seen = first BatchGetItem (every ${OBSERVE_MS} ms, one observer; median interval ${ms(median(observeIntervals))}, call p50 ${ms(median(observeTimes))}) that returns the leader's inbox row;`,
+      '     lag = seen − transition response',
+      `     then GET /me/notifications per leader (${leaders.length}): ${inboxMismatches === 0 ? 'every inbox holds exactly its items' : `${inboxMismatches} INBOXES WRONG`}; ${inboxReads.length} pages, p50 ${ms(median(inboxReads))} each`,
+      `publisher: ${entries.length} ItemStatusChanged chain INSERTs read back from the ledger stream (of ${records.length} records), Detail ${Math.round(detailBytes / entries.length)} B on average;`,
+      `     floor = the same entries as PutEvents of 10; publisher = publishStreamRecords, ${batchSize} records a call; ${ROUNDS} alternating rounds, queues drained before each`,
+      '',
+    ];
+    const rows = [
+      [
+        'transitions',
+        `${items.length}×`,
+        `${((items.length * 1_000) / sendMs).toFixed(1)} /s achieved`,
+        `in ${ms(sendMs)}`,
+      ],
+      [
+        'lag transition → inbox',
+        `${lags.length} seen`,
+        `p50 ${ms(percentile(lags, 50))}`,
+        `p95 ${ms(percentile(lags, 95))}   max ${ms(Math.max(...lags))}${missing ? `   ${missing} NEVER SEEN` : ''}`,
+      ],
+      ['floor: raw PutEvents ×10', `${entries.length} events`, rate(rates.floor), ''],
+      ['publisher', `${entries.length} events`, rate(rates.publisher), ''],
+      [
+        'ratio publisher / floor',
+        '',
+        (median(rates.publisher) / median(rates.floor)).toFixed(2),
+        '(events/s; 1.00 = as fast as the floor)',
+      ],
+    ];
+    for (const line of lines) console.log(line);
+    for (const row of rows)
+      console.log(`${row[0]?.padEnd(28)}${row[1]?.padEnd(14)}${row[2]?.padEnd(40)}${row[3]}`);
   } finally {
-    eventBridge.destroy();
-    streams.destroy();
-    sqs.destroy();
+    observing = false;
+    await observer?.catch(() => {});
+    for (const client of [documents, dynamodb, eventBridge, streams, sqs]) client.destroy();
     await runtime.stop();
   }
 } finally {
