@@ -5,6 +5,8 @@
  * a rule happens here, once.
  */
 
+import { DETAIL_TYPES, ITEM_DETAIL_TYPES } from '#events/contracts.ts';
+
 export interface TableDefinition {
   /** Environment variable through which a function learns the table's name. */
   readonly envVar: string;
@@ -122,40 +124,13 @@ export const busRules = {
     bus: 'events',
     queue: 'notifications',
     description: 'Events that someone is told about (inbox and daily digest).',
-    detailTypes: [
-      'ItemStatusChanged',
-      'ProgressReported',
-      'EvidenceStored',
-      'EvidenceRejected',
-      'EvidenceWithdrawn',
-      'ItemDueSoon',
-      'ItemOverdue',
-      'ItemEscalated',
-      'LookBackDue',
-      'LookBackConfirmed',
-      'ReattestationDue',
-      'SummaryGenerated',
-      'ArchiveReady',
-      'ArchiveFailed',
-    ],
+    detailTypes: DETAIL_TYPES,
   },
   count: {
     bus: 'events',
     queue: 'aggregates',
     description: 'Item events, for the per-inspection counters.',
-    detailTypes: [
-      'ItemStatusChanged',
-      'ProgressReported',
-      'EvidenceStored',
-      'EvidenceRejected',
-      'EvidenceWithdrawn',
-      'ItemDueSoon',
-      'ItemOverdue',
-      'ItemEscalated',
-      'LookBackDue',
-      'LookBackConfirmed',
-      'ReattestationDue',
-    ],
+    detailTypes: ITEM_DETAIL_TYPES,
   },
 } as const satisfies Record<string, BusRuleDefinition>;
 

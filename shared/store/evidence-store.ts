@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Evidence } from '#shared/domain/evidence.ts';
 import { documentClient } from './client.ts';
 import { keys } from './keys.ts';
+import { queryAll } from './query.ts';
 
 export function evidenceRecord(evidence: Evidence): Record<string, unknown> {
   return {
@@ -42,22 +43,13 @@ export class EvidenceStore {
 
   /** An item's evidence, oldest request first. */
   async listForItem(itemId: string): Promise<Evidence[]> {
-    const evidence: Evidence[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.evidenceOfItem(itemId, '', '').GSI1PK },
-          ExclusiveStartKey,
-        }),
-      );
-      evidence.push(...(page.Items ?? []).map(fromRecord));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return evidence;
+    const records = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.evidenceOfItem(itemId, '', '').GSI1PK },
+    });
+    return records.map(fromRecord);
   }
 
   async get(evidenceId: string): Promise<Evidence | undefined> {

@@ -3,7 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -19,6 +18,7 @@ import { batchPut } from './batch.ts';
 import { documentClient } from './client.ts';
 import { evidenceRecord } from './evidence-store.ts';
 import { ITEM_SK_PREFIX, keys, SEQ_SK_PREFIX } from './keys.ts';
+import { queryAll } from './query.ts';
 
 type StoredRecord = Record<string, unknown>;
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity'] as const;
@@ -103,16 +103,7 @@ export class LedgerStore {
 
   /** Every page of a query. */
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredRecord[]> {
-    const records: StoredRecord[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
-      );
-      records.push(...((page.Items ?? []) as StoredRecord[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return records;
+    return (await queryAll(this.client, { ...input, TableName: this.tableName })) as StoredRecord[];
   }
 
   /** All inspections, newest feedback date first. */

@@ -5,6 +5,7 @@ import { requiredEnv } from '#shared/config.ts';
 import type { Notification } from '#shared/domain/notifications.ts';
 import { documentClient } from './client.ts';
 import { keys, NOTIFICATION_SK_PREFIX } from './keys.ts';
+import { queryAll } from './query.ts';
 
 /** Notifications are kept half a year (DynamoDB TTL removes them after that). */
 const KEEP_SECONDS = 183 * 24 * 3600;
@@ -102,27 +103,14 @@ export class NotificationStore {
 
   /** An inbox's notifications from `since` (inclusive) to `until` (exclusive), oldest first. */
   async between(recipient: string, since: Date, until: Date): Promise<Notification[]> {
-    const found: Notification[] = [];
     const bound = (at: Date) => `${NOTIFICATION_SK_PREFIX}${String(at.getTime()).padStart(13, '0')}`;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.inbox(recipient),
-            ':from': bound(since),
-            ':to': bound(until),
-          },
-          ExclusiveStartKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map(fromRecord));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
     // Ids are `<ms>-<eventId>`, so `N#<until ms>` sorts before every id of that millisecond.
-    return found;
+    const records = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.inbox(recipient), ':from': bound(since), ':to': bound(until) },
+    });
+    return records.map(fromRecord);
   }
 
   /**

@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { WebhookFormat } from '#shared/domain/digest.ts';
 import { documentClient } from './client.ts';
 import { keys } from './keys.ts';
+import { queryAll } from './query.ts';
 
 export interface Webhook {
   readonly department: string;
@@ -46,22 +47,12 @@ export class WebhookStore {
   }
 
   async list(): Promise<Webhook[]> {
-    const webhooks: Webhook[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.webhooks },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const { PK: _pk, SK: _sk, entity: _e, ...webhook } of page.Items ?? [])
-        webhooks.push(webhook as Webhook);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return webhooks;
+    const records = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.webhooks },
+    });
+    return records.map(({ PK: _pk, SK: _sk, entity: _e, ...webhook }) => webhook as unknown as Webhook);
   }
 
   /** Claims a department's digest of a date; false when it was already claimed (sent, or being sent). */
