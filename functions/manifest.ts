@@ -249,6 +249,16 @@ export const functions = {
     timeoutSeconds: 60,
     access: [WRITE_LEDGER],
   },
+  setFollowUp: {
+    entry: 'functions/set-follow-up/handler.ts',
+    description: "Sets an inspection's look-back (回头看) and re-attestation (长期坚持) periods.",
+    triggers: [
+      { kind: 'http', method: 'PUT', path: '/inspections/{inspectionId}/follow-up', auth: ['admin'] },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
   setWebhook: {
     entry: 'functions/set-webhook/handler.ts',
     description: "Sets or removes a department's daily-digest webhook.",

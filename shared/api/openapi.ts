@@ -8,6 +8,7 @@ import {
   EvidenceRequest,
   EvidenceUpload,
   EvidenceView,
+  FollowUpRequest,
   HistoryView,
   ImportRequest,
   ImportResult,
@@ -86,6 +87,12 @@ export const CONTRACT: Record<string, Operation> = {
     summary: "Remove a department's digest webhook (admins)",
     success: { status: 204, description: 'Removed' },
     errors: [404],
+  },
+  'PUT /inspections/{inspectionId}/follow-up': {
+    summary: "Set an inspection's look-back and re-attestation periods (admins)",
+    body: FollowUpRequest,
+    success: { status: 200, schema: FollowUpRequest, description: 'The periods now in force' },
+    errors: [400, 404],
   },
   'GET /me/notifications': {
     summary:

@@ -354,3 +354,20 @@ export const WebhookRequest = z
 export const WebhookView = z
   .object({ department: z.string(), format: z.string(), updatedAt: z.iso.datetime() })
   .meta({ id: 'Webhook' });
+
+export const FollowUpRequest = z
+  .strictObject({
+    lookBackMonths: z
+      .number()
+      .int()
+      .min(1)
+      .max(36)
+      .meta({ description: 'Months from close-out to look-back (回头看); default 6' }),
+    reattestationDays: z
+      .number()
+      .int()
+      .min(7)
+      .max(366)
+      .meta({ description: 'Days between re-attestations of long-term items (长期坚持); default 90' }),
+  })
+  .meta({ id: 'FollowUpRequest' });

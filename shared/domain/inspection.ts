@@ -1,3 +1,4 @@
+import type { FollowUpSettings } from './follow-ups.ts';
 import type { ActorRef } from './item.ts';
 import type { PlanInspection, PlanOutcome } from './plan/model.ts';
 
@@ -26,6 +27,8 @@ export interface Inspection extends Omit<PlanInspection, 'id'> {
   readonly importedBy: ActorRef;
   /** Import generations this one replaced, newest first (kept for the record, never shown as current). */
   readonly replacedImports: readonly string[];
+  /** Look-back and re-attestation periods, when an admin set them (defaults otherwise). */
+  readonly followUp?: FollowUpSettings;
 }
 
 /** Today's calendar date (YYYY-MM-DD) in a time zone. */

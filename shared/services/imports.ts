@@ -67,8 +67,12 @@ export async function importPlan(
     replacedImports: existing ? [existing.importId, ...existing.replacedImports] : [],
   });
   // The counters of the new generation are seeded before it becomes visible.
-  await rebuildTotals(stores, ledger.inspection, now, ledger.items);
-  await store.importLedger(ledger, existing?.importId);
+  // A replacement keeps the follow-up periods an admin set for the inspection.
+  const inspection = existing?.followUp
+    ? { ...ledger.inspection, followUp: existing.followUp }
+    : ledger.inspection;
+  await rebuildTotals(stores, inspection, now, ledger.items);
+  await store.importLedger({ ...ledger, inspection }, existing?.importId);
   return {
     inspectionId,
     importId,

@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,11 +6,13 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { Conflict, StaleVersion } from '#shared/domain/errors.ts';
 import type { Evidence, EvidenceState } from '#shared/domain/evidence.ts';
+import type { FollowUpSettings } from '#shared/domain/follow-ups.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { countsAsRectified } from '#shared/domain/status.ts';
@@ -92,6 +94,26 @@ export class LedgerStore {
   constructor(client: DynamoDBDocumentClient, tableName: string) {
     this.client = client;
     this.tableName = tableName;
+  }
+
+  /** Sets an inspection's follow-up periods; undefined when there is no such inspection. */
+  async setFollowUp(inspectionId: string, followUp: FollowUpSettings): Promise<Inspection | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inspection(inspectionId),
+          UpdateExpression: 'SET followUp = :followUp',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':followUp': followUp },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? withoutKeys<Inspection>(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async getInspection(inspectionId: string): Promise<Inspection | undefined> {

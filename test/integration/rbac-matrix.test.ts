@@ -147,6 +147,16 @@ const MATRIX: {
     expect: expected(403, { admin: 404 }),
   },
   {
+    // Past the admin-only gate an out-of-range period is refused (nothing is stored).
+    route: 'PUT /inspections/{inspectionId}/follow-up',
+    send: (who) =>
+      api.call('PUT', `/inspections/${INSPECTION}/follow-up`, {
+        ...(who ? { as: users[who] } : {}),
+        body: { lookBackMonths: 0, reattestationDays: 90 },
+      }),
+    expect: expected(403, { admin: 400 }),
+  },
+  {
     route: 'GET /me/notifications',
     send: (who) => api.get('/me/notifications', who && users[who]),
     expect: expected(200, { auditor: 403 }),

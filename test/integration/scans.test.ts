@@ -159,4 +159,22 @@ describe('look-back (回头看)', () => {
     ]);
     expect(verification).toMatchObject({ ok: true });
   });
+
+  it('uses the periods an admin sets for the inspection', async () => {
+    const before = (await api.get(`/items/${item('2.1.1')}`, users.admin)).json.lookBackDue as string;
+    const set = await api.call('PUT', `/inspections/${plan.inspection.id}/follow-up`, {
+      as: users.admin,
+      body: { lookBackMonths: 3, reattestationDays: 30 },
+    });
+    expect(set.status, set.text).toBe(200);
+    const after = (await api.get(`/items/${item('2.1.1')}`, users.admin)).json.lookBackDue as string;
+    const months = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
+    expect(months(before) - months(after)).toBe(3);
+    const refused = await api.call('PUT', `/inspections/${plan.inspection.id}/follow-up`, {
+      as: users.admin,
+      body: { lookBackMonths: 3, reattestationDays: 3 },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.details.issues[0].path).toBe('reattestationDays');
+  });
 });
