@@ -67,11 +67,12 @@ export class NotificationStore {
     const pages = await Promise.all(
       inboxes.map((recipient) => this.newest(recipient, options.limit, options.before, options.unreadOnly)),
     );
-    const merged = pages
-      .flat()
+    // Someone with two inboxes (an admin who also leads) may hold one event in both: show it once.
+    const unique = new Map(pages.flat().map((notification) => [notification.notificationId, notification]));
+    const merged = [...unique.values()]
       .sort((a, b) => (a.notificationId < b.notificationId ? 1 : -1))
       .slice(0, options.limit);
-    const more = pages.flat().length > merged.length || pages.some((page) => page.length === options.limit);
+    const more = unique.size > merged.length || pages.some((page) => page.length === options.limit);
     const last = merged.at(-1);
     return { notifications: merged, ...(more && last ? { next: last.notificationId } : {}) };
   }
@@ -114,14 +115,15 @@ export class NotificationStore {
   }
 
   /**
-   * Marks a notification read in the first of the inboxes that holds it; the first reading time
-   * is kept. Undefined when none of them holds it.
+   * Marks a notification read in every one of the inboxes that holds it (someone with two
+   * inboxes reads an event once); the first reading time is kept. Undefined when none holds it.
    */
   async markRead(
     inboxes: readonly string[],
     notificationId: string,
     at: string,
   ): Promise<Notification | undefined> {
+    let read: Notification | undefined;
     for (const recipient of inboxes) {
       try {
         const { Attributes } = await this.client.send(
@@ -134,12 +136,12 @@ export class NotificationStore {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        if (Attributes) return fromRecord(Attributes);
+        if (Attributes) read ??= fromRecord(Attributes);
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     }
-    return undefined;
+    return read;
   }
 }
 

@@ -297,3 +297,29 @@ describe('the daily digest', () => {
     expect(response.json.error.details.issues[0].path).toBe('url');
   });
 });
+
+describe('someone with two inboxes', () => {
+  it('sees an event addressed to both once, and reads it once', async () => {
+    const { NotificationStore } = await import('#shared/store/notification-store.ts');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+    const store = new NotificationStore(client, local().runtime.resources.tables.ledger.name);
+    const copy = {
+      notificationId: '1725148800000-0b6a3c1e-2f4d-4e5a-9b7c-8d9e0f1a2b3c',
+      eventId: '0b6a3c1e-2f4d-4e5a-9b7c-8d9e0f1a2b3c',
+      detailType: 'ItemEscalated',
+      inspectionId: plan.inspection.id,
+      at: '2024-09-01T00:00:00.000Z',
+      text: { 'zh-CN': '升级督办', en: 'escalated' },
+    };
+    const inboxes = ['admins', 'leader:两顶帽子'];
+    for (const recipient of inboxes) expect(await store.deliver({ ...copy, recipient })).toBe(true);
+    const listed = await store.list(inboxes, { limit: 100 });
+    expect(listed.notifications.filter((n) => n.eventId === copy.eventId)).toHaveLength(1);
+    await store.markRead(inboxes, copy.notificationId, '2024-09-01T01:00:00.000Z');
+    const unread = await store.list(inboxes, { limit: 100, unreadOnly: true });
+    expect(unread.notifications.filter((n) => n.eventId === copy.eventId)).toEqual([]);
+    client.destroy();
+  });
+});
