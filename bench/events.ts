@@ -38,7 +38,6 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -49,6 +48,7 @@ import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import { startEmulator } from '#local/emulator/index.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
+import { toLambdaRecord } from '#local/stream-poller.ts';
 import { inboxKey, notificationIdOf } from '#shared/domain/notifications.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { keys } from '#shared/store/keys.ts';
@@ -68,26 +68,6 @@ const percentile = (values: number[], p: number) => {
 const median = (values: number[]) => percentile(values, 50);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const seconds = (value: number) => `${(value / 1_000).toFixed(1)} s`;
-
-/** The record Lambda would put in the event (as local/stream-poller.ts builds it). */
-function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): DynamoDBRecord {
-  const { dynamodb, ...rest } = record;
-  return {
-    ...(rest as Omit<DynamoDBRecord, 'dynamodb'>),
-    ...(dynamodb
-      ? {
-          dynamodb: {
-            ...(dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
-            ...(dynamodb.ApproximateCreationDateTime
-              ? { ApproximateCreationDateTime: dynamodb.ApproximateCreationDateTime.getTime() / 1000 }
-              : {}),
-          },
-        }
-      : {}),
-    eventSourceARN: streamArn,
-    awsRegion: region,
-  };
-}
 
 interface InboxPage {
   notifications: { notificationId: string; itemId?: string; detailType: string }[];

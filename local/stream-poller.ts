@@ -18,7 +18,7 @@ type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;
 const IDLE_POLL_MS = 250;
 
 /** The record Lambda would put in the event: the stream's own, with where it came from. */
-function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): DynamoDBRecord {
+export function toLambdaRecord(record: StreamRecord, streamArn: string, region: string): DynamoDBRecord {
   const { dynamodb, ...rest } = record;
   return {
     ...(rest as Omit<DynamoDBRecord, 'dynamodb'>),
