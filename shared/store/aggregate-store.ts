@@ -1,10 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Contribution, CounterDeltas } from '#shared/domain/aggregates.ts';
@@ -12,6 +7,7 @@ import type { Inspection } from '#shared/domain/inspection.ts';
 import { batchPut } from './batch.ts';
 import { documentClient } from './client.ts';
 import { keys } from './keys.ts';
+import { TableStore } from './table-store.ts';
 
 export interface Counted {
   readonly contribution: Contribution;
@@ -27,15 +23,7 @@ export class CountedMeanwhile extends Error {
 type Generation = Pick<Inspection, 'inspectionId' | 'importId'>;
 
 /** The counters of each import generation, and the share each item was counted with. */
-export class AggregateStore {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class AggregateStore extends TableStore {
   /** The flat counters (`status.closed`, …): one item read. */
   async counters(inspection: Generation): Promise<Record<string, number> | undefined> {
     const { Item } = await this.client.send(

@@ -1,10 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Evidence } from '#shared/domain/evidence.ts';
 import { documentClient } from './client.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './query.ts';
+import { TableStore } from './table-store.ts';
 
 export function evidenceRecord(evidence: Evidence): Record<string, unknown> {
   return {
@@ -21,15 +22,7 @@ function fromRecord(record: Record<string, unknown>): Evidence {
 }
 
 /** Evidence records in the ledger table (their state changes join item transactions elsewhere). */
-export class EvidenceStore {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class EvidenceStore extends TableStore {
   /** Records a new pending upload; an id can never be reused. */
   async create(evidence: Evidence): Promise<void> {
     await this.client.send(

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   type QueryCommandInput,
@@ -21,6 +20,7 @@ import { documentClient } from './client.ts';
 import { evidenceRecord } from './evidence-store.ts';
 import { ITEM_SK_PREFIX, keys, SEQ_SK_PREFIX } from './keys.ts';
 import { queryAll } from './query.ts';
+import { TableStore } from './table-store.ts';
 
 type StoredRecord = Record<string, unknown>;
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity'] as const;
@@ -87,15 +87,7 @@ export interface ItemWithInspection {
 }
 
 /** Reads and writes the ledger in the single table; the only module that knows its layout. */
-export class LedgerStore {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class LedgerStore extends TableStore {
   /** Sets an inspection's follow-up periods; undefined when there is no such inspection. */
   async setFollowUp(inspectionId: string, followUp: FollowUpSettings): Promise<Inspection | undefined> {
     try {

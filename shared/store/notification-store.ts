@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Notification } from '#shared/domain/notifications.ts';
 import { documentClient } from './client.ts';
 import { keys, NOTIFICATION_SK_PREFIX } from './keys.ts';
 import { queryAll } from './query.ts';
+import { TableStore } from './table-store.ts';
 
 /** Notifications are kept half a year (DynamoDB TTL removes them after that). */
 const KEEP_SECONDS = 183 * 24 * 3600;
@@ -22,15 +23,7 @@ export interface InboxPage {
 }
 
 /** Per-recipient inboxes in the ledger table. */
-export class NotificationStore {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class NotificationStore extends TableStore {
   /**
    * Delivers one copy; false when it was already there. The key is made of the recipient and
    * the event, so a redelivered event writes nothing.

@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { WebhookFormat } from '#shared/domain/digest.ts';
 import { documentClient } from './client.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './query.ts';
+import { TableStore } from './table-store.ts';
 
 export interface Webhook {
   readonly department: string;
@@ -16,15 +17,7 @@ export interface Webhook {
 }
 
 /** Departments' digest webhooks (the URLs carry their chats' keys: encrypted at rest, never listed by the API). */
-export class WebhookStore {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.client = client;
-    this.tableName = tableName;
-  }
-
+export class WebhookStore extends TableStore {
   async put(webhook: Webhook): Promise<void> {
     await this.client.send(
       new PutCommand({
