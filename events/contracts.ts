@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
 import { LANGS } from '#shared/i18n/lang.ts';
+import {
+  DETAIL_TYPES,
+  type DetailType,
+  type InspectionDetailType,
+  ITEM_DETAIL_TYPES,
+  type ItemDetailType,
+} from './detail-types.ts';
 import { samples } from './samples.ts';
+
+export { DETAIL_TYPES, type DetailType, ITEM_DETAIL_TYPES, type ItemDetailType };
 
 /**
  * The versioned contracts of the events Rectify puts on its EventBridge bus (events/README.md).
@@ -92,6 +101,12 @@ const EvidenceFile = {
   sha256: Sha256.describe('SHA-256 of the file'),
 };
 const FileSize = z.int().min(1).describe('bytes');
+
+/** A contract's parts that are written out here (the sample comes from samples.ts). */
+interface Definition {
+  readonly description: string;
+  readonly schema: z.ZodType;
+}
 
 const itemEvents = {
   ItemStatusChanged: {
@@ -187,7 +202,7 @@ const itemEvents = {
       }),
     ),
   },
-} as const;
+} as const satisfies Record<ItemDetailType, Definition>;
 
 const inspectionEvents = {
   SummaryGenerated: {
@@ -216,13 +231,10 @@ const inspectionEvents = {
     description: 'An evidence archive could not be built / 证据包生成失败',
     schema: inspectionEvent(z.strictObject({ archiveId: Text, reason: Text })),
   },
-} as const;
+} as const satisfies Record<InspectionDetailType, Definition>;
 
 const definitions = { ...itemEvents, ...inspectionEvents };
 
-export type DetailType = keyof typeof definitions;
-/** The detail-types of events about one item (they carry the item envelope). */
-export type ItemDetailType = keyof typeof itemEvents;
 export type EventDetail<T extends DetailType> = z.output<(typeof definitions)[T]['schema']>;
 
 /** An event as EventBridge delivers it to a rule's target. */
@@ -247,9 +259,6 @@ export interface Contract<T extends DetailType> {
   /** A complete event as a consumer receives it. */
   readonly sample: BusEvent<T>;
 }
-
-export const DETAIL_TYPES = Object.keys(definitions) as DetailType[];
-export const ITEM_DETAIL_TYPES = Object.keys(itemEvents) as ItemDetailType[];
 
 /** Every detail-type Rectify publishes, with its schema, description and a sample event. */
 export const contracts = Object.fromEntries(
