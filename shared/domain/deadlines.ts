@@ -1,3 +1,4 @@
+import { addDays, daysBetween } from './calendar.ts';
 import { missedReattestation } from './follow-ups.ts';
 import type { Inspection } from './inspection.ts';
 import type { ActorRef, Item, ItemEvent } from './item.ts';
@@ -38,15 +39,6 @@ export interface Milestone {
 /** The actor of what the scheduled scans record. */
 export const DEADLINE_SCAN: ActorRef = { subject: 'system:deadline-scan', name: '时限扫描', roles: [] };
 
-const DAY_MS = 86_400_000;
-const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-
-/** Whole days from `from` to `to` (calendar dates); negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
-  return dayNumber(to) - dayNumber(from);
-}
-
 /**
  * Milestones counted back from the deadline (倒排) over the span from the feedback date: the plan
  * in place after a tenth of it, half-way, and a final check a week before the deadline. Spans too
@@ -56,31 +48,30 @@ export function milestonesOf(
   item: Pick<Item, 'deadline'>,
   inspection: Pick<Inspection, 'feedbackDate'>,
 ): Milestone[] {
-  const start = dayNumber(inspection.feedbackDate);
-  const end = dayNumber(item.deadline);
-  const span = end - start;
+  const start = inspection.feedbackDate;
+  const span = daysBetween(start, item.deadline);
   const candidates: Milestone[] = [
     {
       key: 'plan',
       name: { 'zh-CN': '制定方案', en: 'plan in place' },
-      due: dateOf(start + Math.round(span / 10)),
+      due: addDays(start, Math.round(span / 10)),
     },
     {
       key: 'half-way',
       name: { 'zh-CN': '过半检查', en: 'half-way check' },
-      due: dateOf(start + Math.round(span / 2)),
+      due: addDays(start, Math.round(span / 2)),
     },
     {
       key: 'final-check',
       name: { 'zh-CN': '验收自查', en: 'final check' },
-      due: dateOf(end - DUE_SOON_DAYS),
+      due: addDays(item.deadline, -DUE_SOON_DAYS),
     },
   ];
   // A milestone inside the deadline's own warning window would only repeat that warning.
-  return candidates.filter((milestone) => {
-    const day = dayNumber(milestone.due);
-    return day > start && day <= end - DUE_SOON_DAYS;
-  });
+  return candidates.filter(
+    (milestone) =>
+      daysBetween(start, milestone.due) > 0 && daysBetween(milestone.due, item.deadline) >= DUE_SOON_DAYS,
+  );
 }
 
 /** The item's light today: derived, so it is right at any moment, not only after a scan. */

@@ -1,5 +1,6 @@
+import { addDays, addMonths } from './calendar.ts';
 import { RuleViolation } from './errors.ts';
-import type { Inspection } from './inspection.ts';
+import { calendarDate, type Inspection } from './inspection.ts';
 import type { ActorRef, Item, ItemEvent } from './item.ts';
 import { countsAsRectified } from './status.ts';
 import { recordEvent } from './transitions.ts';
@@ -33,27 +34,6 @@ export const FOLLOW_UP_SCAN: ActorRef = {
   roles: [],
 };
 
-const dateOf = (instant: string, timezone: string) =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(instant));
-
-function addMonths(date: string, months: number): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  // The same day of the month, or the month's last day (31 Aug + 6 months → 28/29 Feb).
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target.toISOString().slice(0, 10);
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 type Settings = Pick<Inspection, 'timezone'> & { readonly followUp?: FollowUpSettings };
 
 /** When the closed item's look-back falls due; undefined for items not closed with a sign-off time. */
@@ -61,7 +41,7 @@ export function lookBackDueOf(item: Item, inspection: Settings): string | undefi
   if (item.status !== 'closed') return undefined;
   const closedAt = item.signOff?.at ?? item.updatedAt;
   return addMonths(
-    dateOf(closedAt, inspection.timezone),
+    calendarDate(new Date(closedAt), inspection.timezone),
     inspection.followUp?.lookBackMonths ?? LOOK_BACK_MONTHS,
   );
 }
@@ -81,7 +61,7 @@ function lastAttestedAt(item: Item): string {
 export function reattestationDueOf(item: Item, inspection: Settings): string | undefined {
   if (!item.longTerm || !countsAsRectified(item.status)) return undefined;
   return addDays(
-    dateOf(lastAttestedAt(item), inspection.timezone),
+    calendarDate(new Date(lastAttestedAt(item)), inspection.timezone),
     inspection.followUp?.reattestationDays ?? REATTESTATION_DAYS,
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, decideScan, lightOf, milestonesOf } from '#shared/domain/deadlines.ts';
+import { daysBetween } from '#shared/domain/calendar.ts';
+import { decideScan, lightOf, milestonesOf } from '#shared/domain/deadlines.ts';
 import type { Item } from '#shared/domain/item.ts';
 import { anItem } from '../../support/items.ts';
 
