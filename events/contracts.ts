@@ -347,3 +347,14 @@ export function parseEvent(detailType: string, detail: unknown, subject = 'detai
   if (!result.success) throw new ContractViolation(detailType, issuesOf(result.error), subject);
   return result.data;
 }
+
+/**
+ * An event as a rule's SQS target receives it (the message body): its detail-type and its detail,
+ * checked against the contract. Throws a ContractViolation for an event that does not fit.
+ */
+export function parseBusMessage(body: string): { detailType: DetailType; detail: EventDetail<DetailType> } {
+  const message = JSON.parse(body) as { 'detail-type'?: unknown; detail?: unknown };
+  const detailType = String(message['detail-type']);
+  const detail = parseEvent(detailType, message.detail, 'message');
+  return { detailType: detailType as DetailType, detail };
+}

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type ItemDetailType, parseEvent } from '#events/contracts.ts';
+import { parseBusMessage } from '#events/contracts.ts';
 import { logger } from '#shared/observability.ts';
 import { countItemEvent } from '#shared/services/aggregates.ts';
 import { aggregateStore } from '#shared/store/aggregate-store.ts';
@@ -11,8 +11,10 @@ import { ledgerStore } from '#shared/store/ledger-store.ts';
 const processor = new BatchProcessor(EventType.SQS);
 
 async function countRecord(record: SQSRecord) {
-  const message = JSON.parse(record.body) as { 'detail-type': ItemDetailType; detail: unknown };
-  const detail = parseEvent(message['detail-type'], message.detail);
+  const { detailType, detail } = parseBusMessage(record.body);
+  // The rule routes item events only; anything else here is a wiring fault worth a retry and the DLQ.
+  if (!('ref' in detail))
+    throw new Error(`${detailType} is not an item event; the counters take item events only`);
   await countItemEvent({ ledger: ledgerStore(), aggregates: aggregateStore() }, detail);
 }
 

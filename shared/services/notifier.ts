@@ -1,4 +1,4 @@
-import { parseEvent } from '#events/contracts.ts';
+import { parseBusMessage } from '#events/contracts.ts';
 import { type NotifiableEvent, notificationsFor } from '#shared/domain/notifications.ts';
 import { logger } from '#shared/observability.ts';
 import type { NotificationStore } from '#shared/store/notification-store.ts';
@@ -9,9 +9,9 @@ import type { NotificationStore } from '#shared/store/notification-store.ts';
  * An event that does not fit its contract throws: the message is retried, then dead-lettered.
  */
 export async function notifyFromBusMessage(store: NotificationStore, body: string): Promise<number> {
-  const message = JSON.parse(body) as { 'detail-type'?: unknown; detail?: unknown };
-  const detailType = String(message['detail-type']);
-  const detail = parseEvent(detailType, message.detail) as NotifiableEvent['detail'];
+  const parsed = parseBusMessage(body);
+  const detailType = parsed.detailType;
+  const detail = parsed.detail as NotifiableEvent['detail'];
   let delivered = 0;
   for (const notification of notificationsFor({ detailType, detail })) {
     if (await store.deliver(notification)) delivered += 1;
