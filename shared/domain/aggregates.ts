@@ -81,6 +81,17 @@ export function totalsOf(contributions: Iterable<Contribution>): Totals {
   return { items, byStatus, byLight, measures: { total, done } };
 }
 
+/** The flat counters (`items`, `status.<status>`, `light.<light>`, `measures.*`) of some totals. */
+export function countersFromTotals(totals: Totals): Record<string, number> {
+  return {
+    items: totals.items,
+    ...Object.fromEntries(Object.entries(totals.byStatus).map(([status, n]) => [`status.${status}`, n])),
+    ...Object.fromEntries(Object.entries(totals.byLight).map(([light, n]) => [`light.${light}`, n])),
+    'measures.total': totals.measures.total,
+    'measures.done': totals.measures.done,
+  };
+}
+
 /** Totals from the flat counters as stored (missing counters are zero). */
 export function totalsFromCounters(counters: Readonly<Record<string, number>>): Totals {
   const read = (path: string) => counters[path] ?? 0;

@@ -1,6 +1,6 @@
 import {
-  type Contribution,
   contributionOf,
+  countersFromTotals,
   deltaOf,
   totalsFromCounters,
   totalsOf,
@@ -13,18 +13,6 @@ import type { LedgerStore } from '#shared/store/ledger-store.ts';
 
 /** Consumers racing on one item read again this many times. */
 const RETRIES = 5;
-
-/** The flat counters of a set of items' shares. */
-function countersOf(contributions: readonly Contribution[]): Record<string, number> {
-  const totals = totalsOf(contributions);
-  return {
-    items: totals.items,
-    ...Object.fromEntries(Object.entries(totals.byStatus).map(([status, n]) => [`status.${status}`, n])),
-    ...Object.fromEntries(Object.entries(totals.byLight).map(([light, n]) => [`light.${light}`, n])),
-    'measures.total': totals.measures.total,
-    'measures.done': totals.measures.done,
-  };
-}
 
 /**
  * Recomputes an inspection's counters from its ledger and writes them with every item's share:
@@ -42,7 +30,7 @@ export async function rebuildTotals(
     ref: item.ref,
     counted: { contribution: contributionOf(item, inspection, today), version: item.version },
   }));
-  const counters = countersOf(shares.map((share) => share.counted.contribution));
+  const counters = countersFromTotals(totalsOf(shares.map((share) => share.counted.contribution)));
   await stores.aggregates.replaceAll(inspection, shares, counters);
   return totalsFromCounters(counters);
 }

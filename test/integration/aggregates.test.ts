@@ -1,15 +1,11 @@
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DETAIL_TYPE_OF_CHAIN_TYPE } from '#events/from-chain.ts';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { generatePlan } from '../fixtures/generate-plan.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
+import { queueIsIdle } from '../support/queues.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 /**
@@ -56,19 +52,6 @@ function recomputed(items: readonly LedgerItem[]) {
       done: items.reduce((sum, item) => sum + item.measures.filter((measure) => measure.done).length, 0),
     },
   };
-}
-
-async function queueIdle(url: string) {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Attributes?.ApproximateNumberOfMessages === '0' &&
-    Attributes.ApproximateNumberOfMessagesNotVisible === '0'
-  );
 }
 
 describe('inspection counters', () => {
@@ -119,7 +102,7 @@ describe('inspection counters', () => {
     }
 
     const { aggregates } = local().runtime.resources.queues;
-    await eventually(async () => ((await queueIdle(aggregates.url)) ? true : undefined), 60_000);
+    await eventually(async () => ((await queueIsIdle(sqs, aggregates.url)) ? true : undefined), 60_000);
     const expected = recomputed(await ledgerItems('totals'));
     await eventually(async () => {
       const counted = (await api.get('/inspections/totals/totals', users.admin)).json.totals;
@@ -154,7 +137,7 @@ describe('inspection counters', () => {
       await sqs.send(new SendMessageCommand({ QueueUrl: aggregates.url, MessageBody: message }));
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await eventually(async () => ((await queueIdle(aggregates.url)) ? true : undefined), 30_000);
+    await eventually(async () => ((await queueIsIdle(sqs, aggregates.url)) ? true : undefined), 30_000);
     expect(
       (await sqs.send(new ReceiveMessageCommand({ QueueUrl: aggregates.deadLetterUrl }))).Messages,
     ).toBeUndefined();

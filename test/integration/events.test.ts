@@ -16,6 +16,7 @@ import { contracts, EVENT_SOURCE, parseEvent } from '#events/contracts.ts';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
+import { queueIsIdle } from '../support/queues.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 // One-second visibility: a failing message's five receives take seconds, not minutes.
@@ -193,18 +194,7 @@ describe('the bus', () => {
     for (let i = 0; i < 2; i++) {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: progress.body }));
     }
-    await eventually(async () => {
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return Attributes?.ApproximateNumberOfMessages === '0' &&
-        Attributes.ApproximateNumberOfMessagesNotVisible === '0'
-        ? true
-        : undefined;
-    });
+    await eventually(async () => ((await queueIsIdle(sqs, queueUrl)) ? true : undefined));
     expect(await leaderCopies()).toBe(1);
   });
 });
