@@ -1,0 +1,59 @@
+import type { Item, ItemEvent } from '../item.ts';
+import type { ItemStatus } from '../status.ts';
+
+/**
+ * An item as it stood at an instant, replayed from its chain: the `Imported` record's state (the
+ * plan states history as it stood, so it is the earliest state known whatever the import's date),
+ * then every later record written at or before `asOf`. Only what a summary reads is replayed:
+ * status, measures, progress and the dates the ladder and follow-ups go by.
+ */
+export function itemAsOf(current: Item, chain: readonly ItemEvent[], asOf: string): Item {
+  // Nothing happened to the item after the instant: its current state is its state then.
+  if (current.updatedAt <= asOf) return current;
+  const imported = chain[0];
+  if (!imported || imported.type !== 'Imported') {
+    throw new Error(`the chain of ${current.itemId} does not start with its import`);
+  }
+  const data = imported.data as Pick<Item, 'status' | 'measures' | 'progress'>;
+  let status: ItemStatus = data.status;
+  let measures = data.measures.map((measure) => ({ ...measure }));
+  let progress = data.progress;
+  let lastProgressAt: string | undefined;
+  let rectifiedAt: string | undefined;
+  let last: ItemEvent = imported;
+  for (const event of chain.slice(1)) {
+    if (event.at > asOf) break;
+    last = event;
+    if (event.type === 'StatusChanged') {
+      status = event.data.to as ItemStatus;
+      if (status === 'rectified') rectifiedAt = event.at;
+    } else if (event.type === 'ProgressReported') {
+      // A report marks measures done and never un-does one (progress.ts).
+      const done = new Set(event.data.measuresDone as readonly number[]);
+      measures = measures.map((measure, index) => (done.has(index) ? { ...measure, done: true } : measure));
+      progress = event.data.text as string;
+      lastProgressAt = event.at;
+    }
+  }
+  const {
+    progress: _p,
+    lastProgressAt: _l,
+    rectifiedAt: _r,
+    rectifiedBy: _b,
+    signOff: _s,
+    followUp: _f,
+    ladder: _d,
+    ...stable
+  } = current;
+  return {
+    ...stable,
+    status,
+    measures,
+    ...(progress !== undefined ? { progress } : {}),
+    ...(lastProgressAt ? { lastProgressAt } : {}),
+    ...(rectifiedAt ? { rectifiedAt } : {}),
+    version: last.seq,
+    chainHead: last.hash,
+    updatedAt: last.at,
+  };
+}
