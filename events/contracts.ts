@@ -10,7 +10,7 @@ import {
 } from './detail-types.ts';
 import { samples } from './samples.ts';
 
-export { DETAIL_TYPES, type DetailType, ITEM_DETAIL_TYPES, type ItemDetailType };
+export { DETAIL_TYPES, type DetailType, type InspectionDetailType, ITEM_DETAIL_TYPES, type ItemDetailType };
 
 /**
  * The versioned contracts of the events Rectify puts on its EventBridge bus (events/README.md).

@@ -1,5 +1,12 @@
+import type { InspectionEvent, InspectionEventType } from '#shared/domain/inspection-events.ts';
 import type { ItemEvent, ItemEventType } from '#shared/domain/item.ts';
-import { type EventDetail, type ItemDetailType, parseEvent, SCHEMA_VERSION } from './contracts.ts';
+import {
+  type EventDetail,
+  type InspectionDetailType,
+  type ItemDetailType,
+  parseEvent,
+  SCHEMA_VERSION,
+} from './contracts.ts';
 
 /**
  * Which detail-type each chain record type is published as. `Imported` is not published: an
@@ -73,4 +80,37 @@ export function eventFromChainRecord(record: StoredChainRecord): PublishedEvent 
     data: record.data,
   };
   return { detailType, detail: parseEvent(detailType, detail, subject) } as PublishedEvent;
+}
+
+/** Which inspection-chain records are published, and as what; the others stay in the trail. */
+export const DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE = {
+  PlanImported: undefined,
+  OutcomeRecorded: undefined,
+  SummaryGenerated: 'SummaryGenerated',
+} as const satisfies Record<InspectionEventType, InspectionDetailType | undefined>;
+
+export type PublishedInspectionEvent = {
+  [T in InspectionDetailType]: { readonly detailType: T; readonly detail: EventDetail<T> };
+}[InspectionDetailType];
+
+/**
+ * The bus event of a record of an inspection's own chain, or undefined for a type that is not
+ * published. A system actor (a schedule) is left out: the contract says who asked, if anyone did.
+ */
+export function eventFromInspectionRecord(record: InspectionEvent): PublishedInspectionEvent | undefined {
+  const subject = `inspection record ${record.inspectionId} seq ${record.seq} (${record.type})`;
+  if (!Object.hasOwn(DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE, record.type)) {
+    throw new Error(`${subject} has a type no event is declared for`);
+  }
+  const detailType = DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE[record.type];
+  if (!detailType) return undefined;
+  const detail = {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: record.eventId,
+    inspectionId: record.inspectionId,
+    at: record.at,
+    ...(record.actor.subject.startsWith('system:') ? {} : { actor: record.actor }),
+    data: record.data,
+  };
+  return { detailType, detail: parseEvent(detailType, detail, subject) } as PublishedInspectionEvent;
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ImportRequest } from '#shared/api/schemas.ts';
 import { Conflict, ValidationFailed } from '#shared/domain/errors.ts';
+import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import { ledgerFromPlan } from '#shared/domain/ledger.ts';
 import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
 import type { PlanResult } from '#shared/domain/plan/model.ts';
@@ -67,12 +68,24 @@ export async function importPlan(
     replacedImports: existing ? [existing.importId, ...existing.replacedImports] : [],
   });
   // The counters of the new generation are seeded before it becomes visible.
-  // A replacement keeps the follow-up periods an admin set for the inspection.
-  const inspection = existing?.followUp
-    ? { ...ledger.inspection, followUp: existing.followUp }
-    : ledger.inspection;
+  // A replacement keeps what an admin set for the inspection: follow-up periods, summary schedule.
+  const inspection = {
+    ...ledger.inspection,
+    ...(existing?.followUp ? { followUp: existing.followUp } : {}),
+    ...(existing?.summarySchedule ? { summarySchedule: existing.summarySchedule } : {}),
+  };
   await rebuildTotals(stores, inspection, now, ledger.items);
-  await store.importLedger({ ...ledger, inspection }, existing?.importId);
+  const actor = actorRef(principal);
+  await store.importLedger({ ...ledger, inspection }, existing?.importId, (head) =>
+    nextInspectionEvent(head, {
+      eventId: randomUUID(),
+      inspectionId,
+      type: 'PlanImported',
+      at: now.toISOString(),
+      actor,
+      data: { importId, outcomes: plan.outcomes },
+    }),
+  );
   return {
     inspectionId,
     importId,

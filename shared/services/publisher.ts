@@ -6,7 +6,7 @@ import type {
   AttributeValue as StreamAttributeValue,
 } from 'aws-lambda';
 import { EVENT_SOURCE } from '#events/contracts.ts';
-import { eventFromChainRecord } from '#events/from-chain.ts';
+import { eventFromChainRecord, eventFromInspectionRecord } from '#events/from-chain.ts';
 import { logger } from '#shared/observability.ts';
 
 /** PutEvents takes at most 10 entries and 256 KiB per call. */
@@ -28,8 +28,8 @@ interface Pending {
 }
 
 /**
- * The chain event a stream record inserted, as a bus entry; undefined for everything else (item
- * updates, inspection records, chain types nothing consumes). Throws when a chain record does
+ * The chain event a stream record inserted (an item's or an inspection's), as a bus entry;
+ * undefined for everything else (item updates, inspection records, chain types nothing consumes). Throws when a chain record does
  * not fit its contract: a bug to surface, not an event to drop.
  */
 export function entryFromStreamRecord(
@@ -40,8 +40,12 @@ export function entryFromStreamRecord(
   if (record.eventName !== 'INSERT' || !image) return undefined;
   // aws-lambda's AttributeValue and the SDK's are the same wire shape under two type names.
   const stored = unmarshall(image as Record<string, StreamAttributeValue> as never);
-  if (stored.entity !== 'ChainEvent') return undefined;
-  const event = eventFromChainRecord(stored as never);
+  const event =
+    stored.entity === 'ChainEvent'
+      ? eventFromChainRecord(stored as never)
+      : stored.entity === 'InspectionEvent'
+        ? eventFromInspectionRecord(stored as never)
+        : undefined;
   if (!event) return undefined;
   return {
     EventBusName: busName,

@@ -6,6 +6,8 @@
  * | inspection  | INSP#<inspectionId>             | META            | INSPECTIONS / <feedbackDate>#<inspectionId>       | —                               |
  * | item        | LEDGER#<inspectionId>#<importId> | ITEM#<ref>      | DEPT#<dept> / <inspectionId>#<importId>#<ref>     | OPEN / <deadline>#<itemId> (open items only) |
  * | chain event | CHAIN#<importId>#<ref>          | SEQ#<seq>       | —                                                 | —                               |
+ * | inspection event | INSPCHAIN#<inspectionId>   | SEQ#<seq>       | —                                                 | —                               |
+ * | summary     | SUMMARY#<summaryId>             | META            | SUMMARIES#<inspectionId> / <asOf>#<summaryId>     | —                               |
  * | evidence    | EVIDENCE#<evidenceId>           | META            | ITEMEVIDENCE#<itemId> / <requestedAt>#<evidenceId> | —                              |
  * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
  * | notification| INBOX#<recipient>               | N#<notificationId> | —                                              | —                               |
@@ -50,6 +52,18 @@ export const keys = {
     PK: `CHAIN#${importId}#${sortableRef(ref)}`,
     SK: `SEQ#${pad(seq, 8)}`,
   }),
+  /** The inspection's own chain (outcomes, summaries) lives across import generations. */
+  inspectionChainPartition: (inspectionId: string) => `INSPCHAIN#${inspectionId}`,
+  inspectionEvent: (inspectionId: string, seq: number) => ({
+    PK: `INSPCHAIN#${inspectionId}`,
+    SK: `SEQ#${pad(seq, 8)}`,
+  }),
+  summary: (summaryId: string) => ({ PK: `SUMMARY#${summaryId}`, SK: 'META' }),
+  summaryOfInspection: (inspectionId: string, asOf: string, summaryId: string) => ({
+    GSI1PK: `SUMMARIES#${inspectionId}`,
+    GSI1SK: `${asOf}#${summaryId}`,
+  }),
+  summariesOfInspection: (inspectionId: string) => `SUMMARIES#${inspectionId}`,
   evidence: (evidenceId: string) => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'META' }),
   evidenceOfItem: (itemId: string, requestedAt: string, evidenceId: string) => ({
     GSI1PK: `ITEMEVIDENCE#${itemId}`,

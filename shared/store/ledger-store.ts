@@ -9,15 +9,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
+import type { Linked } from '#shared/domain/chain.ts';
 import { Conflict, StaleVersion } from '#shared/domain/errors.ts';
 import type { Evidence, EvidenceState } from '#shared/domain/evidence.ts';
 import type { FollowUpSettings } from '#shared/domain/follow-ups.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
+import type { InspectionEvent } from '#shared/domain/inspection-events.ts';
 import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { countsAsRectified } from '#shared/domain/status.ts';
+import type { SummarySchedule } from '#shared/domain/summary/schedule.ts';
 import { batchPut } from './batch.ts';
 import { documentClient } from './client.ts';
 import { evidenceRecord } from './evidence-store.ts';
+import { InspectionChainStore } from './inspection-chain-store.ts';
 import { ITEM_SK_PREFIX, keys, SEQ_SK_PREFIX } from './keys.ts';
 import { queryAll } from './query.ts';
 import { TableStore } from './table-store.ts';
@@ -89,15 +93,30 @@ export interface ItemWithInspection {
 /** Reads and writes the ledger in the single table; the only module that knows its layout. */
 export class LedgerStore extends TableStore {
   /** Sets an inspection's follow-up periods; undefined when there is no such inspection. */
-  async setFollowUp(inspectionId: string, followUp: FollowUpSettings): Promise<Inspection | undefined> {
+  setFollowUp(inspectionId: string, followUp: FollowUpSettings): Promise<Inspection | undefined> {
+    return this.setSetting(inspectionId, 'followUp', followUp);
+  }
+
+  /** Sets an inspection's weekly summary slot; undefined when there is no such inspection. */
+  setSummarySchedule(inspectionId: string, schedule: SummarySchedule): Promise<Inspection | undefined> {
+    return this.setSetting(inspectionId, 'summarySchedule', schedule);
+  }
+
+  /** An admin's setting of an inspection (kept across re-imports by the import). */
+  private async setSetting<K extends 'followUp' | 'summarySchedule'>(
+    inspectionId: string,
+    name: K,
+    value: Inspection[K],
+  ): Promise<Inspection | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.inspection(inspectionId),
-          UpdateExpression: 'SET followUp = :followUp',
+          UpdateExpression: 'SET #setting = :value',
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':followUp': followUp },
+          ExpressionAttributeNames: { '#setting': name },
+          ExpressionAttributeValues: { ':value': value },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -135,11 +154,13 @@ export class LedgerStore extends TableStore {
    * Writes an import generation and then makes it the visible one. Items and their first chain
    * records go under a fresh import id that no reader looks at; the last write moves the
    * inspection's pointer to it, conditioned on the pointer being where the caller saw it (absent
-   * for a first import). A lost race or a failure midway leaves only unreachable records.
+   * for a first import), together with the PlanImported record of the inspection's chain (the
+   * plan's outcomes). A lost race or a failure midway leaves only unreachable records.
    */
   async importLedger(
     ledger: { inspection: Inspection; items: readonly Item[]; events: readonly ItemEvent[] },
     previousImportId: string | undefined,
+    planImported: (head: Linked | undefined) => InspectionEvent,
   ): Promise<void> {
     const { inspection } = ledger;
     const items = new Map(ledger.items.map((item) => [item.itemId, item]));
@@ -152,21 +173,26 @@ export class LedgerStore extends TableStore {
       }),
     ];
     await batchPut(this.client, this.tableName, records, { concurrency: 4 });
+    // The pointer moves in one transaction with the inspection chain's PlanImported record.
+    const visible = {
+      Put: {
+        TableName: this.tableName,
+        Item: inspectionRecord(inspection),
+        ...(previousImportId
+          ? {
+              ConditionExpression: 'importId = :previous',
+              ExpressionAttributeValues: { ':previous': previousImportId },
+            }
+          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+      },
+    };
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: inspectionRecord(inspection),
-          ...(previousImportId
-            ? {
-                ConditionExpression: 'importId = :previous',
-                ExpressionAttributeValues: { ':previous': previousImportId },
-              }
-            : { ConditionExpression: 'attribute_not_exists(PK)' }),
-        }),
-      );
+      await new InspectionChainStore(this.client, this.tableName).append(inspection.inspectionId, (head) => ({
+        event: planImported(head),
+        with: [visible],
+      }));
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
+      if (isConditionFailure(error, 1)) {
         throw new Conflict(`inspection ${inspection.inspectionId} was imported by someone else meanwhile`);
       }
       throw error;

@@ -2,6 +2,8 @@ import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/clien
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { type InspectionEvent, nextInspectionEvent } from '#shared/domain/inspection-events.ts';
+import type { ActorRef } from '#shared/domain/item.ts';
 import { decideTransition } from '#shared/domain/transitions.ts';
 import { publishStreamRecords } from '#shared/services/publisher.ts';
 import { anItem, principals } from '../support/items.ts';
@@ -123,5 +125,73 @@ describe('the stream publisher', () => {
     });
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: broken.dynamodb?.SequenceNumber }]);
     expect(calls.flat()).toHaveLength(1);
+  });
+});
+
+describe('records of an inspection’s own chain', () => {
+  const record = (
+    type: InspectionEvent['type'],
+    actor: ActorRef,
+    data: Record<string, unknown>,
+  ): DynamoDBRecord => {
+    const event = nextInspectionEvent(undefined, {
+      eventId: crypto.randomUUID(),
+      inspectionId: 'insp-2024',
+      type,
+      at: '2024-11-04T01:00:00.000Z',
+      actor,
+      data,
+    });
+    return {
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: String(++sequence),
+        NewImage: marshall({
+          ...event,
+          PK: 'INSPCHAIN#insp-2024',
+          SK: 'SEQ#00000001',
+          entity: 'InspectionEvent',
+        }) as never,
+      },
+    };
+  };
+  const summary = {
+    summaryId: 's-0123456789abcdef0123',
+    asOf: '2024-11-04T01:00:00.000Z',
+    lang: 'zh-CN',
+    files: [{ name: 'summary.json', sha256: 'a'.repeat(64), size: 10 }],
+  };
+
+  it('publishes a summary as SummaryGenerated, without a system actor, and keeps outcomes in the trail', async () => {
+    const { calls, putEvents } = bus(() => false);
+    const scheduled = record(
+      'SummaryGenerated',
+      { subject: 'system:summary-schedule', name: '定期报送', roles: [] },
+      summary,
+    );
+    const asked = record('SummaryGenerated', principals.admin, summary);
+    const outcome = record('OutcomeRecorded', principals.admin, {
+      kind: 'criticism',
+      count: 1,
+      date: '2024-10-01',
+    });
+    const response = await publishStreamRecords([scheduled, outcome, asked], { busName: 'b', putEvents });
+    expect(response.batchItemFailures).toEqual([]);
+    const published = (calls[0] ?? []).map((entry) => ({
+      type: entry.DetailType,
+      detail: JSON.parse(entry.Detail ?? '{}'),
+    }));
+    expect(published.map((entry) => entry.type)).toEqual(['SummaryGenerated', 'SummaryGenerated']);
+    expect(published[0]?.detail.actor).toBeUndefined();
+    expect(published[1]?.detail.actor).toMatchObject({ subject: principals.admin.subject });
+    expect(published[0]?.detail.data).toEqual(summary);
+  });
+
+  it('reports a summary record that breaks its contract as a failure to retry, not an event to drop', async () => {
+    const { calls, putEvents } = bus(() => false);
+    const broken = record('SummaryGenerated', principals.admin, { ...summary, lang: 'fr' });
+    const response = await publishStreamRecords([broken], { busName: 'b', putEvents });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: broken.dynamodb?.SequenceNumber }]);
+    expect(calls).toEqual([]);
   });
 });
