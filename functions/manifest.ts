@@ -72,6 +72,13 @@ const ALL_ROLES = ['admin', 'leader', 'department', 'auditor'] as const satisfie
 const WRITERS = ['admin', 'leader', 'department'] as const satisfies RouteAuth;
 const READ_LEDGER: Access = { table: 'ledger', mode: 'read' };
 const WRITE_LEDGER: Access = { table: 'ledger', mode: 'readWrite' };
+/** Inspection-wide reports name every department's items: not for department users. */
+const REPORT_READERS = ['admin', 'leader', 'auditor'] as const satisfies RouteAuth;
+/** A summary generator writes its files and reads the previous summary's (and signs links). */
+const SUMMARY_FILES: readonly Access[] = [
+  { bucket: 'evidence', mode: 'write', prefix: 'summaries/' },
+  { bucket: 'evidence', mode: 'read', prefix: 'summaries/' },
+];
 
 export const functions = {
   health: {
@@ -333,6 +340,67 @@ export const functions = {
     memoryMiB: 512,
     timeoutSeconds: 900,
     access: [WRITE_LEDGER],
+  },
+  outcomes: {
+    entry: 'functions/outcomes/handler.ts',
+    description: 'Records (admins) and lists the outcomes of an inspection (整改成效 / 问责).',
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/outcomes', auth: ['admin'] },
+      { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/outcomes', auth: REPORT_READERS },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
+  requestSummary: {
+    entry: 'functions/request-summary/handler.ts',
+    description: 'Generates a progress summary (整改情况报告) now or as of an earlier instant.',
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/summaries', auth: ['admin'] },
+    ],
+    memoryMiB: 1024,
+    // API Gateway answers within 30 s; larger inspections are summarised by the schedule.
+    timeoutSeconds: 29,
+    access: [WRITE_LEDGER, ...SUMMARY_FILES],
+  },
+  readSummaries: {
+    entry: 'functions/read-summaries/handler.ts',
+    description: "An inspection's summaries: a page of them, the latest, or one, with links to its files.",
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/summaries', auth: REPORT_READERS },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/inspections/{inspectionId}/summaries/latest',
+        auth: REPORT_READERS,
+      },
+      { kind: 'http', method: 'GET', path: '/summaries/{summaryId}', auth: REPORT_READERS },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    // GetObject lets it sign the links.
+    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read', prefix: 'summaries/' }],
+  },
+  setSummarySchedule: {
+    entry: 'functions/set-summary-schedule/handler.ts',
+    description: "Sets an inspection's weekly summary slot (weekday and hour in its zone) or turns it off.",
+    triggers: [
+      { kind: 'http', method: 'PUT', path: '/inspections/{inspectionId}/summary-schedule', auth: ['admin'] },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
+  scheduledSummaries: {
+    entry: 'functions/scheduled-summaries/handler.ts',
+    description: 'Weekly summaries of every active inspection, each in its slot and time zone.',
+    triggers: [
+      { kind: 'schedule', name: 'summaries', cron: 'cron(0 9 ? * MON *)' },
+      { kind: 'schedule', name: 'summaries-hourly', cron: 'cron(0 * * * ? *)' },
+    ],
+    memoryMiB: 1024,
+    timeoutSeconds: 900,
+    access: [WRITE_LEDGER, ...SUMMARY_FILES],
   },
   routeNotFound: {
     entry: 'functions/route-not-found/handler.ts',

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { OUTCOME_KINDS } from '#shared/domain/plan/model.ts';
 import { MAX_PROGRESS_TEXT } from '#shared/domain/progress.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
 import { MAX_REASON_LENGTH } from '#shared/domain/transitions.ts';
+import { LANGS } from '#shared/i18n/lang.ts';
 
 /**
  * The HTTP contract as zod schemas: handlers parse requests with them and /openapi.json is
@@ -371,3 +373,146 @@ export const FollowUpRequest = z
       .meta({ description: 'Days between re-attestations of long-term items (长期坚持); default 90' }),
   })
   .meta({ id: 'FollowUpRequest' });
+
+export const OutcomeRequest = z
+  .strictObject({
+    kind: z
+      .enum(OUTCOME_KINDS)
+      .meta({
+        description:
+          '建立健全制度 regulation · 免职 dismissal · 批评教育 criticism · 惩处 punishment · 退缴 refund',
+      }),
+    count: z.number().int().min(0).max(1_000_000).meta({ description: 'Regulations, people or refunds' }),
+    amountCny: z
+      .number()
+      .min(0)
+      .max(1e12)
+      .multipleOf(0.01)
+      .optional()
+      .meta({ description: 'Yuan recovered (refunds only, required for them)' }),
+    itemRef: z
+      .string()
+      .regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/, 'an item ref a.p.i')
+      .optional()
+      .meta({ description: 'The item it answers, `aspect.problem.item`' }),
+    note: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .optional()
+      .meta({ description: 'Who or what, e.g. 校级领导干部 (a short phrase is used in the report)' }),
+    date: IsoDate.meta({ description: 'When it took effect, in the inspection zone; not after today' }),
+  })
+  .meta({ id: 'OutcomeRequest' });
+
+export const OutcomeView = z
+  .object({
+    outcomeId: z.string(),
+    kind: z.enum(OUTCOME_KINDS),
+    count: z.number(),
+    amountCny: z.number().optional(),
+    itemRef: z.string().optional(),
+    note: z.string().optional(),
+    date: z.string().optional(),
+    source: z.enum(['plan', 'recorded']),
+    recordedAt: z.iso.datetime(),
+    recordedBy: Actor,
+  })
+  .meta({ id: 'Outcome' });
+
+export const OutcomeList = z
+  .object({
+    inspectionId: z.string(),
+    outcomes: z.array(OutcomeView),
+    tally: z.array(
+      z.object({
+        kind: z.enum(OUTCOME_KINDS),
+        count: z.number(),
+        amountCny: z.number(),
+        notes: z.array(z.string()),
+      }),
+    ),
+  })
+  .meta({ id: 'OutcomeList' });
+
+export const SummaryRequest = z
+  .strictObject({
+    asOf: z
+      .union([z.iso.datetime({ offset: true }), IsoDate])
+      .optional()
+      .meta({
+        description:
+          'The instant the summary is of (default now); a date means the end of that day in the inspection zone',
+      }),
+    lang: z
+      .enum(LANGS)
+      .default('zh-CN')
+      .meta({ description: 'Language of summary.md, the chart and the sheet' }),
+  })
+  .meta({ id: 'SummaryRequest' });
+
+const SummaryFileView = z.object({
+  name: z.enum(['summary.json', 'summary.md', 'chart.svg', 'ledger.xlsx']),
+  contentType: z.string(),
+  size: z.number(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  url: z.url().meta({ description: 'Presigned GET, valid 5 minutes' }),
+  expiresAt: z.iso.datetime(),
+});
+
+export const SummaryView = z
+  .looseObject({
+    summaryId: z.string(),
+    inspectionId: z.string(),
+    importId: z.string(),
+    asOf: z.iso.datetime(),
+    asOfDate: IsoDate,
+    generatedAt: z.iso.datetime(),
+    generatedBy: Actor,
+    trigger: z.enum(['schedule', 'request']),
+    lang: z.enum(LANGS),
+    paragraph: z.object({ 'zh-CN': z.string(), en: z.string() }),
+    totals: z.record(z.string(), z.unknown()),
+    outcomes: z.record(z.string(), z.unknown()),
+    changes: z
+      .object({ previousSummaryId: z.string(), newlyRectified: z.number(), newlyOverdue: z.number() })
+      .nullable(),
+    files: z.array(SummaryFileView),
+    chain: z.object({ seq: z.number(), hash: z.string() }),
+  })
+  .meta({
+    id: 'Summary',
+    description:
+      'The headline of a summary (paragraph, totals, outcomes, breakdowns) and links to its four files; the full lists are in summary.json',
+  });
+
+export const SummaryListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  next: z.string().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
+});
+
+export const SummaryList = z
+  .object({
+    summaries: z.array(
+      z.object({
+        summaryId: z.string(),
+        asOf: z.iso.datetime(),
+        asOfDate: IsoDate,
+        generatedAt: z.iso.datetime(),
+        trigger: z.enum(['schedule', 'request']),
+        paragraph: z.object({ 'zh-CN': z.string(), en: z.string() }),
+      }),
+    ),
+    next: z.string().optional(),
+  })
+  .meta({ id: 'SummaryList' });
+
+export const SummaryScheduleRequest = z
+  .strictObject({
+    enabled: z.boolean(),
+    weekday: z.number().int().min(1).max(7).meta({ description: 'ISO weekday, 1 = Monday' }),
+    hour: z.number().int().min(0).max(23).meta({ description: 'Hour in the inspection time zone' }),
+    lang: z.enum(LANGS).default('zh-CN'),
+  })
+  .meta({ id: 'SummaryScheduleRequest' });

@@ -1,6 +1,7 @@
 import type { FollowUpSettings } from './follow-ups.ts';
 import type { ActorRef } from './item.ts';
 import type { PlanInspection, PlanOutcome } from './plan/model.ts';
+import type { SummarySchedule } from './summary/schedule.ts';
 
 /** The outline of findings: aspects (方面) and their problems (问题). Items live on their own. */
 export interface AspectOutline {
@@ -29,6 +30,8 @@ export interface Inspection extends Omit<PlanInspection, 'id'> {
   readonly replacedImports: readonly string[];
   /** Look-back and re-attestation periods, when an admin set them (defaults otherwise). */
   readonly followUp?: FollowUpSettings;
+  /** The weekly summary's slot, when an admin set one (Monday 09:00 in the zone otherwise). */
+  readonly summarySchedule?: SummarySchedule;
 }
 
 /** Today's calendar date (YYYY-MM-DD) in a time zone. */
@@ -40,4 +43,36 @@ export function calendarDate(instant: Date, timezone: string): string {
     month: '2-digit',
     day: '2-digit',
   }).format(instant);
+}
+
+/** Milliseconds the zone is ahead of UTC at an instant. */
+function zoneOffset(instant: number, timezone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(instant);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/** The last millisecond of a calendar date in a zone ("截至10月20日" means up to its end). */
+export function endOfCalendarDate(date: string, timezone: string): Date {
+  const nextMidnightUtc = Date.parse(`${date}T00:00:00Z`) + 86_400_000;
+  // Guess with the offset at UTC midnight, then correct with the offset at the guess (DST).
+  const guess = nextMidnightUtc - zoneOffset(nextMidnightUtc, timezone);
+  return new Date(nextMidnightUtc - zoneOffset(guess, timezone) - 1);
 }

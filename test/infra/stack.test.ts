@@ -490,6 +490,29 @@ describe('events', () => {
     );
   });
 
+  it('makes the weekly summaries on Monday 09:00 in Asia/Shanghai, and sweeps hourly for other slots', () => {
+    const schedules = Object.values(dev.template.findResources('AWS::Scheduler::Schedule')).map(
+      (schedule) => ({
+        name: JSON.parse(schedule.Properties.Target.Input).schedule,
+        expression: schedule.Properties.ScheduleExpression,
+        timezone: schedule.Properties.ScheduleExpressionTimezone,
+        state: schedule.Properties.State,
+      }),
+    );
+    expect(schedules).toContainEqual({
+      name: 'summaries',
+      expression: 'cron(0 9 ? * MON *)',
+      timezone: 'Asia/Shanghai',
+      state: 'ENABLED',
+    });
+    expect(schedules).toContainEqual({
+      name: 'summaries-hourly',
+      expression: 'cron(0 * * * ? *)',
+      timezone: 'Asia/Shanghai',
+      state: 'ENABLED',
+    });
+  });
+
   it('routes each bus rule’s detail-types from the rectify source to its queue', () => {
     const rules = Object.values(dev.template.findResources('AWS::Events::Rule'));
     expect(

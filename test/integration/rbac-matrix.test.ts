@@ -32,6 +32,8 @@ function expected(status: number, exceptions: Partial<Expected> = {}): Expected 
 }
 /** Callers who cannot see item 1.1.2 get 404, as if it did not exist. */
 const INVISIBLE = { otherLeader: 404, otherDepartment: 404 } as const;
+/** Inspection-wide reports name every department's items: department users get 403. */
+const REPORTS_ONLY = { department: 403, otherDepartment: 403 } as const;
 
 const MATRIX: {
   route: string;
@@ -153,6 +155,52 @@ const MATRIX: {
       api.call('PUT', `/inspections/${INSPECTION}/follow-up`, {
         ...(who ? { as: users[who] } : {}),
         body: { lookBackMonths: 0, reattestationDays: 90 },
+      }),
+    expect: expected(403, { admin: 400 }),
+  },
+  {
+    // Past the admin-only gate an unknown kind is refused (nothing is recorded).
+    route: 'POST /inspections/{inspectionId}/outcomes',
+    send: (who) =>
+      api.post(`/inspections/${INSPECTION}/outcomes`, who && users[who], {
+        kind: 'promotion',
+        count: 1,
+        date: '2024-01-01',
+      }),
+    expect: expected(403, { admin: 400 }),
+  },
+  {
+    route: 'GET /inspections/{inspectionId}/outcomes',
+    send: (who) => api.get(`/inspections/${INSPECTION}/outcomes`, who && users[who]),
+    expect: expected(200, REPORTS_ONLY),
+  },
+  {
+    route: 'POST /inspections/{inspectionId}/summaries',
+    send: (who) => api.post(`/inspections/${INSPECTION}/summaries`, who && users[who], { lang: 'fr' }),
+    expect: expected(403, { admin: 400 }),
+  },
+  {
+    route: 'GET /inspections/{inspectionId}/summaries',
+    send: (who) => api.get(`/inspections/${INSPECTION}/summaries`, who && users[who]),
+    expect: expected(200, REPORTS_ONLY),
+  },
+  {
+    // No summary was made: past the gate, 404.
+    route: 'GET /inspections/{inspectionId}/summaries/latest',
+    send: (who) => api.get(`/inspections/${INSPECTION}/summaries/latest`, who && users[who]),
+    expect: expected(404, REPORTS_ONLY),
+  },
+  {
+    route: 'GET /summaries/{summaryId}',
+    send: (who) => api.get(`/summaries/r-${'0'.repeat(20)}`, who && users[who]),
+    expect: expected(404, REPORTS_ONLY),
+  },
+  {
+    route: 'PUT /inspections/{inspectionId}/summary-schedule',
+    send: (who) =>
+      api.call('PUT', `/inspections/${INSPECTION}/summary-schedule`, {
+        ...(who ? { as: users[who] } : {}),
+        body: { enabled: true, weekday: 8, hour: 9 },
       }),
     expect: expected(403, { admin: 400 }),
   },

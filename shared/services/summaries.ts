@@ -1,0 +1,356 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { totalsFromCounters } from '#shared/domain/aggregates.ts';
+import { NotFound, ValidationFailed } from '#shared/domain/errors.ts';
+import type { Inspection } from '#shared/domain/inspection.ts';
+import { calendarDate, endOfCalendarDate } from '#shared/domain/inspection.ts';
+import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
+import type { ActorRef, Item } from '#shared/domain/item.ts';
+import { outcomesOf } from '#shared/domain/outcomes.ts';
+import { buildSummary, type PreviousSummary } from '#shared/domain/summary/generate.ts';
+import type { Summary } from '#shared/domain/summary/model.ts';
+import { itemAsOf } from '#shared/domain/summary/replay.ts';
+import {
+  DEFAULT_SUMMARY_SCHEDULE,
+  scheduledSummaryId,
+  slotInstant,
+  summaryDue,
+} from '#shared/domain/summary/schedule.ts';
+import type { Lang } from '#shared/i18n/lang.ts';
+import { logger } from '#shared/observability.ts';
+import { summaryChartSvg } from '#shared/reports/summary-chart.ts';
+import { summaryMarkdown } from '#shared/reports/summary-markdown.ts';
+import { summaryWorkbook } from '#shared/reports/summary-workbook.ts';
+import { putReportFile, readReportFile, reportFileLink } from '#shared/storage/report-files.ts';
+import type { AggregateStore } from '#shared/store/aggregate-store.ts';
+import type { InspectionChainStore } from '#shared/store/inspection-chain-store.ts';
+import type { LedgerStore } from '#shared/store/ledger-store.ts';
+import type { SummaryFile, SummaryRecord, SummaryStore } from '#shared/store/summary-store.ts';
+
+export interface SummaryStores {
+  readonly ledger: LedgerStore;
+  readonly chains: InspectionChainStore;
+  readonly summaries: SummaryStore;
+}
+
+/** Who generated a scheduled summary, in the chain (the bus event then carries no actor). */
+export const SUMMARY_SCHEDULE: ActorRef = { subject: 'system:summary-schedule', name: '定期报送', roles: [] };
+
+const minDate = (a: Date, b: Date) => (a < b ? a : b);
+
+/** Item chains replayed at once for a summary as of a past instant. */
+const REPLAY_PARALLEL = 8;
+
+export interface SummaryRequest {
+  readonly inspectionId: string;
+  readonly summaryId?: string;
+  /** An instant, or a calendar date meaning its end in the inspection's zone (default: now). */
+  readonly asOf?: Date | string;
+  readonly lang: Lang;
+  readonly trigger: Summary['trigger'];
+  readonly actor: ActorRef;
+}
+
+/**
+ * The items of the visible generation as they stood at `asOf`: an item changed since is replayed
+ * from its chain (a summary as of a past instant says what was true then, not today).
+ */
+async function itemsAsOf(store: LedgerStore, inspection: Inspection, asOf: string): Promise<Item[]> {
+  const current = await store.listItems(inspection);
+  const changed = current.map((item, index) => ({ item, index })).filter(({ item }) => item.updatedAt > asOf);
+  const items = [...current];
+  for (let start = 0; start < changed.length; start += REPLAY_PARALLEL) {
+    await Promise.all(
+      changed.slice(start, start + REPLAY_PARALLEL).map(async ({ item, index }) => {
+        items[index] = itemAsOf(item, await store.history(inspection, item.ref), asOf);
+      }),
+    );
+  }
+  return items;
+}
+
+/** What the previous summary said of each item, from its summary.json. */
+async function previousOf(
+  store: SummaryStore,
+  inspectionId: string,
+  asOf: string,
+): Promise<PreviousSummary | undefined> {
+  const [previous] = (await store.list(inspectionId, { limit: 1, before: asOf })).records;
+  const json = previous?.files.find((file) => file.name === 'summary.json');
+  if (!previous || !json) return undefined;
+  const summary = JSON.parse((await readReportFile(json)).toString('utf8')) as Summary;
+  return { summaryId: previous.summaryId, asOf: previous.asOf, items: summary.items };
+}
+
+const FILES = [
+  { name: 'summary.json', contentType: 'application/json; charset=utf-8' },
+  { name: 'summary.md', contentType: 'text/markdown; charset=utf-8' },
+  { name: 'chart.svg', contentType: 'image/svg+xml' },
+  { name: 'ledger.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+] as const;
+
+async function render(summary: Summary): Promise<Record<(typeof FILES)[number]['name'], Uint8Array>> {
+  return {
+    'summary.json': Buffer.from(`${JSON.stringify(summary, null, 2)}\n`),
+    'summary.md': Buffer.from(summaryMarkdown(summary, summary.lang)),
+    'chart.svg': Buffer.from(summaryChartSvg(summary, summary.lang)),
+    'ledger.xlsx': await summaryWorkbook(summary, summary.lang),
+  };
+}
+
+function recordOf(
+  summary: Summary,
+  files: SummaryFile[],
+  actor: ActorRef,
+  chain: SummaryRecord['chain'],
+): SummaryRecord {
+  return {
+    summaryId: summary.summaryId,
+    inspectionId: summary.inspection.inspectionId,
+    importId: summary.inspection.importId,
+    asOf: summary.asOf,
+    asOfDate: summary.asOfDate,
+    generatedAt: summary.generatedAt,
+    generatedBy: actor,
+    trigger: summary.trigger,
+    lang: summary.lang,
+    paragraph: summary.paragraph,
+    totals: summary.totals,
+    byAspect: summary.byAspect,
+    byDepartment: summary.byDepartment,
+    outcomes: summary.outcomes,
+    changes: summary.changes && {
+      previousSummaryId: summary.changes.previousSummaryId,
+      newlyRectified: summary.changes.newlyRectified.length,
+      newlyOverdue: summary.changes.newlyOverdue.length,
+    },
+    files,
+    chain,
+  };
+}
+
+/**
+ * Generates a summary of an inspection as of an instant (now by default), stores its four files
+ * and records it: the summary record and the SummaryGenerated record of the inspection's chain
+ * (which seals the files' SHA-256) in one transaction, from which the stream publishes the event.
+ * A summary id that exists already is returned as it is: a retried run makes nothing twice.
+ */
+export async function generateSummary(
+  stores: SummaryStores,
+  request: SummaryRequest,
+  now = new Date(),
+): Promise<{ record: SummaryRecord; created: boolean }> {
+  const summaryId = request.summaryId ?? `r-${randomBytes(10).toString('hex')}`;
+  const existing = await stores.summaries.get(summaryId);
+  if (existing) return { record: existing, created: false };
+  const inspection = await stores.ledger.getInspection(request.inspectionId);
+  if (!inspection) throw new NotFound('inspection', request.inspectionId);
+  const asOf =
+    typeof request.asOf === 'string'
+      ? minDate(endOfCalendarDate(request.asOf, inspection.timezone), now)
+      : (request.asOf ?? now);
+  if (asOf > now) {
+    throw new ValidationFailed([
+      {
+        path: 'asOf',
+        message: `asOf ${asOf.toISOString()} is in the future; a summary is of what has happened`,
+        messageZh: `asOf（${asOf.toISOString()}）晚于当前时间，报告只能截至已发生的时刻`,
+      },
+    ]);
+  }
+  const asOfIso = asOf.toISOString();
+  const [items, chain, previous] = await Promise.all([
+    itemsAsOf(stores.ledger, inspection, asOfIso),
+    stores.chains.chain(inspection.inspectionId),
+    previousOf(stores.summaries, inspection.inspectionId, asOfIso),
+  ]);
+  const summary = buildSummary({
+    summaryId,
+    inspection,
+    items,
+    outcomes: outcomesOf(chain, calendarDate(asOf, inspection.timezone)),
+    asOf,
+    generatedAt: now,
+    trigger: request.trigger,
+    lang: request.lang,
+    ...(previous ? { previous } : {}),
+  });
+  const bodies = await render(summary);
+  const files = await Promise.all(
+    FILES.map(async ({ name, contentType }): Promise<SummaryFile> => {
+      const stored = await putReportFile(
+        `summaries/${inspection.inspectionId}/${summaryId}/${name}`,
+        bodies[name],
+        contentType,
+      );
+      return { name, contentType, ...stored };
+    }),
+  );
+  let record: SummaryRecord | undefined;
+  try {
+    await stores.chains.append(inspection.inspectionId, (head) => {
+      const event = nextInspectionEvent(head, {
+        eventId: randomUUID(),
+        inspectionId: inspection.inspectionId,
+        type: 'SummaryGenerated',
+        at: now.toISOString(),
+        actor: request.actor,
+        data: {
+          summaryId,
+          asOf: asOfIso,
+          lang: request.lang,
+          files: files.map(({ name, sha256, size }) => ({ name, sha256, size })),
+        },
+      });
+      record = recordOf(summary, files, request.actor, { seq: event.seq, hash: event.hash });
+      return { event, with: [stores.summaries.recordPut(record)] };
+    });
+  } catch (error) {
+    // Another run made this summary meanwhile (same scheduled slot): theirs stands.
+    const taken =
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed';
+    const theirs = taken ? await stores.summaries.get(summaryId) : undefined;
+    if (theirs) return { record: theirs, created: false };
+    throw error;
+  }
+  if (!record) throw new Error('the summary record was not built');
+  logger.info('summary generated', {
+    inspectionId: inspection.inspectionId,
+    summaryId,
+    asOf: asOfIso,
+    items: items.length,
+  });
+  return { record, created: true };
+}
+
+/** The API's view of a summary: its record without storage details, and links to its files. */
+export async function summaryView(record: SummaryRecord, now = new Date()) {
+  const { files, ...view } = record;
+  return {
+    ...view,
+    files: await Promise.all(
+      files.map(async (file) => ({
+        name: file.name,
+        contentType: file.contentType,
+        size: file.size,
+        sha256: file.sha256,
+        ...(await reportFileLink(file, `${record.inspectionId}-${record.asOfDate}-${file.name}`, now)),
+      })),
+    ),
+  };
+}
+
+/** An inspection is active while any of its items is not closed (its aggregates say so). */
+async function isActive(aggregates: AggregateStore, inspection: Inspection): Promise<boolean> {
+  const counters = await aggregates.counters(inspection);
+  if (!counters) return true;
+  const totals = totalsFromCounters(counters);
+  return totals.items > totals.byStatus.closed;
+}
+
+export interface ScheduledSummariesReport {
+  readonly inspections: number;
+  readonly due: number;
+  readonly generated: number;
+  readonly existing: number;
+}
+
+/**
+ * A schedule run: the weekly summary of every active inspection whose slot (weekday and hour in
+ * its own zone) this run falls on, as of the slot. Each summary's id is derived from the
+ * inspection and the slot, so a retried run, or the weekly and the hourly schedule landing on
+ * one hour, make it once. One inspection's failure does not stop the others; the run then fails
+ * so that Scheduler retries it (the made ones are skipped).
+ */
+export async function runScheduledSummaries(
+  stores: SummaryStores & { aggregates: AggregateStore },
+  scheduledTime: Date,
+  now = new Date(),
+): Promise<ScheduledSummariesReport> {
+  const inspections = await stores.ledger.listInspections();
+  const asOf = slotInstant(scheduledTime);
+  let due = 0;
+  let generated = 0;
+  let existing = 0;
+  const failures: string[] = [];
+  for (const inspection of inspections) {
+    const schedule = inspection.summarySchedule ?? DEFAULT_SUMMARY_SCHEDULE;
+    if (!summaryDue(schedule, inspection.timezone, scheduledTime)) continue;
+    if (!(await isActive(stores.aggregates, inspection))) continue;
+    due += 1;
+    try {
+      const { created } = await generateSummary(
+        stores,
+        {
+          inspectionId: inspection.inspectionId,
+          summaryId: scheduledSummaryId(inspection.inspectionId, scheduledTime),
+          asOf: asOf > now ? now : asOf,
+          lang: schedule.lang,
+          trigger: 'schedule',
+          actor: SUMMARY_SCHEDULE,
+        },
+        now,
+      );
+      if (created) generated += 1;
+      else existing += 1;
+    } catch (error) {
+      logger.error('scheduled summary failed', { inspectionId: inspection.inspectionId, error });
+      failures.push(inspection.inspectionId);
+    }
+  }
+  const report = { inspections: inspections.length, due, generated, existing };
+  logger.info('scheduled summaries done', { ...report, scheduledTime: scheduledTime.toISOString() });
+  if (failures.length > 0)
+    throw new Error(`summaries failed for ${failures.join(', ')}; the retry makes only these`);
+  return report;
+}
+
+/** A page of an inspection's summaries, newest first; `next` continues it. */
+export async function listSummaries(
+  stores: Pick<SummaryStores, 'ledger' | 'summaries'>,
+  inspectionId: string,
+  query: { limit: number; next?: string },
+) {
+  if (!(await stores.ledger.getInspection(inspectionId))) throw new NotFound('inspection', inspectionId);
+  let cursor: Record<string, unknown> | undefined;
+  if (query.next) {
+    try {
+      cursor = JSON.parse(Buffer.from(query.next, 'base64url').toString('utf8'));
+    } catch {
+      throw new ValidationFailed([
+        {
+          path: 'next',
+          message: 'next is not a page cursor from this API',
+          messageZh: 'next 不是本接口返回的分页标记',
+        },
+      ]);
+    }
+  }
+  const page = await stores.summaries.list(inspectionId, {
+    limit: query.limit,
+    ...(cursor ? { cursor } : {}),
+  });
+  return {
+    summaries: page.records.map(({ summaryId, asOf, asOfDate, generatedAt, trigger, paragraph }) => ({
+      summaryId,
+      asOf,
+      asOfDate,
+      generatedAt,
+      trigger,
+      paragraph,
+    })),
+    ...(page.cursor ? { next: Buffer.from(JSON.stringify(page.cursor)).toString('base64url') } : {}),
+  };
+}
+
+/** The summary with the latest as-of instant. */
+export async function latestSummary(
+  stores: Pick<SummaryStores, 'ledger' | 'summaries'>,
+  inspectionId: string,
+) {
+  if (!(await stores.ledger.getInspection(inspectionId))) throw new NotFound('inspection', inspectionId);
+  const [latest] = (await stores.summaries.list(inspectionId, { limit: 1 })).records;
+  if (!latest) throw new NotFound('summary', `${inspectionId}/latest`);
+  return latest;
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { contentDisposition } from '#shared/http/response.ts';
+import { evidenceBucketName, s3 } from './client.ts';
+
+/** Links to generated files (summaries) live as long as an evidence download link. */
+export const REPORT_LINK_SECONDS = 5 * 60;
+
+export interface StoredReportFile {
+  readonly key: string;
+  readonly versionId?: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/**
+ * Stores a generated file in the evidence bucket (private, encrypted, versioned, under Object
+ * Lock in the cloud). S3 checks the SHA-256 on arrival, and the version id it returns is what the
+ * records point at, so a later write to the same key never changes what a record names.
+ */
+export async function putReportFile(
+  key: string,
+  body: Uint8Array,
+  contentType: string,
+): Promise<StoredReportFile> {
+  const digest = createHash('sha256').update(body).digest();
+  const { VersionId } = await s3.send(
+    new PutObjectCommand({
+      Bucket: evidenceBucketName(),
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ChecksumSHA256: digest.toString('base64'),
+    }),
+  );
+  return {
+    key,
+    ...(VersionId ? { versionId: VersionId } : {}),
+    size: body.byteLength,
+    sha256: digest.toString('hex'),
+  };
+}
+
+export async function readReportFile(file: Pick<StoredReportFile, 'key' | 'versionId'>): Promise<Buffer> {
+  const { Body } = await s3.send(
+    new GetObjectCommand({
+      Bucket: evidenceBucketName(),
+      Key: file.key,
+      ...(file.versionId ? { VersionId: file.versionId } : {}),
+    }),
+  );
+  if (!Body) throw new Error(`${file.key} has no body`);
+  return Buffer.from(await Body.transformToByteArray());
+}
+
+/** A short-lived presigned GET of exactly the stored version, saved under `fileName`. */
+export async function reportFileLink(
+  file: Pick<StoredReportFile, 'key' | 'versionId'>,
+  fileName: string,
+  now = new Date(),
+): Promise<{ url: string; expiresAt: string }> {
+  const url = await getSignedUrl(
+    s3,
+    new GetObjectCommand({
+      Bucket: evidenceBucketName(),
+      Key: file.key,
+      ...(file.versionId ? { VersionId: file.versionId } : {}),
+      ResponseContentDisposition: contentDisposition(fileName),
+    }),
+    { expiresIn: REPORT_LINK_SECONDS },
+  );
+  return { url, expiresAt: new Date(now.getTime() + REPORT_LINK_SECONDS * 1000).toISOString() };
+}

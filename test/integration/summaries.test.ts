@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, users } from '../support/api.ts';
+import { eventually } from '../support/eventually.ts';
+import { useLocalRuntime } from '../support/runtime.ts';
+
+/**
+ * Summaries (整改情况报告) through the local runtime's HTTP API and schedules, against the sample
+ * plan: 4 items (1.1.1 rectified, 1.1.2 in progress, 1.2.1 not started, 2.1.1 closed), 6 measures
+ * of which 4 are done, and the plan's outcomes (3 regulations, 2 criticised, a refund of 12,650).
+ */
+const local = useLocalRuntime('summaries');
+const api = apiClient(local);
+const plan = JSON.parse(
+  readFileSync(path.resolve(import.meta.dirname, '../fixtures/plan.sample.json'), 'utf8'),
+);
+const INSPECTION = plan.inspection.id as string;
+const summaries = `/inspections/${INSPECTION}/summaries`;
+
+interface FileLink {
+  name: string;
+  url: string;
+  sha256: string;
+  size: number;
+}
+async function download(file: FileLink): Promise<Buffer> {
+  const response = await fetch(file.url);
+  expect(response.status).toBe(200);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+  expect(bytes.length).toBe(file.size);
+  return bytes;
+}
+const fileOf = (summary: { files: FileLink[] }, name: string) => {
+  const file = summary.files.find((candidate) => candidate.name === name);
+  if (!file) throw new Error(`no ${name}`);
+  return file;
+};
+
+beforeAll(async () => {
+  expect((await api.post('/inspections/import', users.admin, { plan })).status).toBe(201);
+});
+
+describe('outcomes (整改成效 / 问责)', () => {
+  it('starts with the plan’s, records one more, and lists the sums', async () => {
+    const before = (await api.get(`/inspections/${INSPECTION}/outcomes`, users.admin)).json;
+    expect(before.outcomes.map((o: { kind: string; source: string }) => `${o.kind}:${o.source}`)).toEqual([
+      'regulation:plan',
+      'criticism:plan',
+      'refund:plan',
+    ]);
+    const recorded = await api.post(`/inspections/${INSPECTION}/outcomes`, users.admin, {
+      kind: 'dismissal',
+      count: 1,
+      note: '科级干部',
+      itemRef: '2.1.1',
+      date: '2024-10-01',
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    expect(recorded.json).toMatchObject({
+      kind: 'dismissal',
+      source: 'recorded',
+      recordedBy: { subject: 'admin-1' },
+    });
+    const after = (await api.get(`/inspections/${INSPECTION}/outcomes`, users.leader)).json;
+    expect(after.outcomes).toHaveLength(4);
+    expect(after.tally).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'dismissal', count: 1 }),
+        expect.objectContaining({ kind: 'refund', count: 1, amountCny: 12650 }),
+      ]),
+    );
+  });
+
+  it('refuses a bad outcome naming the field, and records nothing', async () => {
+    const cases = [
+      [{ kind: 'refund', count: 1, date: '2024-10-01' }, 'amountCny'],
+      [{ kind: 'criticism', count: 1, amountCny: 5, date: '2024-10-01' }, 'amountCny'],
+      [{ kind: 'criticism', count: 1, itemRef: '9.9.9', date: '2024-10-01' }, 'itemRef'],
+      [{ kind: 'criticism', count: 1, date: '2999-01-01' }, 'date'],
+      [{ kind: 'criticism', count: -1, date: '2024-10-01' }, 'count'],
+    ] as const;
+    for (const [body, field] of cases) {
+      const refused = await api.post(`/inspections/${INSPECTION}/outcomes`, users.admin, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.json.error.details.issues.map((issue: { path: string }) => issue.path)).toContain(field);
+    }
+    expect((await api.get(`/inspections/${INSPECTION}/outcomes`, users.admin)).json.outcomes).toHaveLength(4);
+  });
+});
+
+describe('a summary on request', () => {
+  let first: { summaryId: string; files: FileLink[]; paragraph: Record<string, string>; asOf: string };
+
+  it('writes the paragraph the reports write, with the ledger’s numbers', async () => {
+    const response = await api.post(summaries, users.admin, { asOf: '2024-10-20' });
+    expect(response.status, response.text).toBe(201);
+    first = response.json;
+    expect(first.paragraph['zh-CN']).toBe(
+      '截至2024年10月20日，巡察反馈的4个具体事项已经整改完成2项，正在整改1项（家庭医生签约服务质量不高），尚未启动1项。' +
+        '提出整改措施6条，已经完成4条。建立健全制度3项，免职科级干部1人、批评教育2人，退缴违规钱款12650元。',
+    );
+    expect(first.paragraph.en).toMatch(
+      /^As of 20 October 2024, of the 4 specific issues raised by the inspection/,
+    );
+    // The end of 20 October in Shanghai.
+    expect(first.asOf).toBe('2024-10-20T15:59:59.999Z');
+
+    // The same numbers, counted independently from the ledger the API serves.
+    const ledger = (await api.get(`/inspections/${INSPECTION}/ledger`, users.admin)).json.items as {
+      status: string;
+      measures: { done: boolean }[];
+    }[];
+    const count = (...statuses: string[]) => ledger.filter((item) => statuses.includes(item.status)).length;
+    const measures = ledger.flatMap((item) => item.measures);
+    expect(first.paragraph['zh-CN']).toContain(
+      `巡察反馈的${ledger.length}个具体事项已经整改完成${count('rectified', 'closed')}项`,
+    );
+    expect(first.paragraph['zh-CN']).toContain(`正在整改${count('in_progress')}项`);
+    expect(first.paragraph['zh-CN']).toContain(`尚未启动${count('not_started')}项`);
+    expect(first.paragraph['zh-CN']).toContain(
+      `提出整改措施${measures.length}条，已经完成${measures.filter((m) => m.done).length}条`,
+    );
+  });
+
+  it('stores four files that download intact and open', async () => {
+    expect(first.files.map((file) => file.name).sort()).toEqual([
+      'chart.svg',
+      'ledger.xlsx',
+      'summary.json',
+      'summary.md',
+    ]);
+    const json = JSON.parse((await download(fileOf(first, 'summary.json'))).toString('utf8'));
+    expect(json).toMatchObject({
+      schema: 'rectify.summary/v1',
+      summaryId: first.summaryId,
+      asOfDate: '2024-10-20',
+    });
+    expect(json.items).toHaveLength(4);
+    expect(json.overdue.map((item: { ref: string }) => item.ref)).toEqual(['1.2.1']);
+    const markdown = (await download(fileOf(first, 'summary.md'))).toString('utf8');
+    expect(markdown).toContain(first.paragraph['zh-CN']);
+    const svg = (await download(fileOf(first, 'chart.svg'))).toString('utf8');
+    expect(svg).toMatch(/^<\?xml|^<svg/);
+    expect(svg).toContain('Noto Sans CJK SC');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download(fileOf(first, 'ledger.xlsx'))) as never);
+    expect(workbook.worksheets).toHaveLength(3); // totals + two aspects
+  });
+
+  it('is one summary per Idempotency-Key, and reads back by id, as latest and in the list', async () => {
+    const key = { 'idempotency-key': 'summary-once' };
+    const once = await api.post(summaries, users.admin, { asOf: '2024-10-21' }, key);
+    const twice = await api.post(summaries, users.admin, { asOf: '2024-10-21' }, key);
+    expect(once.status).toBe(201);
+    expect(twice.json.summaryId).toBe(once.json.summaryId);
+    const byId = await api.get(`/summaries/${once.json.summaryId}`, users.auditor);
+    expect(byId.status).toBe(200);
+    expect(byId.json.paragraph).toEqual(once.json.paragraph);
+    expect((await api.get(`${summaries}/latest`, users.leader)).json.summaryId).toBe(once.json.summaryId);
+    const list = (await api.get(summaries, users.admin)).json.summaries.map(
+      (s: { summaryId: string }) => s.summaryId,
+    );
+    expect(list).toEqual([once.json.summaryId, first.summaryId]);
+  });
+
+  it('says what was true at a past instant, and what changed since the previous summary', async () => {
+    const started = await api.post(`/items/${INSPECTION}.1.2.1/transitions`, users.admin, {
+      to: 'in_progress',
+      expectedVersion: 1,
+    });
+    expect(started.status, started.text).toBe(200);
+    const past = (await api.post(summaries, users.admin, { asOf: '2024-10-22' })).json;
+    expect(past.totals).toMatchObject({ not_started: 1, in_progress: 1 });
+    const now = (await api.post(summaries, users.admin, {})).json;
+    expect(now.totals).toMatchObject({ not_started: 0, in_progress: 2 });
+    expect(now.paragraph['zh-CN']).not.toContain('尚未启动');
+    expect(now.changes).toMatchObject({
+      previousSummaryId: past.summaryId,
+      newlyRectified: 0,
+      newlyOverdue: 1,
+    });
+    const json = JSON.parse((await download(fileOf(now, 'summary.json'))).toString('utf8'));
+    expect(json.changes.newlyOverdue.map((item: { ref: string }) => item.ref)).toEqual(['1.1.2']);
+  });
+
+  it('refuses a future as-of and an unknown language, naming the field', async () => {
+    const future = await api.post(summaries, users.admin, { asOf: '2999-01-01T00:00:00Z' });
+    expect(future.status).toBe(400);
+    expect(future.json.error.details.issues[0].path).toBe('asOf');
+    const lang = await api.post(summaries, users.admin, { lang: 'fr' });
+    expect(lang.json.error.details.issues[0].path).toBe('lang');
+  });
+
+  it('tells the admins through the bus', async () => {
+    await eventually(async () => {
+      const inbox = (await api.get('/me/notifications?limit=100', users.admin)).json.notifications as {
+        detailType: string;
+      }[];
+      return inbox.some((n) => n.detailType === 'SummaryGenerated') ? true : undefined;
+    });
+  });
+
+  it('is not shown to department users, who see only their own items', async () => {
+    expect((await api.get(`${summaries}/latest`, users.department)).status).toBe(403);
+  });
+});
+
+describe('the weekly schedule', () => {
+  const tick = (name: string, at: string) =>
+    local().runtime.fireSchedule(name, at) as Promise<{ due: number; generated: number; existing: number }>;
+  const scheduled = async () =>
+    ((await api.get(`${summaries}?limit=100`, users.admin)).json.summaries as { trigger: string }[]).filter(
+      (s) => s.trigger === 'schedule',
+    );
+
+  it('makes the default Monday 09:00 summary once, however often the run is retried', async () => {
+    // Monday 4 November 2024, 09:00 in Shanghai.
+    expect(await tick('summaries', '2024-11-04T01:00:00Z')).toMatchObject({ due: 1, generated: 1 });
+    expect(await tick('summaries', '2024-11-04T01:00:00Z')).toMatchObject({
+      due: 1,
+      generated: 0,
+      existing: 1,
+    });
+    // The hourly sweep landing on the same hour finds it made.
+    expect(await tick('summaries-hourly', '2024-11-04T01:00:00Z')).toMatchObject({
+      generated: 0,
+      existing: 1,
+    });
+    expect(await tick('summaries-hourly', '2024-11-04T02:00:00Z')).toMatchObject({ due: 0 });
+    expect(await scheduled()).toHaveLength(1);
+  });
+
+  it('follows the slot an admin sets, in the inspection zone, and stops when turned off', async () => {
+    const set = await api.call('PUT', `/inspections/${INSPECTION}/summary-schedule`, {
+      as: users.admin,
+      body: { enabled: true, weekday: 3, hour: 14 },
+    });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json).toMatchObject({ weekday: 3, hour: 14, timezone: 'Asia/Shanghai', lang: 'zh-CN' });
+    // Monday 09:00 no longer; Wednesday 6 November 2024, 14:00 in Shanghai.
+    expect(await tick('summaries', '2024-11-11T01:00:00Z')).toMatchObject({ due: 0 });
+    expect(await tick('summaries-hourly', '2024-11-06T06:00:00Z')).toMatchObject({ due: 1, generated: 1 });
+    expect(await scheduled()).toHaveLength(2);
+    await api.call('PUT', `/inspections/${INSPECTION}/summary-schedule`, {
+      as: users.admin,
+      body: { enabled: false, weekday: 3, hour: 14 },
+    });
+    expect(await tick('summaries-hourly', '2024-11-13T06:00:00Z')).toMatchObject({ due: 0 });
+  });
+});
