@@ -98,9 +98,18 @@ export async function downloadEvidence(api: ApiClient, evidenceId: string, direc
   const link = await api.get<{ url: string; fileName: string; sha256: string; size: number }>(
     `/evidence/${encodeURIComponent(evidenceId)}/download`,
   );
-  const response = await fetch(link.url);
-  if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
   const target = path.join(directory, path.basename(link.fileName));
+  await downloadVerified(link.url, target, link.sha256);
+  return { file: target, sha256: link.sha256, size: link.size };
+}
+
+/**
+ * Streams a presigned GET into `target`, hashing on the way; a file whose SHA-256 is not the
+ * recorded one is removed, never kept.
+ */
+export async function downloadVerified(url: string, target: string, expectedSha256: string): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
   const hash = createHash('sha256');
   const hashing = new Transform({
     transform(chunk, _encoding, done) {
@@ -110,11 +119,10 @@ export async function downloadEvidence(api: ApiClient, evidenceId: string, direc
   });
   await pipeline(Readable.fromWeb(response.body as never), hashing, createWriteStream(target));
   const sha256 = hash.digest('hex');
-  if (sha256 !== link.sha256) {
+  if (sha256 !== expectedSha256) {
     await rm(target, { force: true });
     throw new Error(
-      `the downloaded bytes hash to ${sha256}, not the recorded ${link.sha256}; nothing was kept`,
+      `${path.basename(target)}: the downloaded bytes hash to ${sha256}, not the recorded ${expectedSha256}; nothing was kept`,
     );
   }
-  return { file: target, sha256, size: link.size };
 }

@@ -15,6 +15,7 @@ import type { PlanResult } from '#shared/domain/plan/model.ts';
 import { ApiClient, ApiError } from './client.ts';
 import { downloadEvidence, uploadEvidence } from './evidence.ts';
 import { historyTable, type Lang, ledgerTable, readStatus, type Totals, totalsLine } from './format.ts';
+import { fetchSummary, saveSummaryFiles, summaryTable } from './summary.ts';
 
 const program = new Command('rectify')
   .description('Rectify — 巡察整改 / 审计整改 tracking, from the command line')
@@ -270,6 +271,52 @@ program
       : await api.get<{ totals: Record<string, unknown> }>(route);
     process.stdout.write(`${JSON.stringify(totals, null, 2)}\n`);
   });
+
+program
+  .command('summary')
+  .description('generate a progress summary (整改情况报告): print its paragraph and totals, save its files')
+  .argument('<inspectionId>')
+  .option('--as-of <date>', 'as of the end of this date (YYYY-MM-DD, inspection zone) or an ISO instant')
+  .option('--latest', 'show the latest summary instead of generating one')
+  .option('--out <dir>', 'directory for summary.json, summary.md, chart.svg and ledger.xlsx')
+  .action(async (inspectionId: string, options: { asOf?: string; latest?: boolean; out?: string }) => {
+    const summary = await fetchSummary(client(), inspectionId, { ...options, lang: lang() });
+    process.stdout.write(`${summary.paragraph[lang()]}\n\n${summaryTable(summary, lang())}\n`);
+    const directory = options.out ?? `summary-${summary.inspectionId}-${summary.asOfDate}`;
+    const saved = await saveSummaryFiles(summary, directory);
+    say(`已保存（SHA-256 校验一致）：${saved.join('，')}`, `Saved (SHA-256 verified): ${saved.join(', ')}`);
+  });
+
+program
+  .command('outcome')
+  .description('record an outcome (整改成效 / 问责) of an inspection (admins)')
+  .argument('<inspectionId>')
+  .requiredOption('--kind <kind>', 'regulation | dismissal | criticism | punishment | refund')
+  .requiredOption('--count <n>', 'regulations, people or refunds', integer)
+  .requiredOption('--date <date>', 'when it took effect (YYYY-MM-DD)')
+  .option('--amount <yuan>', 'yuan recovered (refunds)', Number)
+  .option('--item <ref>', 'the item it answers (a.p.i)')
+  .option('--note <text>', 'who or what, e.g. 校级领导干部')
+  .action(
+    async (
+      inspectionId: string,
+      options: { kind: string; count: number; date: string; amount?: number; item?: string; note?: string },
+    ) => {
+      const recorded = await client().post<{ outcomeId: string }>(
+        `/inspections/${encodeURIComponent(inspectionId)}/outcomes`,
+        {
+          kind: options.kind,
+          count: options.count,
+          date: options.date,
+          ...(options.amount === undefined ? {} : { amountCny: options.amount }),
+          ...(options.item ? { itemRef: options.item } : {}),
+          ...(options.note ? { note: options.note } : {}),
+        },
+        { 'idempotency-key': randomUUID() },
+      );
+      say(`已登记成效 ${recorded.outcomeId}`, `Outcome recorded: ${recorded.outcomeId}`);
+    },
+  );
 
 const evidence = program.command('evidence').description('evidence files (佐证材料)');
 evidence

@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import Table from 'cli-table3';
+import type { ApiClient } from './client.ts';
+import { downloadVerified } from './evidence.ts';
+import { type Lang, type Totals, totalsLine } from './format.ts';
+
+interface Counts extends Totals {
+  rectified: number;
+}
+
+/** The summary as the API returns it (shared/api/schemas.ts SummaryView). */
+export interface SummaryView {
+  summaryId: string;
+  inspectionId: string;
+  asOf: string;
+  asOfDate: string;
+  paragraph: Record<Lang, string>;
+  totals: Counts;
+  byAspect: (Counts & { aspectNo: number; title: string })[];
+  byDepartment: (Counts & { department: string })[];
+  files: { name: string; url: string; sha256: string; size: number }[];
+}
+
+const HEAD = {
+  'zh-CN': ['', '事项', '已销号', '已整改', '正在整改', '未启动', '逾期', '措施完成'],
+  en: ['', 'Items', 'Closed', 'Rectified', 'In progress', 'Not started', 'Overdue', 'Measures done'],
+} as const;
+
+/** The totals, by aspect, by department and in all, as a terminal table. */
+export function summaryTable(summary: SummaryView, lang: Lang): string {
+  const table = new Table({ head: [...HEAD[lang]] });
+  const row = (label: string, counts: Counts) => [
+    label,
+    counts.total,
+    counts.closed,
+    counts.rectified,
+    counts.in_progress,
+    counts.not_started,
+    counts.overdue,
+    `${counts.measuresDone}/${counts.measuresTotal}`,
+  ];
+  for (const aspect of summary.byAspect) table.push(row(`${aspect.aspectNo}. ${aspect.title}`, aspect));
+  for (const department of summary.byDepartment) table.push(row(department.department, department));
+  table.push(row(lang === 'en' ? 'All' : '合计', summary.totals));
+  return `${table.toString()}\n${totalsLine(summary.totals, lang)}`;
+}
+
+/** Downloads the summary's four files into `directory`, each checked against its SHA-256. */
+export async function saveSummaryFiles(summary: SummaryView, directory: string): Promise<string[]> {
+  await mkdir(directory, { recursive: true });
+  return Promise.all(
+    summary.files.map(async (file) => {
+      const target = path.join(directory, path.basename(file.name));
+      await downloadVerified(file.url, target, file.sha256);
+      return target;
+    }),
+  );
+}
+
+/** Generates a summary (or fetches the latest one) of an inspection. */
+export function fetchSummary(
+  api: ApiClient,
+  inspectionId: string,
+  options: { asOf?: string; lang: Lang; latest?: boolean },
+): Promise<SummaryView> {
+  const route = `/inspections/${encodeURIComponent(inspectionId)}/summaries`;
+  return options.latest
+    ? api.get<SummaryView>(`${route}/latest`)
+    : api.post<SummaryView>(route, { lang: options.lang, ...(options.asOf ? { asOf: options.asOf } : {}) });
+}
