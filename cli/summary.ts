@@ -40,7 +40,10 @@ export function summaryTable(summary: SummaryView, lang: Lang): string {
     counts.overdue,
     `${counts.measuresDone}/${counts.measuresTotal}`,
   ];
+  const section = (zh: string, en: string) => [{ colSpan: 8, content: lang === 'en' ? en : zh }];
+  table.push(section('按方面', 'By aspect'));
   for (const aspect of summary.byAspect) table.push(row(`${aspect.aspectNo}. ${aspect.title}`, aspect));
+  table.push(section('按责任科室', 'By department'));
   for (const department of summary.byDepartment) table.push(row(department.department, department));
   table.push(row(lang === 'en' ? 'All' : '合计', summary.totals));
   return `${table.toString()}\n${totalsLine(summary.totals, lang)}`;

@@ -175,7 +175,12 @@ export function summaryMarkdown(summary: Summary, lang: Lang = summary.lang): st
   const sep = lang === 'en' ? ': ' : '：';
   const sections: string[] = [];
 
-  sections.push(`# ${oneLine(`${inspection.title}${lang === 'en' ? ' — ' : ''}${t.title}`)}`);
+  // Titles usually end in 整改 already (…反馈意见整改): do not say 整改整改情况报告.
+  const heading =
+    lang === 'en'
+      ? `${inspection.title} — ${t.title}`
+      : `${inspection.title}${inspection.title.endsWith('整改') ? t.title.replace(/^整改/, '') : t.title}`;
+  sections.push(`# ${oneLine(heading)}`);
   sections.push(
     [
       `**${t.asOf(summary.asOfDate, summary.asOf, inspection.timezone)}**`,
