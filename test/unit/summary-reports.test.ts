@@ -179,6 +179,9 @@ describe('summary.md', () => {
 
   it('has the title, the as-of line and the paragraph in the language asked', () => {
     expect(md.startsWith('# 2024年第一轮巡察整改情况报告\n')).toBe(true);
+    // A title that ends in 整改 (…反馈意见整改) is not followed by 整改 again.
+    const titled = { ...SUMMARY, inspection: { ...SUMMARY.inspection, title: '巡察反馈意见整改' } };
+    expect(summaryMarkdown(titled).startsWith('# 巡察反馈意见整改情况报告\n')).toBe(true);
     expect(md).toContain('截至 2024-07-10（Asia/Shanghai；时点 2024-07-10T02:00:00.000Z）');
     expect(md).toContain(SUMMARY.paragraph['zh-CN']);
     expect(md).not.toContain(SUMMARY.paragraph.en);
