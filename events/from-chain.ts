@@ -28,6 +28,19 @@ export const DETAIL_TYPE_OF_CHAIN_TYPE = {
   ReattestationDue: 'ReattestationDue',
 } as const satisfies Record<ItemEventType, ItemDetailType | undefined>;
 
+/**
+ * What a record type is published as, from its table; undefined when it is not published. A type
+ * the table does not declare is a bug (a record Rectify does not know), never an event to drop.
+ */
+function declaredDetailType<Type extends string, Detail>(
+  table: Readonly<Record<Type, Detail | undefined>>,
+  type: string,
+  subject: string,
+): Detail | undefined {
+  if (!Object.hasOwn(table, type)) throw new Error(`${subject} has a type no event is declared for`);
+  return table[type as Type];
+}
+
 /** The detail-type a chain record of this type is published as; undefined when it is not published. */
 export function publishedDetailType(chainType: ItemEventType): ItemDetailType | undefined {
   return DETAIL_TYPE_OF_CHAIN_TYPE[chainType];
@@ -59,10 +72,7 @@ export type PublishedEvent = {
  */
 export function eventFromChainRecord(record: StoredChainRecord): PublishedEvent | undefined {
   const subject = `chain record ${record.itemId} seq ${record.seq} (${record.type})`;
-  if (!Object.hasOwn(DETAIL_TYPE_OF_CHAIN_TYPE, record.type)) {
-    throw new Error(`${subject} has a chain type no event is declared for`);
-  }
-  const detailType = publishedDetailType(record.type);
+  const detailType = declaredDetailType(DETAIL_TYPE_OF_CHAIN_TYPE, record.type, subject);
   if (!detailType) return undefined;
   const detail = {
     schemaVersion: SCHEMA_VERSION,
@@ -99,10 +109,7 @@ export type PublishedInspectionEvent = {
  */
 export function eventFromInspectionRecord(record: InspectionEvent): PublishedInspectionEvent | undefined {
   const subject = `inspection record ${record.inspectionId} seq ${record.seq} (${record.type})`;
-  if (!Object.hasOwn(DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE, record.type)) {
-    throw new Error(`${subject} has a type no event is declared for`);
-  }
-  const detailType = DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE[record.type];
+  const detailType = declaredDetailType(DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE, record.type, subject);
   if (!detailType) return undefined;
   const detail = {
     schemaVersion: SCHEMA_VERSION,

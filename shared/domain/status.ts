@@ -16,3 +16,11 @@ export const STATUS_LABELS: Record<ItemStatus, { readonly 'zh-CN': string; reado
 export function countsAsRectified(status: ItemStatus): boolean {
   return status === 'rectified' || status === 'closed';
 }
+
+/** The order reports show statuses in: the most done first (the chart's stack, the tables' columns). */
+export const STATUSES_MOST_DONE_FIRST: readonly ItemStatus[] = [
+  'closed',
+  'rectified',
+  'in_progress',
+  'not_started',
+];

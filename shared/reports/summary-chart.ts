@@ -1,5 +1,5 @@
 import type { ItemStatus } from '#shared/domain/status.ts';
-import { STATUS_LABELS } from '#shared/domain/status.ts';
+import { STATUS_LABELS, STATUSES_MOST_DONE_FIRST } from '#shared/domain/status.ts';
 import type { Summary } from '#shared/domain/summary/model.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 
@@ -15,7 +15,7 @@ export const CHART_FONT_FAMILY =
   "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei','Noto Sans',sans-serif";
 
 /** Stacking order, left to right. */
-export const CHART_SEGMENTS: readonly ItemStatus[] = ['closed', 'rectified', 'in_progress', 'not_started'];
+export const CHART_SEGMENTS = STATUSES_MOST_DONE_FIRST;
 
 export const CHART_COLOURS: Readonly<Record<ItemStatus, { readonly fill: string; readonly text: string }>> = {
   closed: { fill: '#1b7a3e', text: '#ffffff' },

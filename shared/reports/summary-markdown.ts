@@ -1,5 +1,5 @@
 import { OUTCOME_LABELS } from '#shared/domain/plan/labels.ts';
-import { STATUS_LABELS } from '#shared/domain/status.ts';
+import { STATUS_LABELS, STATUSES_MOST_DONE_FIRST } from '#shared/domain/status.ts';
 import type { OverdueItem, Summary, SummaryCounts, SummaryItemRef } from '#shared/domain/summary/model.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 
@@ -124,20 +124,14 @@ function countsTable(
   const headers = [
     first,
     t.total,
-    STATUS_LABELS.closed[lang],
-    STATUS_LABELS.rectified[lang],
-    STATUS_LABELS.in_progress[lang],
-    STATUS_LABELS.not_started[lang],
+    ...STATUSES_MOST_DONE_FIRST.map((status) => STATUS_LABELS[status][lang]),
     t.overdue,
     t.measuresShort,
   ];
   const line = (name: string, c: SummaryCounts) => [
     name,
     c.total,
-    c.closed,
-    c.rectified,
-    c.in_progress,
-    c.not_started,
+    ...STATUSES_MOST_DONE_FIRST.map((status) => c[status]),
     c.overdue,
     `${c.measuresDone}/${c.measuresTotal}`,
   ];

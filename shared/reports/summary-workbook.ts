@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Light } from '#shared/domain/deadlines.ts';
 import { OUTCOME_LABELS } from '#shared/domain/plan/labels.ts';
-import { STATUS_LABELS } from '#shared/domain/status.ts';
+import { STATUS_LABELS, STATUSES_MOST_DONE_FIRST } from '#shared/domain/status.ts';
 import type { Summary, SummaryCounts, SummaryItem } from '#shared/domain/summary/model.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 
@@ -255,20 +255,14 @@ export async function summaryWorkbook(summary: Summary, lang: Lang = 'zh-CN'): P
 
   const countHeaders = [
     t.total,
-    STATUS_LABELS.closed[lang],
-    STATUS_LABELS.rectified[lang],
-    STATUS_LABELS.in_progress[lang],
-    STATUS_LABELS.not_started[lang],
+    ...STATUSES_MOST_DONE_FIRST.map((status) => STATUS_LABELS[status][lang]),
     t.overdue,
     t.measuresDone,
     t.measuresTotal,
   ];
   const countCells = (k: SummaryCounts) => [
     k.total,
-    k.closed,
-    k.rectified,
-    k.in_progress,
-    k.not_started,
+    ...STATUSES_MOST_DONE_FIRST.map((status) => k[status]),
     k.overdue,
     k.measuresDone,
     k.measuresTotal,

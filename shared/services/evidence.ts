@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { z } from 'zod';
 import type { EvidenceRequest } from '#shared/api/schemas.ts';
 import { canWrite } from '#shared/domain/access.ts';
@@ -25,6 +23,7 @@ import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { contentDisposition } from '#shared/http/response.ts';
 import { evidenceBucketName, s3 } from '#shared/storage/client.ts';
+import { downloadLinkOf } from '#shared/storage/files.ts';
 import type { EvidenceStore } from '#shared/store/evidence-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import { findVisibleItem } from './items.ts';
@@ -135,9 +134,6 @@ export async function requestUpload(
   };
 }
 
-/** Download links live five minutes: enough to start a download, too short to pass around. */
-export const DOWNLOAD_EXPIRY_SECONDS = 5 * 60;
-
 /**
  * An evidence file the principal may see: the same rule as its item, and the same 404 for
  * files of items they cannot see.
@@ -176,23 +172,17 @@ export async function downloadLink(evidence: Evidence, now = new Date()) {
       { state: evidence.state },
     );
   }
-  const url = await getSignedUrl(
-    s3,
-    new GetObjectCommand({
-      Bucket: evidenceBucketName(),
-      Key: evidence.objectKey,
-      ...(evidence.objectVersionId ? { VersionId: evidence.objectVersionId } : {}),
-      ResponseContentDisposition: contentDisposition(evidence.fileName),
-    }),
-    { expiresIn: DOWNLOAD_EXPIRY_SECONDS },
+  const link = await downloadLinkOf(
+    { key: evidence.objectKey, ...(evidence.objectVersionId ? { versionId: evidence.objectVersionId } : {}) },
+    evidence.fileName,
+    now,
   );
   return {
     evidenceId: evidence.evidenceId,
     fileName: evidence.fileName,
     sha256: evidence.sha256,
     size: evidence.size,
-    url,
-    expiresAt: new Date(now.getTime() + DOWNLOAD_EXPIRY_SECONDS * 1000).toISOString(),
+    ...link,
   };
 }
 

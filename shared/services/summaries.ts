@@ -21,7 +21,7 @@ import { logger } from '#shared/observability.ts';
 import { summaryChartSvg } from '#shared/reports/summary-chart.ts';
 import { summaryMarkdown } from '#shared/reports/summary-markdown.ts';
 import { summaryWorkbook } from '#shared/reports/summary-workbook.ts';
-import { putReportFile, readReportFile, reportFileLink } from '#shared/storage/report-files.ts';
+import { downloadLinkOf, putReportFile, readReportFile } from '#shared/storage/files.ts';
 import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { InspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
@@ -235,7 +235,7 @@ export async function summaryView(record: SummaryRecord, now = new Date()) {
         contentType: file.contentType,
         size: file.size,
         sha256: file.sha256,
-        ...(await reportFileLink(file, `${record.inspectionId}-${record.asOfDate}-${file.name}`, now)),
+        ...(await downloadLinkOf(file, `${record.inspectionId}-${record.asOfDate}-${file.name}`, now)),
       })),
     ),
   };

@@ -4,8 +4,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { contentDisposition } from '#shared/http/response.ts';
 import { evidenceBucketName, s3 } from './client.ts';
 
-/** Links to generated files (summaries) live as long as an evidence download link. */
-export const REPORT_LINK_SECONDS = 5 * 60;
+/** Download links live five minutes: enough to start a download, too short to pass around. */
+export const DOWNLOAD_LINK_SECONDS = 5 * 60;
 
 export interface StoredReportFile {
   readonly key: string;
@@ -55,7 +55,7 @@ export async function readReportFile(file: Pick<StoredReportFile, 'key' | 'versi
 }
 
 /** A short-lived presigned GET of exactly the stored version, saved under `fileName`. */
-export async function reportFileLink(
+export async function downloadLinkOf(
   file: Pick<StoredReportFile, 'key' | 'versionId'>,
   fileName: string,
   now = new Date(),
@@ -68,7 +68,7 @@ export async function reportFileLink(
       ...(file.versionId ? { VersionId: file.versionId } : {}),
       ResponseContentDisposition: contentDisposition(fileName),
     }),
-    { expiresIn: REPORT_LINK_SECONDS },
+    { expiresIn: DOWNLOAD_LINK_SECONDS },
   );
-  return { url, expiresAt: new Date(now.getTime() + REPORT_LINK_SECONDS * 1000).toISOString() };
+  return { url, expiresAt: new Date(now.getTime() + DOWNLOAD_LINK_SECONDS * 1000).toISOString() };
 }
