@@ -148,6 +148,57 @@ describe('rectify CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('records an outcome, then prints a summary as of a past date and saves its four files', async () => {
+    const recorded = await rectify([
+      'outcome',
+      'sample-health-2024-r1',
+      '--kind',
+      'dismissal',
+      '--count',
+      '1',
+      '--note',
+      '科级干部',
+      '--date',
+      '2024-10-01',
+    ]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const out = mkdtempSync(path.join(tmpdir(), 'rectify-summary-'));
+    // 1.2.1 was started by an earlier test, after 20 October 2024: the summary says what was true then.
+    const summary = await rectify([
+      'summary',
+      'sample-health-2024-r1',
+      '--as-of',
+      '2024-10-20',
+      '--out',
+      out,
+    ]);
+    expect(summary.code, summary.stderr).toBe(0);
+    expect(summary.stdout).toContain(
+      '截至2024年10月20日，巡察反馈的4个具体事项已经整改完成2项，正在整改1项（家庭医生签约服务质量不高），尚未启动1项。' +
+        '提出整改措施6条，已经完成4条。建立健全制度3项，免职科级干部1人、批评教育2人，退缴违规钱款12650元。',
+    );
+    expect(summary.stdout).toMatch(/合计.*4.*1.*1.*1.*1/);
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('截至2024年10月20日');
+    expect(readFileSync(path.join(out, 'chart.svg'), 'utf8')).toContain('<svg');
+    expect(readFileSync(path.join(out, 'ledger.xlsx')).subarray(0, 2).toString()).toBe('PK');
+    expect(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')).schema).toBe(
+      'rectify.summary/v1',
+    );
+    const english = await rectify([
+      '--lang',
+      'en',
+      'summary',
+      'sample-health-2024-r1',
+      '--latest',
+      '--out',
+      out,
+    ]);
+    expect(english.stdout).toMatch(/^As of 20 October 2024, of the 4 specific issues/);
+    const refused = await rectify(['summary', 'sample-health-2024-r1', '--out', out], 'department');
+    expect(refused.code).toBe(1);
+    rmSync(out, { recursive: true, force: true });
+  });
+
   it('names the broken link when a record was edited in the database, and exits 1', async () => {
     const TableName = local().runtime.resources.tables.ledger.name;
     const { Item: meta } = await documentClient.send(
