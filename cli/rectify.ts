@@ -16,6 +16,7 @@ import { ApiClient, ApiError } from './client.ts';
 import { downloadEvidence, uploadEvidence } from './evidence.ts';
 import { historyTable, type Lang, ledgerTable, readStatus, type Totals, totalsLine } from './format.ts';
 import { fetchSummary, saveSummaryFiles, summaryTable } from './summary.ts';
+import { formatArchiveReport, PublicKeyError, verifyArchiveFile } from './verify.ts';
 
 const program = new Command('rectify')
   .description('Rectify — 巡察整改 / 审计整改 tracking, from the command line')
@@ -362,6 +363,30 @@ evidence
   .action(async (evidenceId: string, options: { out: string }) => {
     const { file, sha256 } = await downloadEvidence(client(), evidenceId, options.out);
     say(`已下载 ${file}（SHA-256 ${sha256} 校验一致）`, `Downloaded ${file} (SHA-256 ${sha256} verified)`);
+  });
+
+program
+  .command('verify')
+  .description(
+    'check an evidence archive (证据包) offline, trusting nothing the server says; exit 1 on any problem',
+  )
+  .argument('<archive>', 'the archive .zip')
+  .option(
+    '--public-key <file>',
+    'the signer’s public key (PEM), obtained separately: GET /archives/public-key',
+  )
+  .option('--json', 'print the report as JSON')
+  .action(async (archive: string, options: { publicKey?: string; json?: boolean }) => {
+    const publicKeyPem = options.publicKey ? await readFile(options.publicKey, 'utf8') : undefined;
+    const report = await verifyArchiveFile(archive, { publicKeyPem }).catch((error: unknown) => {
+      // A key that is not a P-256 public key is the caller's mistake: say so in their language.
+      if (error instanceof PublicKeyError) throw new UsageError(lang() === 'en' ? error.en : error.zh);
+      throw error;
+    });
+    process.stdout.write(
+      options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatArchiveReport(report, lang())}\n`,
+    );
+    if (!report.ok) process.exitCode = 1;
   });
 
 try {
