@@ -97,6 +97,8 @@ export const DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE = {
   PlanImported: undefined,
   OutcomeRecorded: undefined,
   SummaryGenerated: 'SummaryGenerated',
+  ArchiveReady: 'ArchiveReady',
+  ArchiveFailed: 'ArchiveFailed',
 } as const satisfies Record<InspectionEventType, InspectionDetailType | undefined>;
 
 export type PublishedInspectionEvent = {

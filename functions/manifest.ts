@@ -8,7 +8,7 @@
  * can both read it cheaply.
  */
 
-import type { BucketName, BusName, QueueName, TableName } from '#infra/resources.ts';
+import type { BucketName, BusName, QueueName, SigningKeyName, TableName } from '#infra/resources.ts';
 import type { Role } from '#shared/domain/roles.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,7 +43,11 @@ export type Access =
   | { readonly table: TableName; readonly mode: 'read' | 'readWrite' }
   /** Objects under `prefix` only (the whole bucket without one); `delete` adds delete markers. */
   | { readonly bucket: BucketName; readonly mode: 'read' | 'write' | 'delete'; readonly prefix?: string }
-  | { readonly bus: BusName; readonly mode: 'put' };
+  | { readonly bus: BusName; readonly mode: 'put' }
+  /** Send messages to a queue (its URL in the queue's `envVar`). */
+  | { readonly queue: QueueName; readonly mode: 'send' }
+  /** `sign` with the key, or read its `publicKey`. */
+  | { readonly key: SigningKeyName; readonly mode: 'sign' | 'publicKey' };
 
 export interface FunctionSpec {
   /** Path of the handler module from the project root; it exports `handler`. */
@@ -72,6 +76,8 @@ const ALL_ROLES = ['admin', 'leader', 'department', 'auditor'] as const satisfie
 const WRITERS = ['admin', 'leader', 'department'] as const satisfies RouteAuth;
 const READ_LEDGER: Access = { table: 'ledger', mode: 'read' };
 const WRITE_LEDGER: Access = { table: 'ledger', mode: 'readWrite' };
+/** Evidence archives are for auditors (巡察组, 纪检, external audit) and the inspection office. */
+const AUDITORS = ['auditor', 'admin'] as const satisfies RouteAuth;
 /** Inspection-wide reports name every department's items: not for department users. */
 const REPORT_READERS = ['admin', 'leader', 'auditor'] as const satisfies RouteAuth;
 /** A summary generator writes its files and reads the previous summary's (and signs links). */
@@ -401,6 +407,52 @@ export const functions = {
     memoryMiB: 1024,
     timeoutSeconds: 900,
     access: [WRITE_LEDGER, ...SUMMARY_FILES],
+  },
+  requestArchive: {
+    entry: 'functions/request-archive/handler.ts',
+    description:
+      'Requests an evidence archive (证据包) of an inspection; the builder makes it behind a queue.',
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/archives', auth: AUDITORS },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER, { queue: 'archiveJobs', mode: 'send' }],
+  },
+  readArchives: {
+    entry: 'functions/read-archives/handler.ts',
+    description:
+      "An archive's status and download link, an inspection's archives, and the signing public key.",
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/archives/{archiveId}', auth: AUDITORS },
+      { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/archives', auth: AUDITORS },
+      { kind: 'http', method: 'GET', path: '/archives/public-key', auth: AUDITORS },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    // GetObject lets it sign the download link.
+    access: [
+      READ_LEDGER,
+      { bucket: 'archives', mode: 'read', prefix: 'archives/' },
+      { key: 'archiveSigning', mode: 'publicKey' },
+    ],
+  },
+  buildArchive: {
+    entry: 'functions/build-archive/handler.ts',
+    description: 'Streams an inspection’s evidence, histories and latest summary into a signed ZIP in S3.',
+    triggers: [{ kind: 'sqs', queue: 'archiveJobs', batchSize: 1 }],
+    memoryMiB: 1024,
+    timeoutSeconds: 900,
+    access: [
+      WRITE_LEDGER,
+      { bucket: 'evidence', mode: 'read', prefix: 'uploads/' },
+      { bucket: 'evidence', mode: 'read', prefix: 'summaries/' },
+      // Write the ZIP; list and abort what an earlier attempt left unfinished.
+      { bucket: 'archives', mode: 'write', prefix: 'archives/' },
+      { bucket: 'archives', mode: 'read', prefix: 'archives/' },
+      { key: 'archiveSigning', mode: 'sign' },
+    ],
+    nodeOptions: STREAMING_NODE_OPTIONS,
   },
   routeNotFound: {
     entry: 'functions/route-not-found/handler.ts',

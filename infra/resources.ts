@@ -36,6 +36,16 @@ export interface BucketDefinition {
   readonly defaultRetention?: { readonly mode: ObjectLockMode; readonly days: number };
   /** Incomplete multipart uploads are aborted after this many days. */
   readonly abortIncompleteMultipartAfterDays: number;
+  /** Objects are deleted this many days after they were written (derived files only). */
+  readonly expireObjectsAfterDays?: number;
+}
+
+/** An asymmetric KMS key a function signs with (and whose public half anyone may have). */
+export interface SigningKeyDefinition {
+  readonly envVar: string;
+  readonly keySpec: 'ECC_NIST_P256';
+  readonly signingAlgorithm: 'ECDSA_SHA_256';
+  readonly description: string;
 }
 
 export interface BusDefinition {
@@ -45,6 +55,8 @@ export interface BusDefinition {
 }
 
 export interface QueueDefinition {
+  /** For queues functions send to: the environment variable holding the queue's URL. */
+  readonly envVar?: string;
   /** Longer than the consumer's timeout, so a message is not redelivered while still in work. */
   readonly visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the queue's dead-letter queue. */
@@ -83,7 +95,27 @@ export const buckets = {
     defaultRetention: { mode: 'GOVERNANCE', days: 365 },
     abortIncompleteMultipartAfterDays: 7,
   },
+  /**
+   * Evidence archives (证据包): built from the locked evidence, so they can be built again; kept
+   * 30 days. Not versioned: an archive is written once, under a key of its own.
+   */
+  archives: {
+    envVar: 'ARCHIVE_BUCKET_NAME',
+    versioned: false,
+    objectLock: false,
+    abortIncompleteMultipartAfterDays: 1,
+    expireObjectsAfterDays: 30,
+  },
 } as const satisfies Record<string, BucketDefinition>;
+
+export const signingKeys = {
+  archiveSigning: {
+    envVar: 'ARCHIVE_SIGNING_KEY_ID',
+    keySpec: 'ECC_NIST_P256',
+    signingAlgorithm: 'ECDSA_SHA_256',
+    description: 'Signs evidence archive manifests; auditors verify with its public key.',
+  },
+} as const satisfies Record<string, SigningKeyDefinition>;
 
 export const buses = {
   events: { envVar: 'EVENT_BUS_NAME', source: 'rectify' },
@@ -101,6 +133,8 @@ export const queues = {
    * source's on-failure destination): kept for inspection and replay.
    */
   unpublished: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  /** Archive requests, waiting for the builder (which may take up to its 15-minute timeout). */
+  archiveJobs: { envVar: 'ARCHIVE_JOBS_QUEUE_URL', visibilityTimeoutSeconds: 16 * 60, maxReceiveCount: 3 },
   /** Schedule invocations that still failed after Scheduler's retries (its dead-letter queue). */
   scheduleFailures: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueDefinition>;
@@ -153,6 +187,7 @@ export type TableName = keyof typeof tables;
 export type QueueName = keyof typeof queues;
 export type BucketName = keyof typeof buckets;
 export type BusName = keyof typeof buses;
+export type SigningKeyName = keyof typeof signingKeys;
 export type BusRuleName = keyof typeof busRules;
 
 /**

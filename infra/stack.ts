@@ -3,6 +3,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#functions/manifest.ts';
+import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { type BindableResources, bindAccess } from './constructs/bind-access.ts';
 import { BusRules } from './constructs/bus-rules.ts';
 import { RectifyEventBus } from './constructs/event-bus.ts';
@@ -12,6 +13,7 @@ import { RectifyHttpApi } from './constructs/http-api.ts';
 import { LedgerTable } from './constructs/ledger-table.ts';
 import { RectifyQueues } from './constructs/queues.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import { SigningKey } from './constructs/signing-key.ts';
 
 export interface RectifyStackProps extends StackProps {
   /** `dev` stacks are disposable; any other stage retains and protects its data. */
@@ -39,14 +41,19 @@ export class RectifyStack extends Stack {
       lockMode: props.evidenceLockMode,
       lockDays: props.evidenceLockDays,
     });
+    const archives = new ArchiveBucket(this, 'Archives', { retain, accessLogs: evidence.accessLogs });
+    const archiveSigning = new SigningKey(this, 'ArchiveSigning', { retain });
     const events = new RectifyEventBus(this, 'Events');
     const http = new RectifyHttpApi(this, 'Http', { retain });
-    const queues = new RectifyQueues(this, 'Queues', { buckets: { evidence: evidence.bucket } });
+    const buckets = { evidence: evidence.bucket, archives: archives.bucket };
+    const queues = new RectifyQueues(this, 'Queues', { buckets });
     new BusRules(this, 'Rules', { buses: { events: events.bus }, queues: queues.queues });
     const resources: BindableResources = {
       tables: { ledger: ledger.table },
-      buckets: { evidence: evidence.bucket },
+      buckets,
       buses: { events: events.bus },
+      signingKeys: { archiveSigning: archiveSigning.key },
+      queues: queues.queues,
     };
 
     const created = new Map<FunctionName, ServiceFunction>();
@@ -112,6 +119,11 @@ export class RectifyStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', {
       value: http.client.userPoolClientId,
       description: 'Audience (aud) of the ID tokens the API accepts',
+    });
+    new CfnOutput(this, 'ArchiveSigningKeyArn', {
+      value: archiveSigning.key.keyArn,
+      description:
+        'Signs archive manifests. Give auditors its public key out of band: aws kms get-public-key --key-id <this> (or GET /archives/public-key)',
     });
     new CfnOutput(this, 'Issuer', {
       value: http.userPool.userPoolProviderUrl,

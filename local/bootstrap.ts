@@ -15,6 +15,13 @@ import {
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-eventbridge';
 import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  KMSClient,
+  NotFoundException,
+} from '@aws-sdk/client-kms';
+import {
   BucketAlreadyOwnedByYou,
   CreateBucketCommand,
   PutBucketEncryptionCommand,
@@ -38,6 +45,9 @@ import {
   type QueueDefinition,
   type QueueName,
   queues,
+  type SigningKeyDefinition,
+  type SigningKeyName,
+  signingKeys,
   type TableDefinition,
   type TableName,
   tables,
@@ -51,6 +61,7 @@ export interface LocalResources {
   readonly buckets: Record<BucketName, { readonly name: string }>;
   readonly buses: Record<BusName, { readonly name: string; readonly arn: string }>;
   readonly queues: Record<QueueName, LocalQueue>;
+  readonly signingKeys: Record<SigningKeyName, { readonly arn: string }>;
 }
 
 export interface LocalQueue {
@@ -161,11 +172,43 @@ async function ensureBucket(client: S3Client, name: string, definition: BucketDe
               DaysAfterInitiation: definition.abortIncompleteMultipartAfterDays,
             },
           },
+          ...(definition.expireObjectsAfterDays
+            ? [
+                {
+                  ID: 'expire-objects',
+                  Status: 'Enabled' as const,
+                  Filter: { Prefix: '' },
+                  Expiration: { Days: definition.expireObjectsAfterDays },
+                },
+              ]
+            : []),
         ],
       },
     }),
   );
   return { name };
+}
+
+/** An asymmetric signing key, found again by its alias on a later start. */
+async function ensureSigningKey(client: KMSClient, name: string, definition: SigningKeyDefinition) {
+  const alias = `alias/${name}`;
+  try {
+    const described = await client.send(new DescribeKeyCommand({ KeyId: alias }));
+    if (described.KeyMetadata?.Arn) return { arn: described.KeyMetadata.Arn };
+  } catch (error) {
+    if (!(error instanceof NotFoundException)) throw error;
+  }
+  const created = await client.send(
+    new CreateKeyCommand({
+      KeySpec: definition.keySpec,
+      KeyUsage: 'SIGN_VERIFY',
+      Description: definition.description,
+    }),
+  );
+  const arn = created.KeyMetadata?.Arn;
+  if (!arn || !created.KeyMetadata?.KeyId) throw new Error(`the emulator created no key for ${name}`);
+  await client.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: created.KeyMetadata.KeyId }));
+  return { arn };
 }
 
 async function ensureBus(client: EventBridgeClient, name: string) {
@@ -290,8 +333,9 @@ export async function bootstrapResources(
   const s3 = new S3Client({ ...config, forcePathStyle: true });
   const eventBridge = new EventBridgeClient(config);
   const sqs = new SQSClient(config);
+  const kms = new KMSClient(config);
   try {
-    const [createdTables, createdBuckets, createdBuses, createdQueues] = await Promise.all([
+    const [createdTables, createdBuckets, createdBuses, createdQueues, createdKeys] = await Promise.all([
       mapEntries(tables, (key, definition) =>
         ensureTable(dynamodb, localResourceName(stage, key), definition),
       ),
@@ -305,6 +349,9 @@ export async function bootstrapResources(
             : { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds }),
         }),
       ),
+      mapEntries(signingKeys, (key, definition) =>
+        ensureSigningKey(kms, localResourceName(stage, key), definition),
+      ),
     ]);
     await ensureNotifications(s3, stage, createdQueues);
     await ensureBusRules(eventBridge, stage, createdQueues);
@@ -314,8 +361,10 @@ export async function bootstrapResources(
       buckets: createdBuckets,
       buses: createdBuses,
       queues: createdQueues,
+      signingKeys: createdKeys,
     };
   } finally {
+    kms.destroy();
     dynamodb.destroy();
     s3.destroy();
     eventBridge.destroy();
@@ -334,6 +383,12 @@ export function resourceEnvironment(resources: LocalResources): Record<string, s
   }
   for (const [key, definition] of Object.entries(buses)) {
     environment[definition.envVar] = resources.buses[key as BusName].name;
+  }
+  for (const [key, definition] of Object.entries(queues) as [QueueName, QueueDefinition][]) {
+    if (definition.envVar) environment[definition.envVar] = resources.queues[key].url;
+  }
+  for (const [key, definition] of Object.entries(signingKeys)) {
+    environment[definition.envVar] = resources.signingKeys[key as SigningKeyName].arn;
   }
   return environment;
 }

@@ -1,18 +1,34 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import type { Access } from '#functions/manifest.ts';
 import { acknowledgeNag } from '../nag.ts';
-import { type BucketName, type BusName, buckets, buses, type TableName, tables } from '../resources.ts';
+import {
+  type BucketName,
+  type BusName,
+  buckets,
+  buses,
+  type QueueDefinition,
+  type QueueName,
+  queues,
+  type SigningKeyName,
+  signingKeys,
+  type TableName,
+  tables,
+} from '../resources.ts';
 
 /** The deployed resources a manifest `Access` entry can name. */
 export interface BindableResources {
   readonly tables: Record<TableName, ITableV2>;
   readonly buckets: Record<BucketName, IBucket>;
   readonly buses: Record<BusName, IEventBus>;
+  readonly signingKeys: Record<SigningKeyName, IKey>;
+  readonly queues: Record<QueueName, IQueue>;
 }
 
 /** A function that can be granted access and told where things are. */
@@ -55,10 +71,21 @@ export function bindAccess(fn: Bindable, access: readonly Access[], resources: B
           `CDK's ${entry.mode} grant on the ${entry.bucket} bucket uses the ${action} action family, scoped to that bucket.`,
         );
       }
-    } else {
+    } else if ('queue' in entry) {
+      const queue = resources.queues[entry.queue];
+      const { envVar }: QueueDefinition = queues[entry.queue];
+      if (!envVar)
+        throw new Error(`queue ${entry.queue} has no envVar in infra/resources.ts to send through`);
+      queue.grantSendMessages(fn);
+      fn.addEnvironment(envVar, queue.queueUrl);
+    } else if ('bus' in entry) {
       const bus = resources.buses[entry.bus];
       bus.grantPutEventsTo(fn);
       fn.addEnvironment(buses[entry.bus].envVar, bus.eventBusName);
+    } else {
+      const key = resources.signingKeys[entry.key];
+      key.grant(fn, entry.mode === 'sign' ? 'kms:Sign' : 'kms:GetPublicKey');
+      fn.addEnvironment(signingKeys[entry.key].envVar, key.keyArn);
     }
   }
 }

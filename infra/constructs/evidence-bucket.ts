@@ -21,7 +21,7 @@ export interface EvidenceBucketProps {
 }
 
 /** What every Rectify bucket is: private, owner-only (no ACLs), encrypted, reachable over TLS 1.2+ only. */
-const privateBucket = {
+export const privateBucket = {
   blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
   objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
   encryption: BucketEncryption.S3_MANAGED,

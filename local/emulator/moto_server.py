@@ -15,6 +15,10 @@ And moto's EventBridge parses the same eight JSONPath expressions for every even
 with a parser that rebuilds its tables each time (~1.5 s per PutEvents of ten entries): the
 parse is memoised, which changes nothing but the time. Werkzeug's line per request is off (about a
 seventh of moto's CPU under load); errors are still written.
+
+moto's KMS ignores Sign's MessageType and always hashes the message: a DIGEST (what real KMS
+signs for messages over 4 KiB, such as archive manifests) would be hashed twice and never verify.
+The launcher signs a DIGEST as prehashed, as KMS does.
 """
 
 import copy
@@ -24,11 +28,16 @@ import sys
 import threading
 
 import jsonpath_ng.ext
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
+from moto.kms import responses as kms_responses
+from moto.kms import utils as kms_utils
 from moto.server import main
 
 _LOCK = threading.RLock()
@@ -110,6 +119,34 @@ def _journaled(transact_write_items):
     run.__name__ = transact_write_items.__name__
     return run
 
+
+_SIGNING = threading.local()
+_ECDSA_HASHES = {"ECDSA_SHA_256": hashes.SHA256, "ECDSA_SHA_384": hashes.SHA384, "ECDSA_SHA_512": hashes.SHA512}
+
+
+def _noting_message_type(sign_response):
+    def run(self):
+        _SIGNING.digest = self._get_param("MessageType") == "DIGEST"
+        try:
+            return sign_response(self)
+        finally:
+            _SIGNING.digest = False
+
+    return run
+
+
+def _prehashed_when_digest(sign):
+    def run(self, message, signing_algorithm):
+        if getattr(_SIGNING, "digest", False) and signing_algorithm in _ECDSA_HASHES:
+            algorithm = _ECDSA_HASHES[signing_algorithm]()
+            return self.private_key.sign(message, ec.ECDSA(Prehashed(algorithm)))
+        return sign(self, message, signing_algorithm)
+
+    return run
+
+
+kms_responses.KmsResponse.sign = _noting_message_type(kms_responses.KmsResponse.sign)
+kms_utils.ECDSAPrivateKey.sign = _prehashed_when_digest(kms_utils.ECDSAPrivateKey.sign)
 
 jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 DynamoDBBackend.transact_write_items = _journaled(DynamoDBBackend.transact_write_items)

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { type HttpMethod, httpRoutes } from '#functions/manifest.ts';
 import { SERVICE_VERSION } from '#shared/version.ts';
 import {
+  ArchiveList,
+  ArchiveListQuery,
+  ArchiveRequest,
+  ArchiveView,
   ChainEventView,
   DownloadLink,
   ErrorBody,
@@ -24,6 +28,7 @@ import {
   OutcomeRequest,
   OutcomeView,
   ProgressRequest,
+  PublicKeyView,
   SummaryList,
   SummaryListQuery,
   SummaryRequest,
@@ -155,6 +160,31 @@ export const CONTRACT: Record<string, Operation> = {
     body: SummaryScheduleRequest,
     success: { status: 200, schema: SummaryScheduleRequest, description: 'The slot now in force' },
     errors: [400, 404],
+  },
+  'POST /inspections/{inspectionId}/archives': {
+    summary:
+      'Request an evidence archive (证据包): ZIP of evidence, histories, latest summary and a signed manifest (auditors, admins)',
+    body: ArchiveRequest,
+    success: { status: 202, description: '`{ archiveId, status }`: the builder works behind a queue' },
+    errors: [400, 404, 409],
+    idempotent: true,
+  },
+  'GET /archives/{archiveId}': {
+    summary:
+      'An archive: status, progress, size, SHA-256, warnings, and a 15-minute download link once ready',
+    success: { status: 200, schema: ArchiveView, description: 'The archive' },
+    errors: [404],
+  },
+  'GET /inspections/{inspectionId}/archives': {
+    summary: "The inspection's archives, newest request first",
+    query: ArchiveListQuery,
+    success: { status: 200, schema: ArchiveList, description: 'A page of archives' },
+    errors: [400, 404],
+  },
+  'GET /archives/public-key': {
+    summary:
+      'The public key archive manifests are signed with (verify offline with `rectify verify --public-key`)',
+    success: { status: 200, schema: PublicKeyView, description: 'The key, PEM' },
   },
   'GET /openapi.json': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
   'POST /inspections/import': {

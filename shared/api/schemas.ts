@@ -376,12 +376,10 @@ export const FollowUpRequest = z
 
 export const OutcomeRequest = z
   .strictObject({
-    kind: z
-      .enum(OUTCOME_KINDS)
-      .meta({
-        description:
-          '建立健全制度 regulation · 免职 dismissal · 批评教育 criticism · 惩处 punishment · 退缴 refund',
-      }),
+    kind: z.enum(OUTCOME_KINDS).meta({
+      description:
+        '建立健全制度 regulation · 免职 dismissal · 批评教育 criticism · 惩处 punishment · 退缴 refund',
+    }),
     count: z.number().int().min(0).max(1_000_000).meta({ description: 'Regulations, people or refunds' }),
     amountCny: z
       .number()
@@ -516,3 +514,75 @@ export const SummaryScheduleRequest = z
     lang: z.enum(LANGS).default('zh-CN'),
   })
   .meta({ id: 'SummaryScheduleRequest' });
+
+export const ArchiveRequest = z
+  .strictObject({
+    refs: z
+      .array(z.string().regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/, 'an item ref a.p.i'))
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'Only these items' }),
+    aspect: z.number().int().min(1).optional().meta({ description: 'Only this aspect (方面)' }),
+    department: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: 'Only this department’s items' }),
+    from: IsoDate.optional().meta({ description: 'Evidence effective (or stored) on or after this date' }),
+    to: IsoDate.optional().meta({ description: 'Evidence effective (or stored) on or before this date' }),
+  })
+  .meta({ id: 'ArchiveRequest' });
+
+const ArchiveProgress = z.object({
+  filesDone: z.number(),
+  filesTotal: z.number(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+});
+
+export const ArchiveView = z
+  .looseObject({
+    archiveId: z.string(),
+    inspectionId: z.string(),
+    status: z.enum(['queued', 'building', 'ready', 'failed']),
+    attempt: z.number(),
+    filters: ArchiveRequest,
+    requestedBy: Actor,
+    requestedAt: z.iso.datetime(),
+    progress: ArchiveProgress.nullable(),
+    sizeBytes: z.number().optional(),
+    sha256: z.string().optional(),
+    fileCount: z.number().optional(),
+    warnings: z.array(z.string()),
+    downloadUrl: z.url().optional().meta({ description: 'Presigned GET, valid 15 minutes (when ready)' }),
+    expiresAt: z.iso.datetime().optional().meta({ description: 'When downloadUrl expires' }),
+    archiveExpiresAt: z.iso.datetime().optional().meta({ description: 'When the archive is deleted' }),
+    failure: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
+  })
+  .meta({ id: 'Archive' });
+
+export const ArchiveList = z
+  .object({
+    archives: z.array(ArchiveView.omit({ downloadUrl: true, expiresAt: true })),
+    next: z.string().optional(),
+  })
+  .meta({ id: 'ArchiveList' });
+
+export const ArchiveListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  next: z.string().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
+});
+
+export const PublicKeyView = z
+  .object({
+    keyId: z.string(),
+    algorithm: z.literal('ECDSA_SHA_256'),
+    publicKeyPem: z
+      .string()
+      .meta({ description: 'SubjectPublicKeyInfo, PEM: give it to `rectify verify --public-key`' }),
+    publicKeySha256: z.string().meta({ description: 'SHA-256 of the key (DER), as manifest.sig names it' }),
+  })
+  .meta({ id: 'ArchivePublicKey' });

@@ -6,9 +6,15 @@ import type { ActorRef } from './item.ts';
  * whole. `PlanImported` records the plan's outcomes at each import (a replacement's plan outcomes
  * supersede the previous plan's); `OutcomeRecorded` an outcome an admin recorded later (these
  * survive re-imports); `SummaryGenerated` a summary and the SHA-256 of each of its files, so a
- * report handed to leaders can be checked against the trail.
+ * report handed to leaders can be checked against the trail; `ArchiveReady` / `ArchiveFailed` an
+ * evidence archive (who asked, what it holds and its SHA-256).
  */
-export type InspectionEventType = 'PlanImported' | 'OutcomeRecorded' | 'SummaryGenerated';
+export type InspectionEventType =
+  | 'PlanImported'
+  | 'OutcomeRecorded'
+  | 'SummaryGenerated'
+  | 'ArchiveReady'
+  | 'ArchiveFailed';
 
 export type InspectionEvent = Linked & {
   readonly eventId: string;

@@ -26,6 +26,7 @@ import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { InspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import type { SummaryFile, SummaryRecord, SummaryStore } from '#shared/store/summary-store.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 export interface SummaryStores {
   readonly ledger: LedgerStore;
@@ -313,20 +314,7 @@ export async function listSummaries(
   query: { limit: number; next?: string },
 ) {
   if (!(await stores.ledger.getInspection(inspectionId))) throw new NotFound('inspection', inspectionId);
-  let cursor: Record<string, unknown> | undefined;
-  if (query.next) {
-    try {
-      cursor = JSON.parse(Buffer.from(query.next, 'base64url').toString('utf8'));
-    } catch {
-      throw new ValidationFailed([
-        {
-          path: 'next',
-          message: 'next is not a page cursor from this API',
-          messageZh: 'next 不是本接口返回的分页标记',
-        },
-      ]);
-    }
-  }
+  const cursor = query.next ? decodeCursor(query.next) : undefined;
   const page = await stores.summaries.list(inspectionId, {
     limit: query.limit,
     ...(cursor ? { cursor } : {}),
@@ -340,7 +328,7 @@ export async function listSummaries(
       trigger,
       paragraph,
     })),
-    ...(page.cursor ? { next: Buffer.from(JSON.stringify(page.cursor)).toString('base64url') } : {}),
+    ...(page.cursor ? { next: encodeCursor(page.cursor) } : {}),
   };
 }
 

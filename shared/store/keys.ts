@@ -8,6 +8,7 @@
  * | chain event | CHAIN#<importId>#<ref>          | SEQ#<seq>       | —                                                 | —                               |
  * | inspection event | INSPCHAIN#<inspectionId>   | SEQ#<seq>       | —                                                 | —                               |
  * | summary     | SUMMARY#<summaryId>             | META            | SUMMARIES#<inspectionId> / <asOf>#<summaryId>     | —                               |
+ * | archive     | ARCHIVE#<archiveId>             | META            | ARCHIVES#<inspectionId> / <requestedAt>#<archiveId> | —                             |
  * | evidence    | EVIDENCE#<evidenceId>           | META            | ITEMEVIDENCE#<itemId> / <requestedAt>#<evidenceId> | —                              |
  * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
  * | notification| INBOX#<recipient>               | N#<notificationId> | —                                              | —                               |
@@ -64,6 +65,12 @@ export const keys = {
     GSI1SK: `${asOf}#${summaryId}`,
   }),
   summariesOfInspection: (inspectionId: string) => `SUMMARIES#${inspectionId}`,
+  archive: (archiveId: string) => ({ PK: `ARCHIVE#${archiveId}`, SK: 'META' }),
+  archiveOfInspection: (inspectionId: string, requestedAt: string, archiveId: string) => ({
+    GSI1PK: `ARCHIVES#${inspectionId}`,
+    GSI1SK: `${requestedAt}#${archiveId}`,
+  }),
+  archivesOfInspection: (inspectionId: string) => `ARCHIVES#${inspectionId}`,
   evidence: (evidenceId: string) => ({ PK: `EVIDENCE#${evidenceId}`, SK: 'META' }),
   evidenceOfItem: (itemId: string, requestedAt: string, evidenceId: string) => ({
     GSI1PK: `ITEMEVIDENCE#${itemId}`,

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  PutCommand,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,

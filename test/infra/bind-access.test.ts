@@ -6,12 +6,15 @@ import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access, FunctionSpec } from '#functions/manifest.ts';
+import { ArchiveBucket } from '#infra/constructs/archive-bucket.ts';
 import { bindAccess } from '#infra/constructs/bind-access.ts';
 import { RectifyEventBus } from '#infra/constructs/event-bus.ts';
 import { EvidenceBucket } from '#infra/constructs/evidence-bucket.ts';
 import { LedgerTable } from '#infra/constructs/ledger-table.ts';
+import { RectifyQueues } from '#infra/constructs/queues.ts';
 import { ServiceFunction } from '#infra/constructs/service-function.ts';
-import { buckets, buses, tables } from '#infra/resources.ts';
+import { SigningKey } from '#infra/constructs/signing-key.ts';
+import { buckets, buses, queues, signingKeys, tables } from '#infra/resources.ts';
 import {
   newApp,
   removeOutput,
@@ -29,6 +32,9 @@ const cases = {
   bucketDelete: { bucket: 'evidence', mode: 'delete', prefix: 'uploads/' },
   bucketReadUploads: { bucket: 'evidence', mode: 'read', prefix: 'uploads/' },
   busPut: { bus: 'events', mode: 'put' },
+  keySign: { key: 'archiveSigning', mode: 'sign' },
+  keyPublic: { key: 'archiveSigning', mode: 'publicKey' },
+  queueSend: { queue: 'archiveJobs', mode: 'send' },
 } as const satisfies Record<string, Access>;
 type Case = keyof typeof cases;
 
@@ -41,13 +47,23 @@ beforeAll(async () => {
   // cdk-nag is the point here; CloudFormation's own template checks run in stack.test.ts.
   app = await newApp({}, { cloudFormationValidation: false });
   const stack = new Stack(app, 'BindAccess');
+  const evidence = new EvidenceBucket(stack, 'Evidence', {
+    retain: false,
+    lockMode: 'GOVERNANCE',
+    lockDays: 1,
+  });
+  const archives = new ArchiveBucket(stack, 'Archives', { retain: false, accessLogs: evidence.accessLogs });
   const resources = {
     tables: { ledger: new LedgerTable(stack, 'Ledger', { retain: false }).table },
     buckets: {
-      evidence: new EvidenceBucket(stack, 'Evidence', { retain: false, lockMode: 'GOVERNANCE', lockDays: 1 })
-        .bucket,
+      evidence: evidence.bucket,
+      archives: archives.bucket,
     },
     buses: { events: new RectifyEventBus(stack, 'Events').bus },
+    signingKeys: { archiveSigning: new SigningKey(stack, 'Signing', { retain: false }).key },
+    queues: new RectifyQueues(stack, 'Queues', {
+      buckets: { evidence: evidence.bucket, archives: archives.bucket },
+    }).queues,
   };
   const fns = Object.entries(cases).map(([name, access]) => {
     const spec: FunctionSpec = {
@@ -137,12 +153,30 @@ describe('bindAccess', () => {
       'events:PutEvents',
     ]);
   });
+  it('lets a signer sign with the key, and a public-key reader only read its public half', () => {
+    const kms = (actions: string[]) => actions.filter((action) => action.startsWith('kms:'));
+    expect(kms(bound.keySign.actions)).toEqual(['kms:Sign']);
+    expect(kms(bound.keyPublic.actions)).toEqual(['kms:GetPublicKey']);
+  });
+  it('lets a sender send to the queue and nothing else on it', () => {
+    expect(bound.queueSend.actions.filter((action) => action.startsWith('sqs:')).sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+  });
   it('never lets Object Lock be bypassed', () => {
     const all = Object.values(bound).flatMap(({ actions }) => actions);
     expect(all.filter((action) => action.startsWith('s3:Bypass') || action === 's3:*')).toEqual([]);
   });
   it('sets the environment variable of the resource it grants, and of no other', () => {
-    const resourceVars: string[] = [tables.ledger.envVar, buckets.evidence.envVar, buses.events.envVar];
+    const resourceVars: string[] = [
+      tables.ledger.envVar,
+      buckets.evidence.envVar,
+      buses.events.envVar,
+      signingKeys.archiveSigning.envVar,
+      queues.archiveJobs.envVar,
+    ];
     const told = Object.fromEntries(
       Object.entries(bound).map(([name, { env }]) => [
         name,
@@ -157,6 +191,9 @@ describe('bindAccess', () => {
       bucketDelete: [buckets.evidence.envVar],
       bucketReadUploads: [buckets.evidence.envVar],
       busPut: [buses.events.envVar],
+      keySign: [signingKeys.archiveSigning.envVar],
+      keyPublic: [signingKeys.archiveSigning.envVar],
+      queueSend: [queues.archiveJobs.envVar],
     });
   });
   it('acknowledges every cdk-nag finding its grants cause', () => {

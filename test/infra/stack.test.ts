@@ -352,9 +352,9 @@ describe('HTTP API', () => {
       stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0],
     );
   });
-  it('outputs the API URL, user pool id, client id and issuer', () => {
+  it('outputs the API URL, user pool id, client id, issuer and the archive signing key', () => {
     expect(Object.keys(dev.template.findOutputs('*')).sort()).toEqual(
-      ['ApiUrl', 'Issuer', 'UserPoolClientId', 'UserPoolId'].sort(),
+      ['ApiUrl', 'ArchiveSigningKeyArn', 'Issuer', 'UserPoolClientId', 'UserPoolId'].sort(),
     );
   });
 });

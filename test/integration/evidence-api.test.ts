@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,6 +9,7 @@ import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { keys } from '#shared/store/keys.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
+import { sha256, uploadThroughForm as upload } from '../support/evidence.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 const local = useLocalRuntime('evidence');
@@ -23,7 +23,6 @@ const s3 = new S3Client({ ...config, forcePathStyle: true });
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(config));
 const sqs = new SQSClient(config);
 const pdf = Buffer.from('%PDF-1.7\n% 整改报告\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
   expect((await api.post('/inspections/import', users.admin, { plan })).status).toBe(201);
@@ -33,18 +32,6 @@ afterAll(() => {
   sqs.destroy();
   documentClient.destroy();
 });
-
-/** Sends a file the way a browser would: a multipart form to the presigned POST. */
-async function upload(
-  target: { url: string; fields: Record<string, string> },
-  bytes: Buffer,
-  contentType: string,
-) {
-  const form = new FormData();
-  for (const [field, value] of Object.entries(target.fields)) form.append(field, value);
-  form.append('file', new Blob([bytes], { type: contentType }), 'upload');
-  return fetch(target.url, { method: 'POST', body: form });
-}
 
 async function openUpload(
   itemId: string,

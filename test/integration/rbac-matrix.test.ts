@@ -32,6 +32,8 @@ function expected(status: number, exceptions: Partial<Expected> = {}): Expected 
 }
 /** Callers who cannot see item 1.1.2 get 404, as if it did not exist. */
 const INVISIBLE = { otherLeader: 404, otherDepartment: 404 } as const;
+/** Archive requests answer 400 past the auditor/admin gate (the probe names no real aspect). */
+const AUDIT_ONLY = { admin: 400, auditor: 400 } as const;
 /** Inspection-wide reports name every department's items: department users get 403. */
 const REPORTS_ONLY = { department: 403, otherDepartment: 403 } as const;
 
@@ -203,6 +205,27 @@ const MATRIX: {
         body: { enabled: true, weekday: 8, hour: 9 },
       }),
     expect: expected(403, { admin: 400 }),
+  },
+  {
+    // Past the gate an unknown aspect is refused (no archive is made).
+    route: 'POST /inspections/{inspectionId}/archives',
+    send: (who) => api.post(`/inspections/${INSPECTION}/archives`, who && users[who], { aspect: 99 }),
+    expect: expected(403, AUDIT_ONLY),
+  },
+  {
+    route: 'GET /archives/{archiveId}',
+    send: (who) => api.get(`/archives/a-${'0'.repeat(20)}`, who && users[who]),
+    expect: expected(403, { admin: 404, auditor: 404 }),
+  },
+  {
+    route: 'GET /inspections/{inspectionId}/archives',
+    send: (who) => api.get(`/inspections/${INSPECTION}/archives`, who && users[who]),
+    expect: expected(403, { admin: 200, auditor: 200 }),
+  },
+  {
+    route: 'GET /archives/public-key',
+    send: (who) => api.get('/archives/public-key', who && users[who]),
+    expect: expected(403, { admin: 200, auditor: 200 }),
   },
   {
     route: 'GET /me/notifications',

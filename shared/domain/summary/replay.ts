@@ -11,7 +11,7 @@ export function itemAsOf(current: Item, chain: readonly ItemEvent[], asOf: strin
   // Nothing happened to the item after the instant: its current state is its state then.
   if (current.updatedAt <= asOf) return current;
   const imported = chain[0];
-  if (!imported || imported.type !== 'Imported') {
+  if (imported?.type !== 'Imported') {
     throw new Error(`the chain of ${current.itemId} does not start with its import`);
   }
   const data = imported.data as Pick<Item, 'status' | 'measures' | 'progress'>;

@@ -247,8 +247,6 @@ describe('eventFromChainRecord', () => {
 
   it('refuses a chain type it has no entry for, rather than dropping it', () => {
     const record = { ...recordOf('StatusChanged'), type: 'ItemDeleted' } as unknown as StoredChainRecord;
-    expect(() => eventFromChainRecord(record)).toThrow(
-      /\(ItemDeleted\) has a type no event is declared for/,
-    );
+    expect(() => eventFromChainRecord(record)).toThrow(/\(ItemDeleted\) has a type no event is declared for/);
   });
 });

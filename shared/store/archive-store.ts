@@ -1,0 +1,139 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { tables } from '#infra/resources.ts';
+import { requiredEnv } from '#shared/config.ts';
+import type { ArchiveRecord } from '#shared/domain/archive/archive.ts';
+import { documentClient } from './client.ts';
+import { keys } from './keys.ts';
+import { TableStore } from './table-store.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, entity: _e, ...record }: Record<string, unknown>) =>
+  record as unknown as ArchiveRecord;
+
+/** Archive records: the request, its status and the attempt that holds it. */
+export class ArchiveStore extends TableStore {
+  async create(record: ArchiveRecord): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...record,
+          ...keys.archive(record.archiveId),
+          ...keys.archiveOfInspection(record.inspectionId, record.requestedAt, record.archiveId),
+          entity: 'Archive',
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async get(archiveId: string): Promise<ArchiveRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.archive(archiveId), ConsistentRead: true }),
+    );
+    return Item ? strip(Item) : undefined;
+  }
+
+  async list(
+    inspectionId: string,
+    options: { limit: number; cursor?: Record<string, unknown> },
+  ): Promise<{ records: ArchiveRecord[]; cursor?: Record<string, unknown> }> {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.archivesOfInspection(inspectionId) },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
+      }),
+    );
+    return { records: (Items ?? []).map(strip), ...(LastEvaluatedKey ? { cursor: LastEvaluatedKey } : {}) };
+  }
+
+  /**
+   * Takes the archive for a new attempt: only while it is queued or building (a builder that died
+   * left it building). Undefined when it is ready or failed already: a redelivered job does nothing.
+   */
+  async claim(archiveId: string, at: string): Promise<ArchiveRecord | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.archive(archiveId),
+          UpdateExpression:
+            'SET #status = :building, attempt = attempt + :one, startedAt = :at REMOVE progress',
+          ConditionExpression: '#status IN (:queued, :building)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':building': 'building', ':queued': 'queued', ':one': 1, ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? strip(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Records progress, or an attempt's error before a retry; ignored once another attempt holds it. */
+  async note(archive: ArchiveRecord, fields: Pick<ArchiveRecord, 'progress' | 'lastError'>): Promise<void> {
+    const names = Object.keys(fields) as (keyof typeof fields)[];
+    if (names.length === 0) return;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.archive(archive.archiveId),
+          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+          ConditionExpression: '#status = :building AND attempt = :attempt',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':building': 'building',
+            ':attempt': archive.attempt,
+            ...Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The write that ends an attempt (ready or failed), for the transaction with its chain record. */
+  finishPut(archive: ArchiveRecord, finished: ArchiveRecord): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...finished,
+          ...keys.archive(finished.archiveId),
+          ...keys.archiveOfInspection(finished.inspectionId, finished.requestedAt, finished.archiveId),
+          entity: 'Archive',
+        },
+        ConditionExpression: '#status = :building AND attempt = :attempt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':building': 'building', ':attempt': archive.attempt },
+      },
+    };
+  }
+}
+
+let shared: ArchiveStore | undefined;
+
+export function archiveStore(): ArchiveStore {
+  shared ??= new ArchiveStore(documentClient, requiredEnv(tables.ledger.envVar));
+  return shared;
+}
