@@ -12,6 +12,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { verifyChain } from '#shared/domain/chain.ts';
 import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
 import type { PlanResult } from '#shared/domain/plan/model.ts';
+import { type ArchiveFilterOptions, fetchArchive } from './archive.ts';
 import { ApiClient, ApiError } from './client.ts';
 import { downloadEvidence, uploadEvidence } from './evidence.ts';
 import { historyTable, type Lang, ledgerTable, readStatus, type Totals, totalsLine } from './format.ts';
@@ -364,6 +365,43 @@ evidence
     const { file, sha256 } = await downloadEvidence(client(), evidenceId, options.out);
     say(`已下载 ${file}（SHA-256 ${sha256} 校验一致）`, `Downloaded ${file} (SHA-256 ${sha256} verified)`);
   });
+
+program
+  .command('archive')
+  .description('request an evidence archive (证据包), wait while it is built, download it and verify it')
+  .argument('<inspectionId>')
+  .option('--refs <a.p.i,…>', 'only these items')
+  .option('--aspect <n>', 'only this aspect (方面)', integer)
+  .option('--department <name>', 'only this department’s items')
+  .option('--from <date>', 'evidence effective on or after (YYYY-MM-DD)')
+  .option('--to <date>', 'evidence effective on or before (YYYY-MM-DD)')
+  .option('--out <file>', 'where to save the .zip (default <inspection>-<archive>.zip)')
+  .option(
+    '--public-key <file>',
+    'verify with this key (PEM) instead of the one GET /archives/public-key serves',
+  )
+  .action(
+    async (inspectionId: string, options: ArchiveFilterOptions & { out?: string; publicKey?: string }) => {
+      const api = client();
+      const { file, archive } = await fetchArchive(api, inspectionId, options, options.out);
+      say(
+        `已下载 ${file}（${archive.sizeBytes} 字节，SHA-256 ${archive.sha256} 校验一致）`,
+        `Downloaded ${file} (${archive.sizeBytes} bytes, SHA-256 ${archive.sha256} verified)`,
+      );
+      const key = options.publicKey
+        ? { publicKeyPem: await readFile(options.publicKey, 'utf8'), publicKeySha256: undefined }
+        : await api.get<{ publicKeyPem: string; publicKeySha256: string }>('/archives/public-key');
+      if (key.publicKeySha256) {
+        say(
+          `签名公钥指纹 SHA-256 ${key.publicKeySha256}：请与另行取得的指纹核对。`,
+          `Signing key fingerprint SHA-256 ${key.publicKeySha256}: compare it with the one you were given.`,
+        );
+      }
+      const report = await verifyArchiveFile(file, { publicKeyPem: key.publicKeyPem });
+      process.stdout.write(`${formatArchiveReport(report, lang())}\n`);
+      if (!report.ok) process.exitCode = 1;
+    },
+  );
 
 program
   .command('verify')

@@ -199,6 +199,21 @@ describe('rectify CLI', () => {
     rmSync(out, { recursive: true, force: true });
   });
 
+  it('requests an archive as an auditor, downloads it and verifies it with the served key', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'rectify-archive-'));
+    const file = path.join(out, 'archive.zip');
+    const archived = await rectify(['archive', 'sample-health-2024-r1', '--out', file], 'auditor');
+    expect(archived.code, archived.stderr).toBe(0);
+    expect(archived.stdout).toMatch(/已下载 .*archive\.zip（\d+ 字节，SHA-256 [0-9a-f]{64} 校验一致）/);
+    expect(archived.stdout).toMatch(/签名公钥指纹 SHA-256 [0-9a-f]{64}/);
+    expect(archived.stdout).toMatch(/核验通过：签名有效/);
+    const unsigned = await rectify(['--lang', 'en', 'verify', file]);
+    expect(unsigned.code).toBe(0);
+    expect(unsigned.stdout).toMatch(/signature was NOT checked/);
+    expect((await rectify(['archive', 'sample-health-2024-r1', '--out', file], 'department')).code).toBe(1);
+    rmSync(out, { recursive: true, force: true });
+  });
+
   it('names the broken link when a record was edited in the database, and exits 1', async () => {
     const TableName = local().runtime.resources.tables.ledger.name;
     const { Item: meta } = await documentClient.send(
