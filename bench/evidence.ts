@@ -15,7 +15,6 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -26,6 +25,7 @@ import { type Emulator, LOCAL_REGION, startEmulator } from '#local/emulator/inde
 import { configureFunctionEnvironment } from '#local/runtime.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
+import { median, peakRssBytes } from './measure.ts';
 
 const MiB = 1024 * 1024;
 const SIZES = [1, 10, 100];
@@ -59,20 +59,6 @@ async function prepare(s3: S3Client, bucket: string, itemRef: string, sizeMiB: n
   return { key: `uploads/${evidenceId}`, size: bytes.length, hashMs };
 }
 
-/**
- * This process's peak resident set. VmHWM, not getrusage's maxRSS: on Linux a child's maxRSS
- * starts from its parent's at fork, and the parent here holds the generated files.
- */
-function peakRssBytes(): number {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]) * 1024;
-  } catch {
-    // not Linux: fall back below
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
-
 /** Child mode: verify one object and report this process's peak RSS in bytes. */
 async function verifyOne(key: string) {
   const { verifyUploadedObject } = await import('#shared/services/evidence-verifier.ts');
@@ -102,8 +88,6 @@ async function main(emulator: Emulator) {
 
   const { measureObject } = await import('#shared/services/evidence-verifier.ts');
   const rate = (bytes: number, started: number) => bytes / MiB / ((performance.now() - started) / 1000);
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   console.log(
     'size      floor MiB/s   streaming MiB/s  ratio   verification MiB/s  ratio   SHA-256 in memory (ms)   fixed cost (ms)',
   );
