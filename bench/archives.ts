@@ -1,27 +1,8 @@
-/**
- * Evidence archive benchmark (`npm run bench:archives`), against one moto emulator:
- *
- *  1. 1 GiB of evidence (200 files of 5 MiB, generated) into one archive: the builder's wall time,
- *     throughput and peak RSS vs the floor, moving the same bytes without zipping: each object's
- *     GetObject stream, one after the other, into one multipart upload with the builder's part
- *     size (the same emulator, the same run). Targets: peak RSS ≤ 256 MiB, throughput ≥ 50 % of
- *     the floor.
- *  2. 5,000 files of 10 KiB: time per file, builder vs floor.
- *
- * Every measured run is its own process (started with the builder's NODE_OPTIONS from the
- * manifest, the floor too), and reports its own VmHWM. Floor and builder runs alternate, so that
- * neither gains from the other warming the emulator. Objects are put under bench-evidence/ (not
- * uploads/, which the verifier watches) with evidence records as the verifier leaves them.
- * Options: BENCH_ARCHIVE_FILES (200), BENCH_ARCHIVE_FILE_MIB (5), BENCH_ARCHIVE_SMALL (5000),
- * BENCH_ARCHIVE_RUNS (3).
- */
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { functions } from '#functions/manifest.ts';
 import { bootstrapResources, emulatorClientConfig, resourceEnvironment } from '#local/bootstrap.ts';
@@ -29,7 +10,7 @@ import { type Emulator, LOCAL_REGION, startEmulator } from '#local/emulator/inde
 import { configureFunctionEnvironment } from '#local/runtime.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { median, peakRssBytes } from './measure.ts';
+import { median, peakRssBytes, runMeasuredChild } from './measure.ts';
 
 const MiB = 1024 * 1024;
 const FILES = Number(process.env.BENCH_ARCHIVE_FILES ?? 200);
@@ -169,18 +150,14 @@ async function main(emulator: Emulator) {
   configureFunctionEnvironment(emulator, resources);
   const s3 = new S3Client({ ...emulatorClientConfig(emulator), forcePathStyle: true });
   const flags = [...(functions.buildArchive.nodeOptions ?? [])];
-  const child = async (args: string[]) => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [...flags, import.meta.filename, ...args],
-      {
-        env: { ...process.env, ...resourceEnvironment(resources), AWS_REGION: LOCAL_REGION },
-        cwd: path.resolve(import.meta.dirname, '..'),
-        maxBuffer: 16 * MiB,
-      },
+  const environment = { ...resourceEnvironment(resources), AWS_REGION: LOCAL_REGION };
+  const child = (args: string[]) =>
+    runMeasuredChild<{ ms: number; sizeBytes: number; maxRssBytes: number }>(
+      import.meta.filename,
+      flags,
+      args,
+      environment,
     );
-    return JSON.parse(stdout) as { ms: number; sizeBytes: number; maxRssBytes: number };
-  };
   const cases = [
     { label: 'large', count: FILES, size: FILE_MIB * MiB },
     { label: 'small', count: SMALL_FILES, size: 10 * 1024 },

@@ -1,23 +1,5 @@
-/**
- * Evidence verifier benchmark (`npm run bench:evidence`), against one moto emulator:
- *
- *  1. Throughput (MiB/s) of verifying 1, 10 and 100 MiB files vs the floor: a plain GetObject
- *     stream read of the same object in the same run (target ratio ≥ 0.8). Two figures per size:
- *     the streaming part alone (read, SHA-256, size, sniff: what grows with the file) and the
- *     whole verification (plus the record reads and the decision transaction, a fixed cost that
- *     is printed in milliseconds).
- *  2. Peak RSS of a process that verifies one 10 MiB file vs one that verifies a 100 MiB file
- *     (each its own process, started with the verifier's NODE_OPTIONS from the manifest; again
- *     without them, for comparison). Target: difference under 20 MiB.
- *
- * Files are generated (random bytes behind a PDF header) and put with the SDK; the verifier
- * runs in-process, as the Lambda handler calls it.
- */
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { functions } from '#functions/manifest.ts';
 import { bootstrapResources, emulatorClientConfig, resourceEnvironment } from '#local/bootstrap.ts';
@@ -25,7 +7,7 @@ import { type Emulator, LOCAL_REGION, startEmulator } from '#local/emulator/inde
 import { configureFunctionEnvironment } from '#local/runtime.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { median, peakRssBytes } from './measure.ts';
+import { median, peakRssBytes, runMeasuredChild } from './measure.ts';
 
 const MiB = 1024 * 1024;
 const SIZES = [1, 10, 100];
@@ -143,15 +125,12 @@ async function main(emulator: Emulator) {
     const peaks: Record<number, number> = {};
     for (const sizeMiB of [10, 100]) {
       const { key } = await prepare(s3, bucket, item, sizeMiB);
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [...flags, import.meta.filename, '--verify-one', key],
-        {
-          env: { ...process.env, ...resourceEnvironment(resources), AWS_REGION: LOCAL_REGION },
-          cwd: path.resolve(import.meta.dirname, '..'),
-        },
+      const result = await runMeasuredChild<{ state: string; maxRssBytes: number }>(
+        import.meta.filename,
+        flags,
+        ['--verify-one', key],
+        { ...resourceEnvironment(resources), AWS_REGION: LOCAL_REGION },
       );
-      const result = JSON.parse(stdout) as { state: string; maxRssBytes: number };
       if (result.state !== 'stored') throw new Error(`verification ended ${result.state}`);
       peaks[sizeMiB] = result.maxRssBytes / MiB;
     }

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 
 /**
  * This process's peak resident set. VmHWM, not getrusage's maxRSS: on Linux a child's maxRSS
@@ -17,4 +20,22 @@ export function peakRssBytes(): number {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * Runs a benchmark script again as its own process (Node flags first, e.g. the function's
+ * NODE_OPTIONS), pointed at the same emulator resources, and parses the JSON it prints.
+ */
+export async function runMeasuredChild<T>(
+  script: string,
+  flags: readonly string[],
+  args: readonly string[],
+  environment: Record<string, string>,
+): Promise<T> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, script, ...args], {
+    env: { ...process.env, ...environment },
+    cwd: path.resolve(import.meta.dirname, '..'),
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as T;
 }

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
+import { digestingStream } from '#shared/digest-stream.ts';
 import { EVIDENCE_TYPES, extensionOf } from '#shared/domain/evidence.ts';
 import type { ApiClient } from './client.ts';
 
@@ -110,15 +111,9 @@ export async function downloadEvidence(api: ApiClient, evidenceId: string, direc
 export async function downloadVerified(url: string, target: string, expectedSha256: string): Promise<void> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
-  const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk, _encoding, done) {
-      hash.update(chunk as Buffer);
-      done(null, chunk);
-    },
-  });
+  const hashing = digestingStream();
   await pipeline(Readable.fromWeb(response.body as never), hashing, createWriteStream(target));
-  const sha256 = hash.digest('hex');
+  const { sha256 } = hashing.digest();
   if (sha256 !== expectedSha256) {
     await rm(target, { force: true });
     throw new Error(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
+import { digestingStream } from '#shared/digest-stream.ts';
 import { evidenceEntry, historyEntry, summaryEntry } from '#shared/domain/archive/entry-names.ts';
 import {
   type ArchiveFilters,
@@ -128,17 +129,11 @@ export function writeArchive(
           path,
           { mtime: new Date(source.uploadedAt), compress: compressible(source.contentType) },
           (cb) => {
-            const hash = createHash('sha256');
-            let size = 0;
-            const hashing = new Transform({
-              transform(chunk: Buffer, _encoding, done) {
-                hash.update(chunk);
-                size += chunk.length;
-                bytesDone += chunk.length;
-                done(null, chunk);
+            const hashing = digestingStream({
+              onChunk: (bytes) => {
+                bytesDone += bytes;
               },
-              flush(done) {
-                const actual = hash.digest('hex');
+              onEnd: ({ sha256: actual, size }) => {
                 const matches = actual === source.sha256 && size === source.size;
                 if (!matches) {
                   warnings.push(
@@ -161,7 +156,6 @@ export function writeArchive(
                 });
                 filesDone += 1;
                 onProgress({ filesDone, filesTotal: content.evidence.length, bytesDone, bytesTotal });
-                done();
                 resolve();
               },
             });

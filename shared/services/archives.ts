@@ -1,5 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type ArchiveContent,
@@ -7,6 +7,7 @@ import {
   type ManifestSigner,
   writeArchive,
 } from '#shared/archive/writer.ts';
+import { digestingStream } from '#shared/digest-stream.ts';
 import {
   ARCHIVE_ID_PATTERN,
   type ArchiveRecord,
@@ -271,27 +272,20 @@ export async function buildArchive(
       });
     };
     const written = writeArchive(content, io.sign, progress);
-    const hash = createHash('sha256');
-    let sizeBytes = 0;
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        sizeBytes += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const hashing = digestingStream();
     written.stream.on('error', (error) => hashing.destroy(error));
     const body = written.stream.pipe(hashing).pipe(new PassThrough());
     hashing.on('error', (error) => body.destroy(error));
     upload = io.upload(key, body);
     const [manifest] = await Promise.all([written.done, upload.done()]);
     const now = clock();
+    const { sha256, size: sizeBytes } = hashing.digest();
     const ready: ArchiveRecord = {
       ...archive,
       status: 'ready',
       objectKey: key,
       sizeBytes,
-      sha256: hash.digest('hex'),
+      sha256,
       fileCount: manifest.evidence.length,
       warnings: manifest.warnings,
       readyAt: now.toISOString(),
