@@ -132,7 +132,17 @@ export async function requestArchive(
     attempt: 0,
   };
   await stores.archives.create(record);
-  await enqueue(record.archiveId);
+  try {
+    await enqueue(record.archiveId);
+  } catch (error) {
+    // Without its job the request would stay queued for ever: say it failed, and why.
+    await stores.archives.abandon(
+      record.archiveId,
+      `could not be queued: ${(error as Error).message}`,
+      now.toISOString(),
+    );
+    throw error;
+  }
   return record;
 }
 

@@ -85,6 +85,20 @@ export class ArchiveStore extends TableStore {
     }
   }
 
+  /** Marks a request that never reached the builder's queue as failed (still queued, never claimed). */
+  async abandon(archiveId: string, reason: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.archive(archiveId),
+        UpdateExpression: 'SET #status = :failed, failure = :failure',
+        ConditionExpression: '#status = :queued',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':queued': 'queued', ':failure': { reason, at } },
+      }),
+    );
+  }
+
   /** Records progress, or an attempt's error before a retry; ignored once another attempt holds it. */
   async note(archive: ArchiveRecord, fields: Pick<ArchiveRecord, 'progress' | 'lastError'>): Promise<void> {
     const names = Object.keys(fields) as (keyof typeof fields)[];
