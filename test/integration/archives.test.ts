@@ -273,6 +273,29 @@ describe('the builder when things fail', () => {
     expect((await objectsUnder(prefix)).map((object) => object.Key)).toEqual([`${prefix}attempt-2.zip`]);
   });
 
+  it('marks a request failed when its job cannot be queued, rather than leaving it queued', async () => {
+    const { stores } = await builder();
+    const { requestArchive } = await import('#shared/services/archives.ts');
+    const auditor = { subject: 'auditor-1', name: '巡察组', roles: ['auditor'] as const };
+    let archiveId = '';
+    await expect(
+      requestArchive(
+        stores,
+        async (id) => {
+          archiveId = id;
+          throw new Error('queue unavailable');
+        },
+        auditor,
+        INSPECTION,
+        {},
+      ),
+    ).rejects.toThrow(/queue unavailable/);
+    expect(await stores.archives.get(archiveId)).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'could not be queued: queue unavailable' },
+    });
+  });
+
   it('records the failure with its reason on the last delivery, and says so on the bus', async () => {
     const { build, stores, io, queued } = await builder();
     const archiveId = await queued();
