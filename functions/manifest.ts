@@ -368,6 +368,8 @@ export const functions = {
     // API Gateway answers within 30 s; larger inspections are summarised by the schedule.
     timeoutSeconds: 29,
     access: [WRITE_LEDGER, ...SUMMARY_FILES],
+    // Thousands of items pass through memory once: collect young garbage early (bench:summaries).
+    nodeOptions: STREAMING_NODE_OPTIONS,
   },
   readSummaries: {
     entry: 'functions/read-summaries/handler.ts',
@@ -407,6 +409,7 @@ export const functions = {
     memoryMiB: 1024,
     timeoutSeconds: 900,
     access: [WRITE_LEDGER, ...SUMMARY_FILES],
+    nodeOptions: STREAMING_NODE_OPTIONS,
   },
   requestArchive: {
     entry: 'functions/request-archive/handler.ts',

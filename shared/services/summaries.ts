@@ -79,24 +79,79 @@ async function previousOf(
   const [previous] = (await store.list(inspectionId, { limit: 1, before: asOf })).records;
   const json = previous?.files.find((file) => file.name === 'summary.json');
   if (!previous || !json) return undefined;
-  const summary = JSON.parse((await readReportFile(json)).toString('utf8')) as Summary;
-  return { summaryId: previous.summaryId, asOf: previous.asOf, items: summary.items };
+  const { items } = JSON.parse((await readReportFile(json)).toString('utf8')) as Summary;
+  // Only what the change list needs: the rest of the previous snapshot is dropped at once.
+  return {
+    summaryId: previous.summaryId,
+    asOf: previous.asOf,
+    items: items.map(({ ref, status, overdue }) => ({ ref, status, overdue })),
+  };
 }
 
-const FILES = [
-  { name: 'summary.json', contentType: 'application/json; charset=utf-8' },
-  { name: 'summary.md', contentType: 'text/markdown; charset=utf-8' },
-  { name: 'chart.svg', contentType: 'image/svg+xml' },
-  { name: 'ledger.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-] as const;
+/**
+ * The four files, rendered and stored one at a time so that only one rendering is in memory at
+ * once (a 20,000-item summary.json is some 12 MB). summary.json is compact: it is data, and the
+ * next summary reads it back.
+ */
+const FILES: readonly {
+  name: string;
+  contentType: string;
+  render: (summary: Summary) => Promise<Uint8Array>;
+}[] = [
+  {
+    name: 'summary.json',
+    contentType: 'application/json; charset=utf-8',
+    render: async (summary) => Buffer.from(JSON.stringify(summary)),
+  },
+  {
+    name: 'summary.md',
+    contentType: 'text/markdown; charset=utf-8',
+    render: async (summary) => Buffer.from(summaryMarkdown(summary, summary.lang)),
+  },
+  {
+    name: 'chart.svg',
+    contentType: 'image/svg+xml',
+    render: async (summary) => Buffer.from(summaryChartSvg(summary, summary.lang)),
+  },
+  {
+    name: 'ledger.xlsx',
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    render: (summary) => summaryWorkbook(summary, summary.lang),
+  },
+];
 
-async function render(summary: Summary): Promise<Record<(typeof FILES)[number]['name'], Uint8Array>> {
-  return {
-    'summary.json': Buffer.from(`${JSON.stringify(summary, null, 2)}\n`),
-    'summary.md': Buffer.from(summaryMarkdown(summary, summary.lang)),
-    'chart.svg': Buffer.from(summaryChartSvg(summary, summary.lang)),
-    'ledger.xlsx': await summaryWorkbook(summary, summary.lang),
-  };
+async function storeFiles(summary: Summary): Promise<SummaryFile[]> {
+  const files: SummaryFile[] = [];
+  for (const { name, contentType, render } of FILES) {
+    const key = `summaries/${summary.inspection.inspectionId}/${summary.summaryId}/${name}`;
+    files.push({ name, contentType, ...(await putReportFile(key, await render(summary), contentType)) });
+  }
+  return files;
+}
+
+/** The summary itself: the items and chains it reads are garbage once it is built. */
+async function summarise(
+  stores: SummaryStores,
+  inspection: Inspection,
+  request: { summaryId: string; asOf: Date; now: Date; trigger: Summary['trigger']; lang: Lang },
+): Promise<Summary> {
+  const asOfIso = request.asOf.toISOString();
+  const [items, chain, previous] = await Promise.all([
+    itemsAsOf(stores.ledger, inspection, asOfIso),
+    stores.chains.chain(inspection.inspectionId),
+    previousOf(stores.summaries, inspection.inspectionId, asOfIso),
+  ]);
+  return buildSummary({
+    summaryId: request.summaryId,
+    inspection,
+    items,
+    outcomes: outcomesOf(chain, calendarDate(request.asOf, inspection.timezone)),
+    asOf: request.asOf,
+    generatedAt: request.now,
+    trigger: request.trigger,
+    lang: request.lang,
+    ...(previous ? { previous } : {}),
+  });
 }
 
 function recordOf(
@@ -160,33 +215,14 @@ export async function generateSummary(
     ]);
   }
   const asOfIso = asOf.toISOString();
-  const [items, chain, previous] = await Promise.all([
-    itemsAsOf(stores.ledger, inspection, asOfIso),
-    stores.chains.chain(inspection.inspectionId),
-    previousOf(stores.summaries, inspection.inspectionId, asOfIso),
-  ]);
-  const summary = buildSummary({
+  const summary = await summarise(stores, inspection, {
     summaryId,
-    inspection,
-    items,
-    outcomes: outcomesOf(chain, calendarDate(asOf, inspection.timezone)),
     asOf,
-    generatedAt: now,
+    now,
     trigger: request.trigger,
     lang: request.lang,
-    ...(previous ? { previous } : {}),
   });
-  const bodies = await render(summary);
-  const files = await Promise.all(
-    FILES.map(async ({ name, contentType }): Promise<SummaryFile> => {
-      const stored = await putReportFile(
-        `summaries/${inspection.inspectionId}/${summaryId}/${name}`,
-        bodies[name],
-        contentType,
-      );
-      return { name, contentType, ...stored };
-    }),
-  );
+  const files = await storeFiles(summary);
   let record: SummaryRecord | undefined;
   try {
     await stores.chains.append(inspection.inspectionId, (head) => {
@@ -220,7 +256,7 @@ export async function generateSummary(
     inspectionId: inspection.inspectionId,
     summaryId,
     asOf: asOfIso,
-    items: items.length,
+    items: summary.totals.total,
   });
   return { record, created: true };
 }
