@@ -6,11 +6,11 @@ import { PassThrough, type Readable } from 'node:stream';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { functions } from '#functions/manifest.ts';
 import { bootstrapResources, emulatorClientConfig, resourceEnvironment } from '#local/bootstrap.ts';
-import { type Emulator, LOCAL_REGION, startEmulator } from '#local/emulator/index.ts';
+import { type Emulator, LOCAL_REGION } from '#local/emulator/index.ts';
 import { configureFunctionEnvironment } from '#local/runtime.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { median, peakRssBytes, runMeasuredChild } from './measure.ts';
+import { median, peakRssBytes, runMeasuredChild, withEmulator } from './measure.ts';
 
 const MiB = 1024 * 1024;
 const FILES = Number(process.env.BENCH_ARCHIVE_FILES ?? 200);
@@ -211,10 +211,5 @@ if (process.argv[2] === '--build') {
 } else if (process.argv[2] === '--floor') {
   await floorOne(process.argv[3] ?? '');
 } else {
-  const emulator = await startEmulator();
-  try {
-    await main(emulator);
-  } finally {
-    await emulator.stop();
-  }
+  await withEmulator(main);
 }

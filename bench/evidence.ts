@@ -3,11 +3,11 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { functions } from '#functions/manifest.ts';
 import { bootstrapResources, emulatorClientConfig, resourceEnvironment } from '#local/bootstrap.ts';
-import { type Emulator, LOCAL_REGION, startEmulator } from '#local/emulator/index.ts';
+import { type Emulator, LOCAL_REGION } from '#local/emulator/index.ts';
 import { configureFunctionEnvironment } from '#local/runtime.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { median, peakRssBytes, runMeasuredChild } from './measure.ts';
+import { median, peakRssBytes, runMeasuredChild, withEmulator } from './measure.ts';
 
 const MiB = 1024 * 1024;
 const SIZES = [1, 10, 100];
@@ -145,10 +145,5 @@ async function main(emulator: Emulator) {
 if (process.argv[2] === '--verify-one') {
   await verifyOne(process.argv[3] ?? '');
 } else {
-  const emulator = await startEmulator();
-  try {
-    await main(emulator);
-  } finally {
-    await emulator.stop();
-  }
+  await withEmulator(main);
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { type Emulator, startEmulator } from '#local/emulator/index.ts';
 
 /**
  * This process's peak resident set. VmHWM, not getrusage's maxRSS: on Linux a child's maxRSS
@@ -38,4 +39,14 @@ export async function runMeasuredChild<T>(
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(stdout) as T;
+}
+
+/** Runs a benchmark's main against a fresh emulator, stopped however the run ends. */
+export async function withEmulator(main: (emulator: Emulator) => Promise<void>): Promise<void> {
+  const emulator = await startEmulator();
+  try {
+    await main(emulator);
+  } finally {
+    await emulator.stop();
+  }
 }

@@ -27,7 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FunctionSpec, functions } from '#functions/manifest.ts';
 import type { Emulator } from '#local/emulator/index.ts';
-import { median, peakRssBytes, runMeasuredChild } from './measure.ts';
+import { median, peakRssBytes, runMeasuredChild, withEmulator } from './measure.ts';
 
 const MiB = 1024 * 1024;
 const RUNS = Number(process.env.BENCH_SUMMARY_RUNS ?? 3);
@@ -346,12 +346,6 @@ if (mode === '--floor') {
     );
   }
   const benchStarted = performance.now();
-  const { startEmulator } = await import('#local/emulator/index.ts');
-  const emulator = await startEmulator();
-  try {
-    await main(emulator);
-  } finally {
-    await emulator.stop();
-  }
+  await withEmulator(main);
   console.log(`(run time ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
 }

@@ -5,11 +5,10 @@ import {
   ListMultipartUploadsCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { buckets } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
-import { contentDisposition } from '#shared/http/response.ts';
 import { evidenceBucketName, s3 } from './client.ts';
+import { presignedDownload } from './files.ts';
 
 /** Archive download links live 15 minutes: an archive can be large. */
 export const ARCHIVE_LINK_SECONDS = 15 * 60;
@@ -80,14 +79,11 @@ export async function archiveDownloadLink(
   fileName: string,
   now = new Date(),
 ): Promise<{ downloadUrl: string; expiresAt: string }> {
-  const downloadUrl = await getSignedUrl(
-    s3,
-    new GetObjectCommand({
-      Bucket: archiveBucketName(),
-      Key: key,
-      ResponseContentDisposition: contentDisposition(fileName),
-    }),
-    { expiresIn: ARCHIVE_LINK_SECONDS },
+  const { url, expiresAt } = await presignedDownload(
+    { bucket: archiveBucketName(), key },
+    fileName,
+    ARCHIVE_LINK_SECONDS,
+    now,
   );
-  return { downloadUrl, expiresAt: new Date(now.getTime() + ARCHIVE_LINK_SECONDS * 1000).toISOString() };
+  return { downloadUrl: url, expiresAt };
 }

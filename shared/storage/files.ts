@@ -57,20 +57,30 @@ export async function readReportFile(file: Pick<StoredReportFile, 'key' | 'versi
 }
 
 /** A short-lived presigned GET of exactly the stored version, saved under `fileName`. */
-export async function downloadLinkOf(
+export function downloadLinkOf(
   file: Pick<StoredReportFile, 'key' | 'versionId'>,
   fileName: string,
+  now = new Date(),
+): Promise<{ url: string; expiresAt: string }> {
+  return presignedDownload({ bucket: evidenceBucketName(), ...file }, fileName, DOWNLOAD_LINK_SECONDS, now);
+}
+
+/** A presigned GET of an object (a version of it, when given) that saves as `fileName`. */
+export async function presignedDownload(
+  object: { bucket: string; key: string; versionId?: string },
+  fileName: string,
+  seconds: number,
   now = new Date(),
 ): Promise<{ url: string; expiresAt: string }> {
   const url = await getSignedUrl(
     s3,
     new GetObjectCommand({
-      Bucket: evidenceBucketName(),
-      Key: file.key,
-      ...(file.versionId ? { VersionId: file.versionId } : {}),
+      Bucket: object.bucket,
+      Key: object.key,
+      ...(object.versionId ? { VersionId: object.versionId } : {}),
       ResponseContentDisposition: contentDisposition(fileName),
     }),
-    { expiresIn: DOWNLOAD_LINK_SECONDS },
+    { expiresIn: seconds },
   );
-  return { url, expiresAt: new Date(now.getTime() + DOWNLOAD_LINK_SECONDS * 1000).toISOString() };
+  return { url, expiresAt: new Date(now.getTime() + seconds * 1000).toISOString() };
 }

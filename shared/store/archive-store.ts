@@ -15,6 +15,14 @@ import { TableStore } from './table-store.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** An archive record with its keys: by id, and in its inspection's list by request time. */
+const item = (record: ArchiveRecord) => ({
+  ...record,
+  ...keys.archive(record.archiveId),
+  ...keys.archiveOfInspection(record.inspectionId, record.requestedAt, record.archiveId),
+  entity: 'Archive',
+});
+
 const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, entity: _e, ...record }: Record<string, unknown>) =>
   record as unknown as ArchiveRecord;
 
@@ -24,12 +32,7 @@ export class ArchiveStore extends TableStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          ...record,
-          ...keys.archive(record.archiveId),
-          ...keys.archiveOfInspection(record.inspectionId, record.requestedAt, record.archiveId),
-          entity: 'Archive',
-        },
+        Item: item(record),
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
@@ -131,12 +134,7 @@ export class ArchiveStore extends TableStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: {
-          ...finished,
-          ...keys.archive(finished.archiveId),
-          ...keys.archiveOfInspection(finished.inspectionId, finished.requestedAt, finished.archiveId),
-          entity: 'Archive',
-        },
+        Item: item(finished),
         ConditionExpression: '#status = :building AND attempt = :attempt',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':building': 'building', ':attempt': archive.attempt },
