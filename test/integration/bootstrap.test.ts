@@ -1,5 +1,6 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketVersioningCommand,
@@ -112,7 +113,24 @@ describe('bootstrapResources', () => {
     expect(resourceEnvironment(resources)).toEqual({
       LEDGER_TABLE_NAME: resources.tables.ledger.name,
       EVIDENCE_BUCKET_NAME: resources.buckets.evidence.name,
+      ARCHIVE_BUCKET_NAME: resources.buckets.archives.name,
       EVENT_BUS_NAME: resources.buses.events.name,
+      ARCHIVE_JOBS_QUEUE_URL: resources.queues.archiveJobs.url,
+      ARCHIVE_SIGNING_KEY_ID: resources.signingKeys.archiveSigning.arn,
     });
+  });
+
+  it('creates the archive signing key as a P-256 signing key, found again by its alias', async () => {
+    const kms = new KMSClient(config);
+    try {
+      const { KeyMetadata } = await kms.send(
+        new DescribeKeyCommand({ KeyId: resources.signingKeys.archiveSigning.arn }),
+      );
+      expect(KeyMetadata).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+      const again = await bootstrapResources(emulator, resources.stage);
+      expect(again.signingKeys.archiveSigning.arn).toBe(resources.signingKeys.archiveSigning.arn);
+    } finally {
+      kms.destroy();
+    }
   });
 });
