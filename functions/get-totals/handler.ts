@@ -7,8 +7,7 @@ import { ledgerStore } from '#shared/store/ledger-store.ts';
 /** GET /inspections/{inspectionId}/totals — the counters, kept by the bus consumer: one item read. */
 export const handler = httpHandler('getTotals', async ({ pathParameters }) => {
   const inspectionId = pathParameters.inspectionId ?? '';
-  const inspection = await ledgerStore().getInspection(inspectionId);
-  if (!inspection) throw new NotFound('inspection', inspectionId);
+  const inspection = await ledgerStore().requireInspection(inspectionId);
   const totals = await readTotals(aggregateStore(), inspection);
   if (!totals) throw new NotFound('totals', inspectionId);
   return { status: 200, body: { inspectionId, importId: inspection.importId, totals } };

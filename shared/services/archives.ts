@@ -90,8 +90,7 @@ export async function requestArchive(
   filters: ArchiveFilters,
   now = new Date(),
 ): Promise<ArchiveRecord> {
-  const inspection = await stores.ledger.getInspection(inspectionId);
-  if (!inspection) throw new NotFound('inspection', inspectionId);
+  const inspection = await stores.ledger.requireInspection(inspectionId);
   const items = await stores.ledger.listItems(inspection);
   const unknownRefs = (filters.refs ?? []).filter((ref) => !items.some((item) => item.ref === ref));
   if (unknownRefs.length > 0) {
@@ -161,8 +160,7 @@ async function gather(
   archive: ArchiveRecord,
   now: Date,
 ): Promise<ArchiveContent> {
-  const inspection = await stores.ledger.getInspection(archive.inspectionId);
-  if (!inspection) throw new NotFound('inspection', archive.inspectionId);
+  const inspection = await stores.ledger.requireInspection(archive.inspectionId);
   const items = selectItems(await stores.ledger.listItems(inspection), archive.filters);
   const perItem = await inBatches(items, async (item) => ({
     item,
@@ -374,7 +372,7 @@ export async function listArchives(
   inspectionId: string,
   query: { limit: number; next?: string },
 ) {
-  if (!(await stores.ledger.getInspection(inspectionId))) throw new NotFound('inspection', inspectionId);
+  await stores.ledger.requireInspection(inspectionId);
   const cursor = query.next ? decodeCursor(query.next) : undefined;
   const page = await stores.archives.list(inspectionId, {
     limit: query.limit,

@@ -1,5 +1,4 @@
 import { canSee, seesEverything } from '#shared/domain/access.ts';
-import { NotFound } from '#shared/domain/errors.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
 import type { Item } from '#shared/domain/item.ts';
 import { isOverdue, ledgerTotals } from '#shared/domain/ledger.ts';
@@ -45,8 +44,7 @@ export async function readLedger(
   lang: Lang,
   now = new Date(),
 ) {
-  const inspection = await store.getInspection(inspectionId);
-  if (!inspection) throw new NotFound('inspection', inspectionId);
+  const inspection = await store.requireInspection(inspectionId);
   const scope = readScope(principal, filter);
   const read = scope === 'nothing' ? [] : await store.listItems(inspection, scope);
   const today = calendarDate(now, inspection.timezone);

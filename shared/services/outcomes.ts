@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { NotFound } from '#shared/domain/errors.ts';
 import { calendarDate } from '#shared/domain/inspection.ts';
 import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import {
@@ -27,8 +26,7 @@ export async function recordOutcome(
   outcome: OutcomeInput,
   now = new Date(),
 ): Promise<RecordedOutcome> {
-  const inspection = await stores.ledger.getInspection(inspectionId);
-  if (!inspection) throw new NotFound('inspection', inspectionId);
+  const inspection = await stores.ledger.requireInspection(inspectionId);
   const named = outcome.itemRef ? await stores.ledger.getItem(inspectionId, outcome.itemRef) : undefined;
   checkOutcome(outcome, {
     refs: new Set(named ? [named.item.ref] : []),
@@ -57,8 +55,7 @@ export async function recordOutcome(
 
 /** The outcomes in force: the latest plan's and every recorded one, with the sums by kind. */
 export async function listOutcomes(stores: Stores, inspectionId: string) {
-  const inspection = await stores.ledger.getInspection(inspectionId);
-  if (!inspection) throw new NotFound('inspection', inspectionId);
+  const _inspection = await stores.ledger.requireInspection(inspectionId);
   const outcomes = outcomesOf(await stores.chains.chain(inspectionId));
   return { inspectionId, outcomes, tally: tallyOutcomes(outcomes) };
 }

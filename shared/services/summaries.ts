@@ -199,8 +199,7 @@ export async function generateSummary(
   const summaryId = request.summaryId ?? `r-${randomBytes(10).toString('hex')}`;
   const existing = await stores.summaries.get(summaryId);
   if (existing) return { record: existing, created: false };
-  const inspection = await stores.ledger.getInspection(request.inspectionId);
-  if (!inspection) throw new NotFound('inspection', request.inspectionId);
+  const inspection = await stores.ledger.requireInspection(request.inspectionId);
   const asOf =
     typeof request.asOf === 'string'
       ? minDate(endOfCalendarDate(request.asOf, inspection.timezone), now)
@@ -349,7 +348,7 @@ export async function listSummaries(
   inspectionId: string,
   query: { limit: number; next?: string },
 ) {
-  if (!(await stores.ledger.getInspection(inspectionId))) throw new NotFound('inspection', inspectionId);
+  await stores.ledger.requireInspection(inspectionId);
   const cursor = query.next ? decodeCursor(query.next) : undefined;
   const page = await stores.summaries.list(inspectionId, {
     limit: query.limit,
@@ -373,7 +372,7 @@ export async function latestSummary(
   stores: Pick<SummaryStores, 'ledger' | 'summaries'>,
   inspectionId: string,
 ) {
-  if (!(await stores.ledger.getInspection(inspectionId))) throw new NotFound('inspection', inspectionId);
+  await stores.ledger.requireInspection(inspectionId);
   const [latest] = (await stores.summaries.list(inspectionId, { limit: 1 })).records;
   if (!latest) throw new NotFound('summary', `${inspectionId}/latest`);
   return latest;

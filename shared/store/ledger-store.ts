@@ -9,7 +9,7 @@ import {
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Linked } from '#shared/domain/chain.ts';
-import { Conflict, StaleVersion } from '#shared/domain/errors.ts';
+import { Conflict, NotFound, StaleVersion } from '#shared/domain/errors.ts';
 import type { Evidence, EvidenceState } from '#shared/domain/evidence.ts';
 import type { FollowUpSettings } from '#shared/domain/follow-ups.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
@@ -131,6 +131,13 @@ export class LedgerStore extends TableStore {
       new GetCommand({ TableName: this.tableName, Key: keys.inspection(inspectionId), ConsistentRead: true }),
     );
     return Item ? withoutKeys<Inspection>(Item) : undefined;
+  }
+
+  /** The inspection, or NotFound (404) when there is none. */
+  async requireInspection(inspectionId: string): Promise<Inspection> {
+    const inspection = await this.getInspection(inspectionId);
+    if (!inspection) throw new NotFound('inspection', inspectionId);
+    return inspection;
   }
 
   /** Every page of a query. */
