@@ -4,7 +4,7 @@ import { actorRef } from '#shared/domain/transitions.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { idempotentByHeader } from '#shared/http/idempotency.ts';
-import { changeItem, itemView } from '#shared/services/items.ts';
+import { changeItem, changeView } from '#shared/services/items.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /**
@@ -13,16 +13,12 @@ import { ledgerStore } from '#shared/store/ledger-store.ts';
  */
 export const handler = httpHandler('confirmLookBack', async ({ event, principal, pathParameters, lang }) => {
   const { note } = parseJsonBody(event, LookBackRequest);
-  const {
-    item,
-    inspection,
-    event: record,
-  } = await changeItem(
+  const change = await changeItem(
     ledgerStore(),
     principal,
     pathParameters.itemId ?? '',
     (current, context, inspection) =>
       decideLookBackConfirmation(current, inspection, actorRef(principal), note, context),
   );
-  return { status: 200, body: { item: itemView(item, inspection, lang), event: record } };
+  return { status: 200, body: changeView(change, lang) };
 }).use(idempotentByHeader('confirmLookBack'));

@@ -3,7 +3,7 @@ import { decideProgress } from '#shared/domain/progress.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { idempotentByHeader } from '#shared/http/idempotency.ts';
-import { changeItem, itemView } from '#shared/services/items.ts';
+import { changeItem, changeView } from '#shared/services/items.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /** A report does not depend on the version the client saw, so a concurrent change is retried. */
@@ -12,16 +12,12 @@ const RETRIES_ON_CONCURRENT_CHANGE = 20;
 /** POST /items/{itemId}/progress — the progress form (工作进展): text, measures done, effective date. */
 export const handler = httpHandler('reportProgress', async ({ event, principal, pathParameters, lang }) => {
   const report = parseJsonBody(event, ProgressRequest);
-  const {
-    item,
-    inspection,
-    event: record,
-  } = await changeItem(
+  const change = await changeItem(
     ledgerStore(),
     principal,
     pathParameters.itemId ?? '',
     (current, context) => decideProgress(current, report, principal, context),
     { retries: RETRIES_ON_CONCURRENT_CHANGE },
   );
-  return { status: 201, body: { item: itemView(item, inspection, lang), event: record } };
+  return { status: 201, body: changeView(change, lang) };
 }).use(idempotentByHeader('reportProgress'));

@@ -3,7 +3,7 @@ import { decideTransition } from '#shared/domain/transitions.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { idempotentByHeader } from '#shared/http/idempotency.ts';
-import { changeItem, itemView } from '#shared/services/items.ts';
+import { changeItem, changeView } from '#shared/services/items.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /**
@@ -12,12 +12,8 @@ import { ledgerStore } from '#shared/store/ledger-store.ts';
  */
 export const handler = httpHandler('transitionItem', async ({ event, principal, pathParameters, lang }) => {
   const request = parseJsonBody(event, TransitionRequest);
-  const {
-    item,
-    inspection,
-    event: record,
-  } = await changeItem(ledgerStore(), principal, pathParameters.itemId ?? '', (current, context) =>
+  const change = await changeItem(ledgerStore(), principal, pathParameters.itemId ?? '', (current, context) =>
     decideTransition(current, request, principal, context),
   );
-  return { status: 200, body: { item: itemView(item, inspection, lang), event: record } };
+  return { status: 200, body: changeView(change, lang) };
 }).use(idempotentByHeader('transitionItem'));

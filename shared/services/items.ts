@@ -75,6 +75,11 @@ export async function changeItem(
   }, options.retries ?? 0);
 }
 
+/** What a change of an item answers: the item as the API shows it, and the record it appended. */
+export function changeView(change: { item: Item; event: ItemEvent; inspection: Inspection }, lang: Lang) {
+  return { item: itemView(change.item, change.inspection, lang), event: change.event };
+}
+
 /**
  * An item as the API shows it: with its status label, overdue flag, light, milestones and
  * follow-up dates. `today` is the date in the inspection's zone; a list passes it once rather
