@@ -288,6 +288,7 @@ export async function buildArchive(
     const [manifest] = await Promise.all([written.done, upload.done()]);
     const now = clock();
     const { sha256, size: sizeBytes } = hashing.digest();
+    const bytesTotal = content.evidence.reduce((sum, file) => sum + file.size, 0);
     const ready: ArchiveRecord = {
       ...archive,
       status: 'ready',
@@ -301,8 +302,8 @@ export async function buildArchive(
       progress: {
         filesDone: manifest.evidence.length,
         filesTotal: manifest.evidence.length,
-        bytesDone: content.evidence.reduce((sum, file) => sum + file.size, 0),
-        bytesTotal: content.evidence.reduce((sum, file) => sum + file.size, 0),
+        bytesDone: bytesTotal,
+        bytesTotal,
       },
     };
     const { lastError: _e, ...clean } = ready;

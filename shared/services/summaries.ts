@@ -196,9 +196,10 @@ export async function generateSummary(
   request: SummaryRequest,
   now = new Date(),
 ): Promise<{ record: SummaryRecord; created: boolean }> {
-  const summaryId = request.summaryId ?? `r-${randomBytes(10).toString('hex')}`;
-  const existing = await stores.summaries.get(summaryId);
+  // Only a given (derived) id can exist already; a fresh random one needs no read.
+  const existing = request.summaryId ? await stores.summaries.get(request.summaryId) : undefined;
   if (existing) return { record: existing, created: false };
+  const summaryId = request.summaryId ?? `r-${randomBytes(10).toString('hex')}`;
   const inspection = await stores.ledger.requireInspection(request.inspectionId);
   const asOf =
     typeof request.asOf === 'string'
