@@ -40,9 +40,25 @@ export type Trigger =
   | { readonly kind: 's3'; readonly bucket: BucketName; readonly prefix: string };
 
 export type Access =
-  | { readonly table: TableName; readonly mode: 'read' | 'readWrite' }
-  /** Objects under `prefix` only (the whole bucket without one); `delete` adds delete markers. */
-  | { readonly bucket: BucketName; readonly mode: 'read' | 'write' | 'delete'; readonly prefix?: string }
+  | {
+      readonly table: TableName;
+      readonly mode: 'read' | 'readWrite';
+      /**
+       * Puts the first chain records of a fresh import generation with BatchWriteItem (the
+       * importer only): every other writer is denied BatchWriteItem on chain partitions, because
+       * IAM cannot tell a batch's deletes from its puts (infra/constructs/bind-access.ts).
+       */
+      readonly batchPutsChains?: true;
+    }
+  /**
+   * Objects under `prefix` only (the whole bucket without one); `delete` adds delete markers;
+   * `listUploads` lists the bucket's unfinished multipart uploads (to abort those under `prefix`).
+   */
+  | {
+      readonly bucket: BucketName;
+      readonly mode: 'read' | 'write' | 'delete' | 'listUploads';
+      readonly prefix?: string;
+    }
   | { readonly bus: BusName; readonly mode: 'put' }
   /** Send messages to a queue (its URL in the queue's `envVar`). */
   | { readonly queue: QueueName; readonly mode: 'send' }
@@ -117,7 +133,7 @@ export const functions = {
     triggers: [{ kind: 'http', method: 'POST', path: '/inspections/import', auth: ['admin'] }],
     memoryMiB: 1024,
     timeoutSeconds: 29,
-    access: [WRITE_LEDGER],
+    access: [{ table: 'ledger', mode: 'readWrite', batchPutsChains: true }],
   },
   listInspections: {
     entry: 'functions/list-inspections/handler.ts',
@@ -452,7 +468,7 @@ export const functions = {
       { bucket: 'evidence', mode: 'read', prefix: 'summaries/' },
       // Write the ZIP; list and abort what an earlier attempt left unfinished.
       { bucket: 'archives', mode: 'write', prefix: 'archives/' },
-      { bucket: 'archives', mode: 'read', prefix: 'archives/' },
+      { bucket: 'archives', mode: 'listUploads', prefix: 'archives/' },
       { key: 'archiveSigning', mode: 'sign' },
     ],
     nodeOptions: STREAMING_NODE_OPTIONS,

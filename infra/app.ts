@@ -3,7 +3,9 @@
  * `npx cdk deploy -c stage=prod` deploys with the caller's credentials.
  *
  * Context (cdk.json, or `-c key=value`): `stage` (default `dev`; only `dev` is disposable),
- * `evidenceLockMode` (GOVERNANCE | COMPLIANCE), `evidenceLockDays` and `scheduleTimezone`.
+ * `evidenceLockMode` (GOVERNANCE in dev by default; COMPLIANCE, and only COMPLIANCE, in every
+ * other stage), `evidenceLockDays`, `breakGlassRoleArn` (the one role that may change evidence
+ * locks; unset: nobody may) and `scheduleTimezone`.
  */
 import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
@@ -15,17 +17,30 @@ import { RectifyStack } from './stack.ts';
 /** Stage names end up in the stack name, so keep them short and DNS-like. */
 const STAGE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const LOCK_MODES: readonly EvidenceLockMode[] = ['GOVERNANCE', 'COMPLIANCE'];
+/** An IAM role ARN in any partition; a role path may sit between `role/` and the name. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 export function buildApp(app = new App()): { app: App; stack: RectifyStack } {
   const stage = String(app.node.tryGetContext('stage') ?? 'dev');
   if (!STAGE_NAME.test(stage)) {
     throw new Error(`context stage must match ${STAGE_NAME}, not ${JSON.stringify(stage)}`);
   }
+  // GOVERNANCE can be lifted by whoever holds s3:BypassGovernanceRetention; only a disposable
+  // dev stack may have evidence that can be erased early.
   const lockMode = String(
-    app.node.tryGetContext('evidenceLockMode') ?? buckets.evidence.defaultRetention.mode,
+    app.node.tryGetContext('evidenceLockMode') ??
+      (stage === 'dev' ? buckets.evidence.defaultRetention.mode : 'COMPLIANCE'),
   ) as EvidenceLockMode;
   if (!LOCK_MODES.includes(lockMode)) {
     throw new Error(`context evidenceLockMode must be one of ${LOCK_MODES.join(', ')}, not ${lockMode}`);
+  }
+  if (stage !== 'dev' && lockMode !== 'COMPLIANCE') {
+    throw new Error(`context evidenceLockMode must be COMPLIANCE outside the dev stage, not ${lockMode}`);
+  }
+  const breakGlass = app.node.tryGetContext('breakGlassRoleArn');
+  const breakGlassRoleArn = breakGlass === undefined || breakGlass === '' ? undefined : String(breakGlass);
+  if (breakGlassRoleArn !== undefined && !ROLE_ARN.test(breakGlassRoleArn)) {
+    throw new Error(`context breakGlassRoleArn must be an IAM role ARN, not ${breakGlassRoleArn}`);
   }
   // `-c evidenceLockDays=30` arrives as a string.
   const lockDays = Number(
@@ -45,6 +60,7 @@ export function buildApp(app = new App()): { app: App; stack: RectifyStack } {
     scheduleTimezone,
     evidenceLockMode: lockMode,
     evidenceLockDays: lockDays,
+    ...(breakGlassRoleArn ? { breakGlassRoleArn } : {}),
     description: `Rectify (${stage}): rectification tracking for inspection and audit findings`,
   });
   // A validation plugin, not an Aspect: cdk-nag 3 fails `synth` on any unacknowledged error.

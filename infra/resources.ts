@@ -30,8 +30,9 @@ export interface BucketDefinition {
   readonly versioned: boolean;
   readonly objectLock: boolean;
   /**
-   * Retention every new version gets (the CDK context `evidenceLockMode` / `evidenceLockDays`
-   * overrides it per stack): GOVERNANCE can be lifted by a privileged principal, COMPLIANCE by no one.
+   * Retention every new version gets in a dev stack (the CDK context `evidenceLockMode` /
+   * `evidenceLockDays` overrides it per stack; every other stage is COMPLIANCE, infra/app.ts):
+   * GOVERNANCE can be lifted by a privileged principal, COMPLIANCE by no one.
    */
   readonly defaultRetention?: { readonly mode: ObjectLockMode; readonly days: number };
   /** Incomplete multipart uploads are aborted after this many days. */

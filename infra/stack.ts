@@ -20,6 +20,8 @@ export interface RectifyStackProps extends StackProps {
   readonly stage: string;
   readonly evidenceLockMode: EvidenceLockMode;
   readonly evidenceLockDays: number;
+  /** The one role that may change evidence locks (context `breakGlassRoleArn`); unset: nobody. */
+  readonly breakGlassRoleArn?: string;
   /** IANA time zone the schedules fire in (default Asia/Shanghai). */
   readonly scheduleTimezone: string;
 }
@@ -40,6 +42,7 @@ export class RectifyStack extends Stack {
       retain,
       lockMode: props.evidenceLockMode,
       lockDays: props.evidenceLockDays,
+      ...(props.breakGlassRoleArn ? { breakGlassRoleArn: props.breakGlassRoleArn } : {}),
     });
     const archives = new ArchiveBucket(this, 'Archives', { retain, accessLogs: evidence.accessLogs });
     const archiveSigning = new SigningKey(this, 'ArchiveSigning', { retain });
@@ -52,7 +55,7 @@ export class RectifyStack extends Stack {
       tables: { ledger: ledger.table },
       buckets,
       buses: { events: events.bus },
-      signingKeys: { archiveSigning: archiveSigning.key },
+      signingKeys: { archiveSigning },
       queues: queues.queues,
     };
 

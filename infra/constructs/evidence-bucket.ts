@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
   Bucket,
@@ -18,7 +19,25 @@ export interface EvidenceBucketProps {
   readonly retain: boolean;
   readonly lockMode: EvidenceLockMode;
   readonly lockDays: number;
+  /**
+   * The one role that may still change locks and erase versions (CDK context
+   * `breakGlassRoleArn`); without it nobody may, through any policy.
+   */
+  readonly breakGlassRoleArn?: string;
 }
+
+/**
+ * What would let evidence be erased or its lock be shortened: erasing a version (possible once
+ * its retention ends, or under GOVERNANCE with the bypass), bypassing GOVERNANCE, changing an
+ * object's retention or legal hold, changing the bucket's default retention.
+ */
+export const LOCK_CHANGING_ACTIONS = [
+  's3:DeleteObjectVersion',
+  's3:BypassGovernanceRetention',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:PutBucketObjectLockConfiguration',
+] as const;
 
 /** What every Rectify bucket is: private, owner-only (no ACLs), encrypted, reachable over TLS 1.2+ only. */
 export const privateBucket = {
@@ -70,5 +89,21 @@ export class EvidenceBucket extends Construct {
       serverAccessLogsPrefix: 'evidence/',
       removalPolicy,
     });
+    // A bucket policy Deny outweighs any Allow in any identity policy (an administrator's
+    // s3:* included), so the lock holds against everyone but the break-glass role. It also binds
+    // CloudFormation: changing evidenceLockMode/evidenceLockDays of a deployed stack must be
+    // deployed by the break-glass role.
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyLockChangesButBreakGlass',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: [...LOCK_CHANGING_ACTIONS],
+        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+        ...(props.breakGlassRoleArn
+          ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.breakGlassRoleArn } } }
+          : {}),
+      }),
+    );
   }
 }

@@ -11,6 +11,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -35,8 +36,9 @@ export type RouteSpec = Pick<ManifestRoute, 'method' | 'path' | 'auth'>;
 
 /**
  * The HTTP API and who may call it: a Cognito user pool whose groups are the roles and whose
- * custom attribute `department` becomes the `custom:department` claim, and a JWT authorizer on
- * every route but the public ones. Callers send the ID token (its `aud` is the client id).
+ * custom attributes `department` and `leaderId` become the `custom:department` and
+ * `custom:leaderId` claims (set by admins only), and a JWT authorizer on every route but the
+ * public ones. Callers send the ID token (its `aud` is the client id).
  * Role checks happen in the handlers: HTTP API authorizers cannot test Cognito groups.
  */
 export class RectifyHttpApi extends Construct {
@@ -55,11 +57,17 @@ export class RectifyHttpApi extends Construct {
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       standardAttributes: {
-        // `name` is how leaders are matched to the items they lead.
+        // `name` is shown and recorded; leaders are matched to items by `custom:leaderId`.
         fullname: { required: true, mutable: true },
         email: { required: true, mutable: true },
       },
-      customAttributes: { department: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }) },
+      // Mutable by admins (AdminUpdateUserAttributes); no app client may write them (see
+      // USER_WRITABLE below), since access is decided by them.
+      customAttributes: {
+        department: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
+        // The key a leader is matched to the items they lead by (a display name is not unique).
+        leaderId: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
+      },
       passwordPolicy: {
         minLength: 12,
         requireDigits: true,
@@ -88,6 +96,11 @@ export class RectifyHttpApi extends Construct {
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
+      // Without a write list Cognito gives a client its default write access (the standard
+      // attributes, `name` among them), and a signed-in user could change them with their own
+      // access token (UpdateUserAttributes). Both lists are explicit for every client.
+      readAttributes: TOKEN_ATTRIBUTES,
+      writeAttributes: USER_WRITABLE,
     });
     this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.userPool.userPoolProviderUrl, {
       jwtAudience: [this.client.userPoolClientId],
@@ -153,6 +166,23 @@ export class RectifyHttpApi extends Construct {
     );
   }
 }
+
+/**
+ * What the API's tokens carry: the claims access is decided by (`name`, `custom:department`,
+ * `custom:leaderId`; `cognito:groups` and `sub` are always there) and the user's email.
+ */
+export const TOKEN_ATTRIBUTES = new ClientAttributes()
+  .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
+  .withCustomAttributes('department', 'leaderId');
+
+/**
+ * The only attributes a user may change about themselves: display preferences nothing is decided
+ * by. Not empty on purpose: Cognito reads an empty WriteAttributes list as no list at all, which
+ * means the default write access. Name, email, department and leader id are set by
+ * admins (accounts are issued, and users are created with them, so no first-sign-in challenge
+ * asks the user for a required attribute).
+ */
+export const USER_WRITABLE = new ClientAttributes().withStandardAttributes({ locale: true, timezone: true });
 
 /** `GET /items/{itemId}` → `GET-items-itemId`: construct ids may not hold slashes. */
 function routeId(route: RouteSpec): string {

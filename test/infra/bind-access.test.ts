@@ -27,10 +27,12 @@ import {
 const cases = {
   tableRead: { table: 'ledger', mode: 'read' },
   tableReadWrite: { table: 'ledger', mode: 'readWrite' },
+  tableImport: { table: 'ledger', mode: 'readWrite', batchPutsChains: true },
   bucketRead: { bucket: 'evidence', mode: 'read' },
   bucketWrite: { bucket: 'evidence', mode: 'write' },
   bucketDelete: { bucket: 'evidence', mode: 'delete', prefix: 'uploads/' },
   bucketReadUploads: { bucket: 'evidence', mode: 'read', prefix: 'uploads/' },
+  bucketListUploads: { bucket: 'archives', mode: 'listUploads', prefix: 'archives/' },
   busPut: { bus: 'events', mode: 'put' },
   keySign: { key: 'archiveSigning', mode: 'sign' },
   keyPublic: { key: 'archiveSigning', mode: 'publicKey' },
@@ -40,8 +42,31 @@ type Case = keyof typeof cases;
 
 let app: App;
 let synth: Synthesis;
-/** Per case: the actions the function's role may take, and its environment variables. */
-let bound: Record<Case, { actions: string[]; resources: string[]; env: Record<string, string> }>;
+/** A statement of a synthesised policy. */
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+}
+/**
+ * Per case: the actions the function's role is allowed (its Deny statements apart), the
+ * resources of those grants, and its environment variables.
+ */
+let bound: Record<
+  Case,
+  {
+    actions: string[];
+    resources: string[];
+    allows: Statement[];
+    denies: Statement[];
+    roleLogicalId: string;
+    env: Record<string, string>;
+  }
+>;
+let signingKeyPolicy: Statement[];
+const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 beforeAll(async () => {
   // cdk-nag is the point here; CloudFormation's own template checks run in stack.test.ts.
@@ -60,7 +85,7 @@ beforeAll(async () => {
       archives: archives.bucket,
     },
     buses: { events: new RectifyEventBus(stack, 'Events').bus },
-    signingKeys: { archiveSigning: new SigningKey(stack, 'Signing', { retain: false }).key },
+    signingKeys: { archiveSigning: new SigningKey(stack, 'Signing', { retain: false }) },
     queues: new RectifyQueues(stack, 'Queues', {
       buckets: { evidence: evidence.bucket, archives: archives.bucket },
     }).queues,
@@ -87,15 +112,17 @@ beforeAll(async () => {
   bound = Object.fromEntries(
     fns.map(([name, fn]) => {
       const role = fn.role?.node.defaultChild as CfnElement;
-      const statements = Object.values(policies)
+      const all: Statement[] = Object.values(policies)
         .filter((policy) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === logicalId(role)))
         .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      const statements = all.filter((statement) => statement.Effect === 'Allow');
       return [
         name,
         {
-          actions: statements.flatMap((statement: { Action: string | string[] }) =>
-            [statement.Action].flat(),
-          ),
+          actions: statements.flatMap(actionsOf),
+          allows: statements,
+          denies: all.filter((statement) => statement.Effect === 'Deny'),
+          roleLogicalId: logicalId(role),
           // Object ARNs as the suffix after the bucket ARN (`/uploads/*`), from Fn::Join parts.
           resources: statements.flatMap((statement: { Resource: unknown }) =>
             [statement.Resource]
@@ -111,8 +138,23 @@ beforeAll(async () => {
       ];
     }),
   ) as typeof bound;
+  const [key] = Object.values(synth.template.findResources('AWS::KMS::Key'));
+  signingKeyPolicy = key?.Properties.KeyPolicy.Statement;
 });
 afterAll(() => removeOutput(app));
+
+/** The s3: actions a case's role is allowed, sorted. */
+const s3Actions = (name: Case) => bound[name].actions.filter((action) => action.startsWith('s3:')).sort();
+/** A case's Deny statements as [actions, condition], for comparing. */
+const deniesOf = (name: Case) =>
+  bound[name].denies.map((statement) => [actionsOf(statement).sort(), statement.Condition]);
+const chainRewrites = [
+  'dynamodb:DeleteItem',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:UpdateItem',
+];
+const leadingKeys = (keys: string[]) => ({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': keys } });
 
 describe('bindAccess', () => {
   it('lets a table reader query but not write', () => {
@@ -123,25 +165,52 @@ describe('bindAccess', () => {
     const { actions } = bound.tableReadWrite;
     expect([actions.includes('dynamodb:Query'), actions.includes('dynamodb:PutItem')]).toEqual([true, true]);
   });
-  it('lets a bucket reader get but not put', () => {
-    const { actions } = bound.bucketRead;
-    expect([actions.includes('s3:GetObject*'), actions.includes('s3:PutObject')]).toEqual([true, false]);
+  it('lets a bucket reader get objects and their versions, and nothing else (no listing)', () => {
+    expect(s3Actions('bucketRead')).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
   });
-  it('lets a bucket writer put but not get or delete', () => {
-    const { actions } = bound.bucketWrite;
-    expect([
-      actions.includes('s3:PutObject'),
-      actions.includes('s3:GetObject*'),
-      actions.includes('s3:DeleteObject*'),
-    ]).toEqual([true, false, false]);
+  it('lets a bucket writer put (and abort its uploads) but not set retention or legal holds', () => {
+    expect(s3Actions('bucketWrite')).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
   });
-  it('lets a bucket deleter delete (add delete markers) but not get or put', () => {
-    const { actions } = bound.bucketDelete;
-    expect([
-      actions.includes('s3:DeleteObject*'),
-      actions.includes('s3:GetObject*'),
-      actions.includes('s3:PutObject'),
-    ]).toEqual([true, false, false]);
+  it('lets a bucket deleter add delete markers (DeleteObject) but never erase a version', () => {
+    expect(s3Actions('bucketDelete')).toEqual(['s3:DeleteObject']);
+  });
+  it('lets an upload lister list the unfinished multipart uploads of the bucket only', () => {
+    const [statement] = bound.bucketListUploads.allows.filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('s3:')),
+    );
+    expect([s3Actions('bucketListUploads'), statement?.Resource]).toEqual([
+      ['s3:ListBucketMultipartUploads'],
+      { 'Fn::GetAtt': [expect.stringMatching(/^ArchivesBucket/), 'Arn'] },
+    ]);
+  });
+  it('grants s3:ListBucket to nobody without an s3:prefix condition', () => {
+    const lists = (action: string) => ['s3:ListBucket', 's3:List*', 's3:*'].includes(action);
+    const unconditioned = Object.entries(bound).flatMap(([name, { allows }]) =>
+      allows
+        .filter((statement) => actionsOf(statement).some(lists))
+        .filter((statement) => !statement.Condition?.StringLike?.['s3:prefix'])
+        .map(() => name),
+    );
+    expect(unconditioned).toEqual([]);
+  });
+  it('denies every table writer updating or deleting chain records, and batch writes to chains', () => {
+    expect(deniesOf('tableReadWrite')).toEqual([
+      [[...chainRewrites, 'dynamodb:BatchWriteItem'].sort(), leadingKeys(['CHAIN#*', 'INSPCHAIN#*'])],
+    ]);
+  });
+  it('lets the importer batch-put item chains, but never the inspection chain, nor update or delete either', () => {
+    expect(deniesOf('tableImport')).toEqual([
+      [chainRewrites, leadingKeys(['CHAIN#*', 'INSPCHAIN#*'])],
+      [['dynamodb:BatchWriteItem'], leadingKeys(['INSPCHAIN#*'])],
+    ]);
+  });
+  it('still lets table writers put (appends are conditional puts, alone or in transactions)', () => {
+    const puts = (name: Case) =>
+      ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'].every((a) => bound[name].actions.includes(a));
+    expect([puts('tableReadWrite'), puts('tableImport')]).toEqual([true, true]);
+  });
+  it('needs no Deny for a table reader, which cannot write', () => {
+    expect(bound.tableRead.denies).toEqual([]);
   });
   it('scopes a prefixed grant to the objects under that prefix', () => {
     expect(bound.bucketReadUploads.resources.filter((resource) => resource.includes('/'))).toEqual([
@@ -158,6 +227,18 @@ describe('bindAccess', () => {
     expect(kms(bound.keySign.actions)).toEqual(['kms:Sign']);
     expect(kms(bound.keyPublic.actions)).toEqual(['kms:GetPublicKey']);
   });
+  it('names the signer in the key policy, and denies kms:Sign to every other principal', () => {
+    const signer = { 'Fn::GetAtt': [bound.keySign.roleLogicalId, 'Arn'] };
+    const signing = signingKeyPolicy.filter((statement) => actionsOf(statement).includes('kms:Sign'));
+    expect(signing).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [signer] } },
+      }),
+      expect.objectContaining({ Effect: 'Allow', Principal: { AWS: signer } }),
+    ]);
+  });
   it('lets a sender send to the queue and nothing else on it', () => {
     expect(bound.queueSend.actions.filter((action) => action.startsWith('sqs:')).sort()).toEqual([
       'sqs:GetQueueAttributes',
@@ -173,6 +254,7 @@ describe('bindAccess', () => {
     const resourceVars: string[] = [
       tables.ledger.envVar,
       buckets.evidence.envVar,
+      buckets.archives.envVar,
       buses.events.envVar,
       signingKeys.archiveSigning.envVar,
       queues.archiveJobs.envVar,
@@ -186,10 +268,12 @@ describe('bindAccess', () => {
     expect(told).toEqual({
       tableRead: [tables.ledger.envVar],
       tableReadWrite: [tables.ledger.envVar],
+      tableImport: [tables.ledger.envVar],
       bucketRead: [buckets.evidence.envVar],
       bucketWrite: [buckets.evidence.envVar],
       bucketDelete: [buckets.evidence.envVar],
       bucketReadUploads: [buckets.evidence.envVar],
+      bucketListUploads: [buckets.archives.envVar],
       busPut: [buses.events.envVar],
       keySign: [signingKeys.archiveSigning.envVar],
       keyPublic: [signingKeys.archiveSigning.envVar],
@@ -201,5 +285,17 @@ describe('bindAccess', () => {
   });
   it('acknowledges nothing its grants do not cause', () => {
     expect(staleAcknowledgements(app, synth.report)).toEqual([]);
+  });
+});
+
+describe('SigningKey', () => {
+  it('fails synthesis when no role may sign with it (its Deny would have no exception to render)', async () => {
+    const lonely = await newApp({}, { cloudFormationValidation: false });
+    try {
+      new SigningKey(new Stack(lonely, 'Lonely'), 'Signing', { retain: false });
+      expect(() => lonely.synth()).toThrow(/no role signs with this key/);
+    } finally {
+      await removeOutput(lonely);
+    }
   });
 });

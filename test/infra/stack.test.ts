@@ -2,6 +2,7 @@ import type { App, CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type Access,
   type FunctionName,
   fallbackFunction,
   functions,
@@ -9,6 +10,7 @@ import {
   type Trigger,
 } from '#functions/manifest.ts';
 import { buildApp } from '#infra/app.ts';
+import { LOCK_CHANGING_ACTIONS } from '#infra/constructs/evidence-bucket.ts';
 import { busRules, tables } from '#infra/resources.ts';
 import type { RectifyStack } from '#infra/stack.ts';
 import { ROLES } from '#shared/domain/roles.ts';
@@ -35,11 +37,15 @@ async function synthesiseStage(context: Record<string, unknown>): Promise<Synthe
   return { app, stack, ...(await synthesise(app, stack)) };
 }
 
+/** A deployer's break-glass role (CDK context `breakGlassRoleArn`). */
+const BREAK_GLASS = 'arn:aws:iam::123456789012:role/ops/rectify-break-glass';
+
 let dev: Synthesised;
 let prod: Synthesised;
 beforeAll(async () => {
   dev = await synthesiseStage({ stage: 'dev' });
-  prod = await synthesiseStage({ stage: 'prod', evidenceLockMode: 'COMPLIANCE', evidenceLockDays: 2555 });
+  // No evidenceLockMode: outside dev the mode is COMPLIANCE without being asked.
+  prod = await synthesiseStage({ stage: 'prod', evidenceLockDays: 2555, breakGlassRoleArn: BREAK_GLASS });
 });
 afterAll(async () => {
   await Promise.all([removeOutput(dev?.app), removeOutput(prod?.app)]);
@@ -56,6 +62,63 @@ const ledgerTable = (synth: Synthesis) => single(synth, 'AWS::DynamoDB::GlobalTa
 const evidenceBucket = (synth: Synthesis) =>
   single(synth, 'AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } });
 const userPool = (synth: Synthesis) => single(synth, 'AWS::Cognito::UserPool').Properties;
+const clients = (synth: Synthesis) =>
+  Object.values(synth.template.findResources('AWS::Cognito::UserPoolClient')).map(
+    (client) => client.Properties,
+  );
+/** The user attributes access is decided by: only admins may set them. */
+const ACCESS_ATTRIBUTES = ['custom:department', 'custom:leaderId', 'name'];
+
+/** A statement of a synthesised IAM, bucket or key policy. */
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+/** The logical id of a manifest function's execution role. */
+function roleLogicalId(synth: Synthesised, name: FunctionName): string {
+  const role = synth.stack.functions.get(name)?.role;
+  if (!role) throw new Error(`no role for ${name}`);
+  return synth.stack.getLogicalId(role.node.defaultChild as CfnElement);
+}
+/** Every statement of the IAM policies attached to a manifest function's role. */
+function roleStatements(synth: Synthesised, name: FunctionName): Statement[] {
+  const roleId = roleLogicalId(synth, name);
+  return Object.values(synth.template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+const evidenceBucketId = (synth: Synthesis) =>
+  Object.keys(
+    synth.template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }),
+  )[0];
+/** The evidence bucket policy's statement denying lock changes. */
+function lockDenial(synth: Synthesis): Statement | undefined {
+  const policy = Object.values(synth.template.findResources('AWS::S3::BucketPolicy')).find(
+    (candidate) => candidate.Properties.Bucket.Ref === evidenceBucketId(synth),
+  );
+  const found = (policy?.Properties.PolicyDocument.Statement as Statement[] | undefined)?.find(
+    (statement) => statement.Effect === 'Deny' && actionsOf(statement).includes('s3:DeleteObjectVersion'),
+  );
+  if (!found) return undefined;
+  const { Sid: _sid, ...rest } = found as Statement & { Sid?: string };
+  return { ...rest, Action: actionsOf(rest).sort() };
+}
+
+/** Builds (without synthesising) the app with `context`; rejects as the CLI would fail. */
+async function buildsWith(context: Record<string, unknown>): Promise<void> {
+  const app = await newApp(context);
+  try {
+    buildApp(app);
+  } finally {
+    await removeOutput(app);
+  }
+}
 
 /** Each manifest function's Lambda properties, by manifest name. */
 function lambdasByName(synth: Synthesised) {
@@ -152,10 +215,34 @@ describe('evidence bucket', () => {
       Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } },
     });
   });
-  it('takes the lock mode and period from context', () => {
+  it('locks in COMPLIANCE mode outside dev, for the period from context', () => {
     expect(evidenceBucket(prod).Properties.ObjectLockConfiguration.Rule).toEqual({
       DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 },
     });
+  });
+  it('refuses GOVERNANCE outside dev', async () => {
+    await expect(buildsWith({ stage: 'prod', evidenceLockMode: 'GOVERNANCE' })).rejects.toThrow(
+      /evidenceLockMode must be COMPLIANCE outside the dev stage/,
+    );
+  });
+  it('refuses a break-glass role that is not a role ARN', async () => {
+    await expect(buildsWith({ breakGlassRoleArn: 'arn:aws:iam::123456789012:user/someone' })).rejects.toThrow(
+      /breakGlassRoleArn must be an IAM role ARN/,
+    );
+  });
+  it('denies erasing versions and changing locks to everyone when no break-glass role is set', () => {
+    expect(lockDenial(dev)).toEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: [...LOCK_CHANGING_ACTIONS].sort(),
+      Resource: [
+        { 'Fn::GetAtt': [evidenceBucketId(dev), 'Arn'] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [evidenceBucketId(dev), 'Arn'] }, '/*']] },
+      ],
+    });
+  });
+  it('exempts the break-glass role, and no one else, from that denial', () => {
+    expect(lockDenial(prod)?.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': BREAK_GLASS } });
   });
   it('aborts incomplete multipart uploads after 7 days', () => {
     expect(evidenceBucket(dev).Properties.LifecycleConfiguration.Rules).toContainEqual(
@@ -199,6 +286,121 @@ describe('evidence bucket', () => {
   });
   it('is retained when a stack outside dev is deleted', () => {
     expect(evidenceBucket(prod).DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('function permissions (least privilege)', () => {
+  const ledgerWriters = Object.entries(functions)
+    .filter(([, spec]) =>
+      (spec.access as readonly Access[]).some(
+        (a) => 'table' in a && a.table === 'ledger' && a.mode === 'readWrite',
+      ),
+    )
+    .map(([name]) => name as FunctionName);
+  const chainKeys = (statement: Statement) =>
+    statement.Condition?.['ForAnyValue:StringLike']?.['dynamodb:LeadingKeys'];
+
+  it('denies every ledger writer updating or deleting chain records', () => {
+    const denied = (name: FunctionName) =>
+      roleStatements(dev, name)
+        .filter((statement) => statement.Effect === 'Deny')
+        .filter((statement) =>
+          ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'].every((a) => actionsOf(statement).includes(a)),
+        )
+        .map(chainKeys);
+    expect(ledgerWriters.map((name) => [name, denied(name)])).toEqual(
+      ledgerWriters.map((name) => [name, [['CHAIN#*', 'INSPCHAIN#*']]]),
+    );
+  });
+  it('denies batch writes to item chains to every ledger writer but the importer, and to the inspection chain to all', () => {
+    const batchDenied = (name: FunctionName) =>
+      roleStatements(dev, name)
+        .filter(
+          (statement) =>
+            statement.Effect === 'Deny' && actionsOf(statement).includes('dynamodb:BatchWriteItem'),
+        )
+        .flatMap(chainKeys);
+    expect(Object.fromEntries(ledgerWriters.map((name) => [name, batchDenied(name)]))).toEqual(
+      Object.fromEntries(
+        ledgerWriters.map((name) => [
+          name,
+          name === 'importPlan' ? ['INSPCHAIN#*'] : ['CHAIN#*', 'INSPCHAIN#*'],
+        ]),
+      ),
+    );
+  });
+  it('allows functions only the object actions they use: no version erasure, retention, legal hold or bypass', () => {
+    const allowed = new Set(
+      [...dev.stack.functions.keys()].flatMap((name) =>
+        roleStatements(dev, name)
+          .filter((statement) => statement.Effect === 'Allow')
+          .flatMap(actionsOf)
+          .filter((action) => action.startsWith('s3:')),
+      ),
+    );
+    expect([...allowed].sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:ListBucketMultipartUploads',
+      's3:PutObject',
+    ]);
+  });
+  it('lets only the evidence verifier delete (add delete markers), and only under uploads/', () => {
+    // Statements on one resource are merged (minimizePolicies): the delete's is uploads/* alone.
+    const deleters = [...dev.stack.functions.keys()].flatMap((name) =>
+      roleStatements(dev, name)
+        .filter(
+          (statement) => statement.Effect === 'Allow' && actionsOf(statement).includes('s3:DeleteObject'),
+        )
+        .map((statement) => [name, JSON.stringify(statement.Resource).match(/\/[a-z]+\/\*/g)]),
+    );
+    expect(deleters).toEqual([['verifyEvidence', ['/uploads/*']]]);
+  });
+  it('grants s3:ListBucket to no function without an s3:prefix condition', () => {
+    const lists = (action: string) => /^s3:(ListBucket|List\*|\*)$/.test(action);
+    const unconditioned = [...dev.stack.functions.keys()].filter((name) =>
+      roleStatements(dev, name).some(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          actionsOf(statement).some(lists) &&
+          !statement.Condition?.StringLike?.['s3:prefix'],
+      ),
+    );
+    expect(unconditioned).toEqual([]);
+  });
+});
+
+describe('archive signing key', () => {
+  const builderArn = () => ({ 'Fn::GetAtt': [roleLogicalId(dev, 'buildArchive'), 'Arn'] });
+  const keyPolicy = (): Statement[] => single(dev, 'AWS::KMS::Key').Properties.KeyPolicy.Statement;
+
+  it("allows kms:Sign in its key policy to the archive builder's role only", () => {
+    const signers = keyPolicy()
+      .filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes('kms:Sign'))
+      .map((statement) => statement.Principal);
+    expect(signers).toEqual([{ AWS: builderArn() }]);
+  });
+  it("denies kms:Sign to every principal but the builder's role, whatever the account's IAM policies allow", () => {
+    const denials = keyPolicy().filter(
+      (statement) => statement.Effect === 'Deny' && actionsOf(statement).includes('kms:Sign'),
+    );
+    expect(denials).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: '*' },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [builderArn()] } },
+      }),
+    ]);
+  });
+  it('is signed with by no function role but the builder’s', () => {
+    const signers = [...dev.stack.functions.keys()].filter((name) =>
+      roleStatements(dev, name).some(
+        (statement) =>
+          statement.Effect === 'Allow' && actionsOf(statement).some((a) => a === 'kms:Sign' || a === 'kms:*'),
+      ),
+    );
+    expect(signers).toEqual(['buildArchive']);
   });
 });
 
@@ -368,6 +570,24 @@ describe('user pool', () => {
     expect(userPool(dev).Schema).toContainEqual(
       expect.objectContaining({ Name: 'department', AttributeDataType: 'String', Mutable: true }),
     );
+  });
+  it('has the string attribute behind the custom:leaderId claim, changeable by admins', () => {
+    expect(userPool(dev).Schema).toContainEqual(
+      expect.objectContaining({ Name: 'leaderId', AttributeDataType: 'String', Mutable: true }),
+    );
+  });
+  it('lets no client write the attributes access depends on (an empty list would allow all)', () => {
+    const writable = clients(dev).map((client) => client.WriteAttributes);
+    expect(writable).toEqual(clients(dev).map(() => expect.arrayContaining([expect.any(String)])));
+    expect(writable.flat().filter((attribute) => ACCESS_ATTRIBUTES.includes(attribute))).toEqual([]);
+  });
+  it('lets users change only their locale and time zone', () => {
+    expect(clients(dev).map((client) => client.WriteAttributes)).toEqual([['locale', 'zoneinfo']]);
+  });
+  it('puts the attributes access depends on in the tokens of every client', () => {
+    expect(
+      clients(dev).map((client) => ACCESS_ATTRIBUTES.filter((a) => client.ReadAttributes?.includes(a))),
+    ).toEqual(clients(dev).map(() => ACCESS_ATTRIBUTES));
   });
   it('requires the standard name attribute', () => {
     expect(userPool(dev).Schema).toContainEqual({ Name: 'name', Required: true, Mutable: true });
