@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fallbackFunction, type HttpRoute, httpRoutes } from '#functions/manifest.ts';
 import type { ErrorCode, MessageParams } from '#shared/domain/errors.ts';
+import { type FlatClaims, principalFromClaims } from '#shared/http/claims.ts';
 import { toApiResponse } from '#shared/http/response.ts';
 import { RouteTable } from '#shared/http/route-table.ts';
 import { STATUS_OF } from '#shared/http/status.ts';
@@ -46,6 +47,10 @@ export interface LocalRuntime {
 /**
  * Local-only path for `npm run tick -- <schedule> [--now ISO]`: fires a schedule in this process.
  * API Gateway has no such route; here it listens on 127.0.0.1 only, like the rest of the API.
+ * Listening on 127.0.0.1 does not keep browsers out (any web page may POST to localhost), so it
+ * takes an admin's bearer token, checked as API requests are. That also rules out cross-site
+ * requests: a browser never attaches an Authorization header by itself, and a page that sets
+ * one triggers a CORS preflight this server does not approve, so no Origin check is needed.
  */
 const TICK_PATH = /^\/__local\/schedules\/([a-z-]+)$/;
 
@@ -104,7 +109,22 @@ async function serveRequest(
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const tick = TICK_PATH.exec(url.pathname);
-  if (tick && request.method === 'POST') return serveTick(request, response, tick[1] ?? '', schedules);
+  if (tick && request.method === 'POST') {
+    const claims = await verifyDevToken(devKey, request.headers.authorization);
+    if (!claims.ok) {
+      return gatewayError(
+        response,
+        request,
+        'unauthorized',
+        { reason: claims.reason },
+        { 'www-authenticate': 'Bearer' },
+      );
+    }
+    if (!principalFromClaims(claims.claims as FlatClaims)?.roles.includes('admin')) {
+      return gatewayError(response, request, 'forbidden', { action: 'fire schedules (admins only)' });
+    }
+    return serveTick(request, response, tick[1] ?? '', schedules);
+  }
   const match = routes.match(request.method ?? 'GET', url.pathname);
   let body: Buffer;
   try {
@@ -117,6 +137,12 @@ async function serveRequest(
     throw error;
   }
 
+  if (match.kind === 'bad-parameter') {
+    // Answered here, as API Gateway answers a path it cannot decode: no handler sees it.
+    return gatewayError(response, request, 'bad_request', {
+      reason: `path parameter ${match.parameter} is not percent-encoded UTF-8`,
+    });
+  }
   if (match.kind !== 'matched') {
     const event = toApiGatewayEvent({ request, body, routeKey: '$default' });
     return writeApiResult(response, await invokeFunction(fallbackFunction(), event));

@@ -1,9 +1,11 @@
 /**
  * `npm run tick -- <schedule> [--now ISO]`: fires one schedule of the running `npm start` (same
  * PORT) as if it had fired at `--now`, and prints what it did. Schedules: see functions/manifest.ts
- * (deadlines, …).
+ * (deadlines, …). The runtime only fires schedules for an admin: this mints a short-lived admin
+ * token with the development key (`.rectify/`, or RECTIFY_DEV_KEY_FILE), as `npm run token` does.
  */
 import { parseArgs } from 'node:util';
+import { loadOrCreateDevKey, mintDevToken } from './dev-auth.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -15,11 +17,17 @@ if (values.help || !schedule) {
   process.exit(values.help ? 0 : 2);
 }
 const port = Number(process.env.PORT ?? 3000);
+const token = await mintDevToken(await loadOrCreateDevKey(), {
+  role: 'admin',
+  subject: 'dev-tick',
+  name: 'npm run tick',
+  ttlSeconds: 300,
+});
 let response: Response;
 try {
   response = await fetch(`http://127.0.0.1:${port}/__local/schedules/${encodeURIComponent(schedule)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(values.now ? { now: values.now } : {}),
   });
 } catch {

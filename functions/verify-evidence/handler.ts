@@ -4,15 +4,16 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '#shared/observability.ts';
 import { verifyUploadedObject } from '#shared/services/evidence-verifier.ts';
-import { createdObjectKeys } from '#shared/storage/s3-events.ts';
+import { createdObjects } from '#shared/storage/s3-events.ts';
 import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 async function verifyRecord(record: SQSRecord) {
-  for (const key of createdObjectKeys(record.body)) {
-    await verifyUploadedObject({ ledger: ledgerStore(), evidence: evidenceStore() }, key);
+  // Each record names the version it created: that version is verified, not the key's latest.
+  for (const object of createdObjects(record.body)) {
+    await verifyUploadedObject({ ledger: ledgerStore(), evidence: evidenceStore() }, object);
   }
 }
 

@@ -19,6 +19,10 @@ seventh of moto's CPU under load); errors are still written.
 moto's KMS ignores Sign's MessageType and always hashes the message: a DIGEST (what real KMS
 signs for messages over 4 KiB, such as archive manifests) would be hashed twice and never verify.
 The launcher signs a DIGEST as prehashed, as KMS does.
+
+moto's S3 event notifications leave out `s3.object.versionId`, which S3 sets for every object
+created in a versioned bucket; the evidence verifier reads exactly the version it was notified
+of. The launcher adds it, as S3 does.
 """
 
 import copy
@@ -38,6 +42,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.kms import responses as kms_responses
 from moto.kms import utils as kms_utils
+from moto.s3 import notifications as s3_notifications
 from moto.server import main
 
 _LOCK = threading.RLock()
@@ -148,6 +153,20 @@ def _prehashed_when_digest(sign):
 kms_responses.KmsResponse.sign = _noting_message_type(kms_responses.KmsResponse.sign)
 kms_utils.ECDSAPrivateKey.sign = _prehashed_when_digest(kms_utils.ECDSAPrivateKey.sign)
 
+
+def _with_version(get_s3_event):
+    def run(event_name, bucket, key, notification_id):
+        event = get_s3_event(event_name, bucket, key, notification_id)
+        version_id = getattr(key, "version_id", None)
+        if version_id and version_id != "null":
+            for record in event.get("Records", []):
+                record["s3"]["object"]["versionId"] = version_id
+        return event
+
+    return run
+
+
+s3_notifications._get_s3_event = _with_version(s3_notifications._get_s3_event)
 jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 DynamoDBBackend.transact_write_items = _journaled(DynamoDBBackend.transact_write_items)
 for _name in _SERIALISED:

@@ -42,6 +42,12 @@ import {
 } from './schemas.ts';
 
 interface Operation {
+  /**
+   * The operation's id where the function's name would not be unique (a function serving
+   * several routes). Ids are what client generators name methods after, so they never change
+   * once published: a route added to a function gets its own id rather than renaming the others.
+   */
+  readonly operationId?: string;
   readonly summary: string;
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
@@ -66,6 +72,7 @@ export const CONTRACT: Record<string, Operation> = {
         name: z.string(),
         roles: z.array(z.string()),
         department: z.string().nullable(),
+        leaderId: z.string().optional().meta({ description: 'custom:leaderId, for leaders' }),
       }),
     },
   },
@@ -97,6 +104,7 @@ export const CONTRACT: Record<string, Operation> = {
     errors: [400],
   },
   'DELETE /departments/{department}/webhook': {
+    operationId: 'deleteWebhook',
     summary: "Remove a department's digest webhook (admins)",
     success: { status: 204, description: 'Removed' },
     errors: [404],
@@ -120,6 +128,7 @@ export const CONTRACT: Record<string, Operation> = {
     errors: [404],
   },
   'POST /inspections/{inspectionId}/outcomes': {
+    operationId: 'recordOutcome',
     summary:
       'Record an outcome (整改成效 / 问责): regulation, dismissal, criticism, punishment or refund (admins)',
     body: OutcomeRequest,
@@ -128,6 +137,7 @@ export const CONTRACT: Record<string, Operation> = {
     idempotent: true,
   },
   'GET /inspections/{inspectionId}/outcomes': {
+    operationId: 'listOutcomes',
     summary: "The inspection's outcomes: the latest plan's and those recorded since, with sums by kind",
     success: { status: 200, schema: OutcomeList, description: 'Outcomes' },
     errors: [404],
@@ -140,17 +150,20 @@ export const CONTRACT: Record<string, Operation> = {
     idempotent: true,
   },
   'GET /inspections/{inspectionId}/summaries': {
+    operationId: 'listSummaries',
     summary: "The inspection's summaries, newest as-of first",
     query: SummaryListQuery,
     success: { status: 200, schema: SummaryList, description: 'A page of summaries' },
     errors: [400, 404],
   },
   'GET /inspections/{inspectionId}/summaries/latest': {
+    operationId: 'getLatestSummary',
     summary: 'The summary with the latest as-of instant',
     success: { status: 200, schema: SummaryView, description: 'The summary and links to its files' },
     errors: [404],
   },
   'GET /summaries/{summaryId}': {
+    operationId: 'getSummary',
     summary: 'One summary',
     success: { status: 200, schema: SummaryView, description: 'The summary and links to its files' },
     errors: [404],
@@ -170,18 +183,21 @@ export const CONTRACT: Record<string, Operation> = {
     idempotent: true,
   },
   'GET /archives/{archiveId}': {
+    operationId: 'getArchive',
     summary:
       'An archive: status, progress, size, SHA-256, warnings, and a 15-minute download link once ready',
     success: { status: 200, schema: ArchiveView, description: 'The archive' },
     errors: [404],
   },
   'GET /inspections/{inspectionId}/archives': {
+    operationId: 'listArchives',
     summary: "The inspection's archives, newest request first",
     query: ArchiveListQuery,
     success: { status: 200, schema: ArchiveList, description: 'A page of archives' },
     errors: [400, 404],
   },
   'GET /archives/public-key': {
+    operationId: 'getArchivePublicKey',
     summary:
       'The public key archive manifests are signed with (verify offline with `rectify verify --public-key`)',
     success: { status: 200, schema: PublicKeyView, description: 'The key, PEM' },
@@ -284,21 +300,35 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Recor
   } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown> & {
     $defs?: Record<string, unknown>;
   };
+  // A named schema reads differently as input and as output (a field with a default is optional
+  // in a request, always present in a response). The first reading takes the plain name; a
+  // different one gets a suffix, so a response never overwrites what a request may omit.
+  const names = new Map<string, string>();
+  const suffix = io === 'input' ? 'Input' : 'Output';
+  const componentName = (name: string) => names.get(name) ?? name;
   const rewrite = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(rewrite);
     if (value && typeof value === 'object') {
       return Object.fromEntries(
         Object.entries(value).map(([key, inner]) => [
           key,
-          key === '$ref' && typeof inner === 'string'
-            ? inner.replace('#/$defs/', '#/components/schemas/')
+          key === '$ref' && typeof inner === 'string' && inner.startsWith('#/$defs/')
+            ? `#/components/schemas/${componentName(inner.slice('#/$defs/'.length))}`
             : rewrite(inner),
         ]),
       );
     }
     return value;
   };
-  for (const [name, definition] of Object.entries($defs ?? {})) components[name] = rewrite(definition);
+  const definitions = Object.entries($defs ?? {});
+  // Names first (a definition may refer to another), then the rewritten definitions.
+  for (const [name, definition] of definitions) {
+    const existing = components[name];
+    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(rewrite(definition))) {
+      names.set(name, `${name}${suffix}`);
+    }
+  }
+  for (const [name, definition] of definitions) components[componentName(name)] = rewrite(definition);
   return rewrite(generated);
 }
 
@@ -321,9 +351,18 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     return { $ref: '#/components/schemas/Error' };
   })();
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Set<string>();
   for (const route of httpRoutes()) {
     const operation = CONTRACT[`${route.method} ${route.path}`];
     if (!operation) throw new Error(`no contract for ${route.method} ${route.path}`);
+    // OpenAPI requires unique ids; a duplicate would make generated clients drop an operation.
+    const operationId = operation.operationId ?? route.functionName;
+    if (operationIds.has(operationId)) {
+      throw new Error(
+        `operationId ${operationId} of ${route.method} ${route.path} is taken: name it in CONTRACT`,
+      );
+    }
+    operationIds.add(operationId);
     const isPublic = route.auth === 'public';
     const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
       name: match[1],
@@ -353,7 +392,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     const method = route.method.toLowerCase() as Lowercase<HttpMethod>;
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[method] = {
-      operationId: route.functionName,
+      operationId,
       summary: operation.summary,
       ...(isPublic ? { security: [] } : { 'x-rectify-roles': route.auth }),
       parameters: [...pathParameters, ...queryParameters, ...headerParameters],

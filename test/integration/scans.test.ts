@@ -82,7 +82,8 @@ describe('deadline ladder', () => {
       ['local/tick.ts', 'deadlines', '--now', '2024-09-04T08:00:00+08:00'],
       {
         cwd: path.resolve(import.meta.dirname, '../..'),
-        env: { ...process.env, PORT: new URL(local().url).port },
+        // The tick signs its admin token with the key this runtime trusts.
+        env: { ...process.env, PORT: new URL(local().url).port, RECTIFY_DEV_KEY_FILE: local().keyFile },
       },
     );
     expect(JSON.parse(stdout)).toMatchObject({ schedule: 'deadlines', result: { records: { Overdue: 1 } } });

@@ -1,3 +1,4 @@
+import { validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { httpRoutes } from '#functions/manifest.ts';
 import { CONTRACT, openApiDocument } from '#shared/api/openapi.ts';
@@ -47,6 +48,30 @@ describe('OpenAPI document', () => {
       const name = ref.replace(/.*#\/components\/schemas\//, '').replace(/"$/, '');
       expect(document.components.schemas[name], ref).toBeDefined();
     }
+  });
+
+  it('passes an independent OpenAPI 3.1 validator (schema and specification rules)', async () => {
+    // The document GET /openapi.json serves (the handler calls openApiDocument with its URL).
+    // The validator resolves $refs in place: it gets a copy.
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid ? [] : result.errors, JSON.stringify(result)).toEqual([]);
+    expect(result.specification).toBe('OpenAPI');
+  });
+
+  it('gives every operation a unique, camelCase operationId, the function name where it is unique', () => {
+    const ids = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods).map((operation) => (operation as { operationId?: string }).operationId),
+    );
+    expect(ids).toHaveLength(httpRoutes().length);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
+    const idOf = (path: string, method: string) =>
+      (document.paths[path]?.[method] as { operationId?: string } | undefined)?.operationId;
+    expect([
+      idOf('/departments/{department}/webhook', 'put'),
+      idOf('/departments/{department}/webhook', 'delete'),
+    ]).toEqual(['setWebhook', 'deleteWebhook']);
+    expect(idOf('/items/{itemId}', 'get')).toBe('getItem');
   });
 
   it('marks public routes as needing no token and the others as answering 401/403', () => {
