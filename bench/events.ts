@@ -173,7 +173,7 @@ try {
       })) as { event: { eventId: string; at: string } };
       respondedAt.set(item.itemId, performance.now());
       const key = keys.notification(
-        inboxKey({ kind: 'leader', name: item.leader }),
+        inboxKey({ kind: 'leader', leaderKey: item.leader }),
         notificationIdOf(event.at, event.eventId),
       );
       pending.set(`${key.PK}|${key.SK}`, { itemId: item.itemId, key });
@@ -222,7 +222,12 @@ try {
     const inboxReads: number[] = [];
     let inboxMismatches = 0;
     for (const name of leaders) {
-      const token = await mintDevToken(devKey, { role: 'leader', name, subject: `leader-${name}` });
+      const token = await mintDevToken(devKey, {
+        role: 'leader',
+        name,
+        leaderId: name,
+        subject: `leader-${name}`,
+      });
       const seen: string[] = [];
       let before: string | undefined;
       do {

@@ -44,7 +44,7 @@ const ItemId = z
 
 const Actor = z.strictObject({
   subject: Text.describe('stable subject id: the user’s `sub`, or `system:<name>` for Rectify’s own scans'),
-  name: z.string().describe('display name; leaders are matched to items by it'),
+  name: z.string().describe('display name (shown and recorded; never used for access)'),
   roles: z
     .array(z.string())
     .describe('the actor’s roles (admin, leader, department, auditor); empty for system actors'),
@@ -61,7 +61,9 @@ function itemEvent<Data extends z.ZodType>(data: Data) {
       ref: Ref,
       title: Text.describe('the item’s title when the event happened'),
       department: Text.describe('the responsible department (责任科室)'),
-      leader: Text.optional().describe('the responsible leader’s name (责任领导), when the item has one'),
+      leader: Text.optional().describe(
+        'the item’s leader key (责任领导): its responsibleLeaderId, else the leader’s name as the plan writes it',
+      ),
       at: Instant,
       actor: Actor,
       seq: z.int().min(1).describe('position of the record in the item’s hash chain'),

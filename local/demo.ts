@@ -31,7 +31,7 @@ try {
   throw error;
 }
 
-const zhao = await as({ role: 'leader', name: '赵敏', subject: 'demo-zhao' });
+const zhao = await as({ role: 'leader', name: '赵敏', leaderId: '赵敏', subject: 'demo-zhao' });
 const department = await as({
   role: 'department',
   name: '张科员',

@@ -3,12 +3,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { Role } from '#shared/domain/roles.ts';
-import { CLAIM } from '#shared/http/claims.ts';
+import { CLAIM, MAX_TOKEN_AGE_SECONDS } from '#shared/http/claims.ts';
 
 /**
  * The local stand-in for Cognito: one ES256 key pair kept in `.rectify/` (never committed),
- * tokens with the claims Cognito ID tokens carry, and verification with the same checks the
- * cloud's HTTP API JWT authorizer makes: signature, issuer, audience, expiry.
+ * tokens with the claims Cognito ID tokens carry, and verification with the checks the cloud's
+ * HTTP API JWT authorizer makes (signature, issuer, audience, expiry) plus those the handlers
+ * make after it (shared/http/claims.ts): an ID token, with `sub`, `iat` and `exp`, not too old.
  */
 export const DEV_ISSUER = 'https://rectify.local/dev-idp';
 export const DEV_AUDIENCE = 'rectify-local';
@@ -64,11 +65,18 @@ export interface DevTokenRequest {
   readonly department?: string;
   readonly name?: string;
   readonly subject?: string;
+  /** `custom:leaderId`, the key a leader is matched to items by; left out when not given. */
+  readonly leaderId?: string;
   readonly ttlSeconds?: number;
   /** Only tests set these, to make tokens the authorizer must refuse. */
   readonly issuer?: string;
   readonly audience?: string;
   readonly expiresAt?: Date;
+  readonly issuedAt?: Date;
+  /** `access` (or anything but `id`) makes a token shaped like a Cognito access token. */
+  readonly tokenUse?: string;
+  /** A token without `exp`. */
+  readonly omitExpiry?: boolean;
 }
 
 /** A token shaped like a Cognito ID token for the given role. */
@@ -78,22 +86,25 @@ export async function mintDevToken(key: DevKey, request: DevTokenRequest): Promi
   const claims: JWTPayload = {
     [CLAIM.name]: request.name ?? `Dev ${request.role}`,
     [CLAIM.groups]: [request.role],
-    token_use: 'id',
+    [CLAIM.tokenUse]: request.tokenUse ?? 'id',
     ...(request.department ? { [CLAIM.department]: request.department } : {}),
+    ...(request.leaderId ? { [CLAIM.leaderId]: request.leaderId } : {}),
   };
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(claims)
+  const now = Math.floor((request.issuedAt?.getTime() ?? Date.now()) / 1000);
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setSubject(subject)
     .setIssuer(request.issuer ?? DEV_ISSUER)
     .setAudience(request.audience ?? DEV_AUDIENCE)
-    .setIssuedAt(now)
-    .setExpirationTime(
+    .setIssuedAt(now);
+  if (!request.omitExpiry) {
+    jwt.setExpirationTime(
       request.expiresAt
         ? Math.floor(request.expiresAt.getTime() / 1000)
         : now + (request.ttlSeconds ?? 12 * 3600),
-    )
-    .sign(key.privateKey);
+    );
+  }
+  return jwt.sign(key.privateKey);
 }
 
 export type TokenCheck =
@@ -110,14 +121,24 @@ export async function verifyDevToken(key: DevKey, authorization: string | undefi
       issuer: DEV_ISSUER,
       audience: DEV_AUDIENCE,
       algorithms: [ALGORITHM],
+      // jose checks `exp` only when present; Cognito always sets it, so a token without is forged.
+      requiredClaims: [CLAIM.subject, CLAIM.issuedAt, CLAIM.expiresAt],
+      // No clock tolerance: the issuer is this machine (shared/http/claims.ts allows for skew).
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
     });
+    if (payload[CLAIM.tokenUse] !== 'id') return { ok: false, reason: 'not an ID token (token_use)' };
     return { ok: true, claims: payload };
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'ERR_JWT_INVALID';
+    const claim = (error as { claim?: string }).claim;
     const reasons: Record<string, string> = {
-      ERR_JWT_EXPIRED: 'token expired',
+      // maxTokenAge reports an old `iat` as expired too; say which limit it was.
+      ERR_JWT_EXPIRED:
+        claim === CLAIM.issuedAt
+          ? `token older than ${MAX_TOKEN_AGE_SECONDS / 3600} h (iat)`
+          : 'token expired',
       ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'token signature does not verify',
-      ERR_JWT_CLAIM_VALIDATION_FAILED: `token claim rejected (${(error as { claim?: string }).claim ?? 'unknown'})`,
+      ERR_JWT_CLAIM_VALIDATION_FAILED: `token claim rejected (${claim ?? 'unknown'})`,
     };
     return { ok: false, reason: reasons[code] ?? 'token is malformed' };
   }

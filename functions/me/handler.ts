@@ -8,5 +8,7 @@ export const handler = httpHandler('me', async ({ principal }) => ({
     name: principal.name,
     roles: principal.roles,
     department: principal.department ?? null,
+    // Shown so a leader can check the id an admin gave them against the plan's responsibleLeaderId.
+    ...(principal.leaderId ? { leaderId: principal.leaderId } : {}),
   },
 }));

@@ -1,13 +1,29 @@
 import type { Item } from './item.ts';
 import type { Principal, Role } from './roles.ts';
 
-type Ownership = Pick<Item, 'responsibleDept' | 'responsibleLeader'>;
+type Ownership = Pick<Item, 'responsibleDept' | 'responsibleLeader' | 'responsibleLeaderId'>;
 type Rule = (principal: Principal, item: Ownership) => boolean;
+
+/**
+ * The key an item's leader is known by: the plan's `responsibleLeaderId` when it gives one,
+ * else the leader's name as the plan writes it (older plans, and 台账 without an id column).
+ * Access, inboxes and the routing of events all use this key, so they cannot disagree.
+ */
+export function leaderKeyOf(
+  item: Pick<Item, 'responsibleLeader' | 'responsibleLeaderId'>,
+): string | undefined {
+  // `||`: a blank id is no id (the plan parsers drop blank optional text anyway).
+  return item.responsibleLeaderId || item.responsibleLeader || undefined;
+}
 
 const always: Rule = () => true;
 const never: Rule = () => false;
-/** Leaders are matched by display name, as the plan names them. */
-const leads: Rule = (principal, item) => item.responsibleLeader === principal.name;
+/**
+ * A leader leads the items whose leader key is the `leaderId` an admin set on the account. Never
+ * the display name: two leaders may share a name, and a user may edit their own `name`.
+ */
+const leads: Rule = (principal, item) =>
+  principal.leaderId !== undefined && principal.leaderId === leaderKeyOf(item);
 const inDepartment: Rule = (principal, item) =>
   principal.department !== undefined && item.responsibleDept === principal.department;
 

@@ -1,14 +1,16 @@
 import type { Lang } from '#shared/i18n/lang.ts';
+import { rejectionText } from './evidence.ts';
 import type { Principal } from './roles.ts';
 import { type ItemStatus, STATUS_LABELS } from './status.ts';
 
 /**
  * Who is told about what (DESIGN: notifications). An inbox belongs to a department (its users
- * see it), to a leader (matched by `name`, as items name their leader), or to the admins.
+ * see it), to a leader (by leader key: the item's `responsibleLeaderId`, else its leader's name,
+ * matched against the reader's admin-set `leaderId`, as access.ts matches items), or to the admins.
  */
 export type Recipient =
   | { readonly kind: 'department'; readonly department: string }
-  | { readonly kind: 'leader'; readonly name: string }
+  | { readonly kind: 'leader'; readonly leaderKey: string }
   | { readonly kind: 'admins' };
 
 /** What the notifier needs of a bus event: its detail-type and the fields every detail shares. */
@@ -22,6 +24,7 @@ export interface NotifiableEvent {
     readonly ref?: string;
     readonly title?: string;
     readonly department?: string;
+    /** The item's leader key (access.ts `leaderKeyOf`), as the chain record carries it. */
     readonly leader?: string;
     readonly data: Readonly<Record<string, unknown>>;
   };
@@ -46,17 +49,22 @@ export function inboxKey(recipient: Recipient): string {
     case 'department':
       return `dept:${recipient.department}`;
     case 'leader':
-      return `leader:${recipient.name}`;
+      return `leader:${recipient.leaderKey}`;
     case 'admins':
       return 'admins';
   }
 }
 
-/** The inboxes a principal reads: one per role that has one (auditors are told nothing). */
+/**
+ * The inboxes a principal reads: one per role that has one (auditors are told nothing). A leader
+ * without a `leaderId` leads nothing, so reads no leader inbox (never the one of their name).
+ */
 export function inboxesOf(principal: Principal): string[] {
   const inboxes: string[] = [];
   if (principal.roles.includes('admin')) inboxes.push(inboxKey({ kind: 'admins' }));
-  if (principal.roles.includes('leader')) inboxes.push(inboxKey({ kind: 'leader', name: principal.name }));
+  if (principal.roles.includes('leader') && principal.leaderId) {
+    inboxes.push(inboxKey({ kind: 'leader', leaderKey: principal.leaderId }));
+  }
   if (principal.roles.includes('department') && principal.department) {
     inboxes.push(inboxKey({ kind: 'department', department: principal.department }));
   }
@@ -104,18 +112,9 @@ export function recipientsFor(event: NotifiableEvent): Recipient[] {
   return audienceOf(event).flatMap((audience): Recipient[] => {
     if (audience === 'admins') return [{ kind: 'admins' }];
     if (audience === 'department') return department ? [{ kind: 'department', department }] : [];
-    return leader ? [{ kind: 'leader', name: leader }] : [];
+    return leader ? [{ kind: 'leader', leaderKey: leader }] : [];
   });
 }
-
-const EVIDENCE_REJECTIONS: Record<string, Record<Lang, string>> = {
-  'size-mismatch': { 'zh-CN': '文件大小与申报不符', en: 'the size differs from the declared size' },
-  'hash-mismatch': {
-    'zh-CN': '文件内容与申报的 SHA-256 不符',
-    en: 'the content does not match the declared SHA-256',
-  },
-  'type-mismatch': { 'zh-CN': '文件内容与申报的类型不符', en: 'the content is not of the declared type' },
-};
 
 const ESCALATIONS: Record<string, Record<Lang, string>> = {
   'red-three-scans': { 'zh-CN': '连续三次扫描超期', en: 'overdue in three scans' },
@@ -155,10 +154,11 @@ export function notificationText(event: NotifiableEvent): Record<Lang, string> {
         `${enItem}: evidence "${str(data.fileName)}" was verified and stored`,
       );
     case 'EvidenceRejected': {
-      const reason = EVIDENCE_REJECTIONS[str(data.reason)];
+      // The event carries the code (its contract has no values), so the code's general text.
+      const rejection = { reason: str(data.reason) };
       return both(
-        `${zhItem}的佐证材料「${str(data.fileName)}」未通过校验：${reason?.['zh-CN'] ?? str(data.reason)}`,
-        `${enItem}: evidence "${str(data.fileName)}" was rejected: ${reason?.en ?? str(data.reason)}`,
+        `${zhItem}的佐证材料「${str(data.fileName)}」未通过校验：${rejectionText(rejection, 'zh-CN')}`,
+        `${enItem}: evidence "${str(data.fileName)}" was rejected: ${rejectionText(rejection, 'en')}`,
       );
     }
     case 'EvidenceWithdrawn':

@@ -13,9 +13,14 @@ export function isRole(value: string): value is Role {
 export interface Principal {
   /** Stable subject id (`sub`). */
   readonly subject: string;
-  /** Display name (`name`); leaders are matched to items by it. */
+  /** Display name (`name`): shown and recorded, never used to decide access (names repeat). */
   readonly name: string;
   readonly roles: readonly Role[];
   /** The department (责任科室) from `custom:department`, when the user belongs to one. */
   readonly department?: string;
+  /**
+   * The leader id (`custom:leaderId`) an admin gave this user; a leader leads the items whose
+   * leader key (access.ts `leaderKeyOf`) equals it, and nothing without one.
+   */
+  readonly leaderId?: string;
 }

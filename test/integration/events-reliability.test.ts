@@ -91,6 +91,7 @@ describe('delivery through the whole event path', () => {
             role: 'leader',
             subject: `leader-${leader}`,
             name: leader,
+            leaderId: leader,
           });
           seen.push(...page.json.notifications);
           before = page.json.next;

@@ -84,6 +84,23 @@ describe('GET /me', () => {
     expect(response.json.error.message).toMatch(/expired/);
   });
 
+  it.each([
+    ['without exp', { omitExpiry: true }, /exp/],
+    ['that is an access token', { tokenUse: 'access' }, /token_use/],
+    [
+      'older than a day, however far off its exp',
+      { issuedAt: new Date(Date.now() - 25 * 3600_000), expiresAt: new Date(Date.now() + 3600_000) },
+      /older than 24 h \(iat\)/,
+    ],
+  ] as const)('refuses a token %s', async (_what, shape, reason) => {
+    const token = await local().token({ role: 'admin', ...shape });
+    const response = await call('/me', { headers: { ...bearer(token), 'accept-language': 'en' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expectErrorBody(response, 'unauthorized');
+    expect(response.json.error.message).toMatch(reason);
+  });
+
   it('refuses a token signed with another key', async () => {
     const other = await generateKeyPair('ES256');
     const token = await mintDevToken({ kid: local().devKey.kid, ...other }, { role: 'admin' });

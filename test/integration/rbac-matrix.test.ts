@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DevTokenRequest } from '#local/dev-auth.ts';
 import { apiClient, users } from '../support/api.ts';
+import { eventually } from '../support/eventually.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
 
 /**
@@ -292,5 +294,62 @@ describe('authorisation matrix', () => {
     expect(await refs('otherLeader')).toEqual(['1.2.1']);
     expect(await refs('department')).toEqual(['1.1.1', '1.1.2']);
     expect(await refs('otherDepartment')).toEqual(['2.1.1']);
+  });
+});
+
+/**
+ * Leaders are matched by the leader id an admin set on their account (`custom:leaderId`), never by
+ * display name: two leaders called 王强 each lead the items the plan gives their id.
+ */
+describe('leaders with the same name', () => {
+  const HOMONYMS = `${INSPECTION}-ids`;
+  const wangA = { role: 'leader', subject: 'wang-a', name: '王强', leaderId: 'L-wang-a' } as const;
+  const wangB = { role: 'leader', subject: 'wang-b', name: '王强', leaderId: 'L-wang-b' } as const;
+  const noLeaderId = { role: 'leader', subject: 'wang-c', name: '王强' } as const;
+  const refs = async (as: DevTokenRequest) => {
+    const response = await api.get(`/inspections/${HOMONYMS}/ledger`, as);
+    expect(response.status, response.text).toBe(200);
+    return response.json.items.map((i: { ref: string }) => i.ref);
+  };
+
+  beforeAll(async () => {
+    const withIds = structuredClone(plan);
+    withIds.inspection.id = HOMONYMS;
+    const [first, second] = withIds.aspects[0].problems[0].items;
+    first.responsibleLeaderId = wangA.leaderId;
+    second.responsibleLeaderId = wangB.leaderId;
+    const imported = await api.post('/inspections/import', users.admin, { plan: withIds });
+    expect(imported.status, imported.text).toBe(201);
+  });
+
+  it('shows each only the items with their leader id, and nothing to a leader without one', async () => {
+    expect(await refs(wangA)).toEqual(['1.1.1']);
+    expect(await refs(wangB)).toEqual(['1.1.2']);
+    expect(await refs(noLeaderId)).toEqual([]);
+    // The sample's leader token carries the name as its id: items keyed by id are not its own.
+    expect(await refs(users.leader)).toEqual([]);
+    expect(await refs(users.otherLeader)).toEqual(['1.2.1']);
+  });
+
+  it('keeps a leader out of the homonym’s item, for reading and writing', async () => {
+    const item = `${HOMONYMS}.1.1.2`;
+    expect((await api.get(`/items/${item}`, wangA)).status).toBe(404);
+    expect((await api.post(`/items/${item}/progress`, wangA, { text: '冒名报送' })).status).toBe(404);
+    expect((await api.get(`/items/${item}`, noLeaderId)).status).toBe(404);
+    expect((await api.get(`/items/${item}`, wangB)).status).toBe(200);
+  });
+
+  it('delivers a leader’s notifications to the holder of the leader id only', async () => {
+    const item = `${HOMONYMS}.1.1.2`;
+    const reported = await api.post(`/items/${item}/progress`, users.admin, { text: '按期推进' });
+    expect(reported.status, reported.text).toBe(201);
+    const about = async (as: DevTokenRequest) => {
+      const response = await api.get('/me/notifications', as);
+      expect(response.status, response.text).toBe(200);
+      return response.json.notifications.filter((n: { itemId?: string }) => n.itemId === item);
+    };
+    await eventually(async () => ((await about(wangB)).length === 1 ? true : undefined));
+    expect(await about(wangA)).toEqual([]);
+    expect(await about(noLeaderId)).toEqual([]);
   });
 });

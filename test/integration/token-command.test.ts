@@ -40,6 +40,33 @@ describe('the token command', () => {
     });
   });
 
+  it('gives a leader token the leader id asked for, or else its name', async () => {
+    const me = async (args: string[]) => {
+      const { stdout } = await tokenCommand(args);
+      const response = await fetch(`${local().url}/me`, {
+        headers: { authorization: `Bearer ${stdout.trim()}` },
+      });
+      return response.json();
+    };
+    expect(await me(['--role', 'leader', '--name', '王强'])).toMatchObject({
+      name: '王强',
+      leaderId: '王强',
+    });
+    expect(await me(['--role', 'leader', '--name', '王强', '--leader-id', 'L-001'])).toMatchObject({
+      name: '王强',
+      leaderId: 'L-001',
+    });
+    expect(await me(['--role', 'admin', '--name', '王强'])).not.toHaveProperty('leaderId');
+  });
+
+  it('refuses a lifetime longer than tokens are accepted for', async () => {
+    const failure = await tokenCommand(['--role', 'admin', '--ttl', String(25 * 3600)]).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toMatch(/--ttl must be at most 86400 seconds/);
+  });
+
   it('refuses an unknown role with exit code 2 and a message naming the choices', async () => {
     const failure = await tokenCommand(['--role', 'root']).catch(
       (error: { code: number; stderr: string }) => error,

@@ -51,12 +51,15 @@ export function apiClient(fixture: () => RuntimeFixture) {
   };
 }
 
-/** The people of the sample plan (test/fixtures/plan.sample.json). */
+/**
+ * The people of the sample plan (test/fixtures/plan.sample.json). Its items give no
+ * `responsibleLeaderId`, so their leader key is the name: leaders carry it as their leaderId.
+ */
 export const users = {
   admin: { role: 'admin', subject: 'admin-1', name: '整改办' },
   otherAdmin: { role: 'admin', subject: 'admin-2', name: '整改办副主任' },
-  leader: { role: 'leader', subject: 'leader-wang', name: '王强' },
-  otherLeader: { role: 'leader', subject: 'leader-zhao', name: '赵敏' },
+  leader: { role: 'leader', subject: 'leader-wang', name: '王强', leaderId: '王强' },
+  otherLeader: { role: 'leader', subject: 'leader-zhao', name: '赵敏', leaderId: '赵敏' },
   department: { role: 'department', subject: 'dept-jc', name: '张科员', department: '基层卫生科' },
   otherDepartment: { role: 'department', subject: 'dept-cw', name: '李会计', department: '财务科' },
   auditor: { role: 'auditor', subject: 'auditor-1', name: '巡察组' },

@@ -29,8 +29,8 @@ export function anItem(overrides: Partial<Item> = {}): Item {
 export const principals = {
   admin: { subject: 'admin-1', name: '整改办', roles: ['admin'] },
   otherAdmin: { subject: 'admin-2', name: '整改办二', roles: ['admin'] },
-  leader: { subject: 'leader-1', name: '王强', roles: ['leader'] },
-  otherLeader: { subject: 'leader-2', name: '赵敏', roles: ['leader'] },
+  leader: { subject: 'leader-1', name: '王强', roles: ['leader'], leaderId: '王强' },
+  otherLeader: { subject: 'leader-2', name: '赵敏', roles: ['leader'], leaderId: '赵敏' },
   department: { subject: 'dept-1', name: '张科员', roles: ['department'], department: '基层卫生科' },
   otherDepartment: { subject: 'dept-2', name: '李科员', roles: ['department'], department: '财务科' },
   auditor: { subject: 'auditor-1', name: '巡察组', roles: ['auditor'] },

@@ -21,6 +21,8 @@ export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 export const PLAN_LIMITS = {
   title: 500,
   name: 200,
+  /** Cognito custom attributes hold up to 2,048 characters; an id is far shorter. */
+  leaderId: 128,
   description: 5_000,
   progress: 10_000,
   measure: 2_000,
@@ -85,6 +87,10 @@ const Item = z.strictObject({
   status: StatusLabel,
   longTerm: z.boolean(),
   responsibleLeader: requiredText(PLAN_LIMITS.name),
+  responsibleLeaderId: optionalText(PLAN_LIMITS.leaderId).meta({
+    description:
+      "The leader's id, equal to the custom:leaderId an admin set on the leader's account; without it the leader is matched by responsibleLeader",
+  }),
   responsibleDept: requiredText(PLAN_LIMITS.name),
   deadline: CalendarDate,
   progress: optionalText(PLAN_LIMITS.progress),
@@ -266,6 +272,7 @@ function normalise(document: Document): Plan {
           status: label.status,
           longTerm: item.longTerm || label.longTerm,
           responsibleLeader: item.responsibleLeader,
+          ...optional('responsibleLeaderId', item.responsibleLeaderId),
           responsibleDept: item.responsibleDept,
           deadline: item.deadline,
           ...optional('progress', item.progress),

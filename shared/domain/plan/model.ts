@@ -20,7 +20,13 @@ export interface PlanItem {
   readonly description?: string;
   readonly status: ItemStatus;
   readonly longTerm: boolean;
+  /** The leader's name (责任领导), as shown. */
   readonly responsibleLeader: string;
+  /**
+   * The leader's id, matching the `custom:leaderId` an admin set on the leader's account; when
+   * absent the name is the key (access.ts `leaderKeyOf`).
+   */
+  readonly responsibleLeaderId?: string;
   readonly responsibleDept: string;
   /** YYYY-MM-DD, a calendar date in the inspection's time zone. */
   readonly deadline: string;

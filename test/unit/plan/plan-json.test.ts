@@ -99,6 +99,23 @@ describe('parsePlanJson accepts', () => {
     expect(plan.aspects[0]?.problems[0]?.items[0]).not.toHaveProperty('progress');
   });
 
+  it('an optional leader id, trimmed, and left out when blank', () => {
+    const plan = planOf(
+      edited((p) => {
+        p.aspects[0].problems[0].items[0].responsibleLeaderId = '  L-001 ';
+        p.aspects[0].problems[0].items[1].responsibleLeaderId = '';
+      }),
+    );
+
+    const [withId, blank] = itemsOf(plan);
+    expect(withId).toMatchObject({
+      responsibleLeader: sample.aspects[0].problems[0].items[0].responsibleLeader,
+    });
+    expect(withId?.responsibleLeaderId).toBe('L-001');
+    expect(blank).not.toHaveProperty('responsibleLeaderId');
+    expect(itemsOf(planOf(sample)).some((item) => 'responsibleLeaderId' in item)).toBe(false);
+  });
+
   it.each([
     ['未启动', 'not_started', false],
     ['正在整改', 'in_progress', false],
@@ -178,6 +195,18 @@ describe('parsePlanJson refuses, naming the path', () => {
       (p) => delete p.aspects[0].problems[0].items[0].responsibleLeader,
       `${ITEM}.responsibleLeader`,
       'required',
+    ],
+    [
+      'a leader id over 128 characters',
+      (p) => (p.aspects[0].problems[0].items[0].responsibleLeaderId = 'L'.repeat(129)),
+      `${ITEM}.responsibleLeaderId`,
+      'must be at most 128 characters',
+    ],
+    [
+      'a leader id that is not text',
+      (p) => (p.aspects[0].problems[0].items[0].responsibleLeaderId = 42),
+      `${ITEM}.responsibleLeaderId`,
+      'expected text, got a number',
     ],
     [
       'a blank title',
