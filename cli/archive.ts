@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import type { ApiClient } from './client.ts';
 import { downloadVerified } from './evidence.ts';
+import { terminalText } from './format.ts';
 
 export interface ArchiveFilterOptions {
   readonly refs?: string;
@@ -51,7 +52,10 @@ export async function fetchArchive(
     { 'idempotency-key': randomUUID() },
   );
   const bar = process.stderr.isTTY
-    ? new SingleBar({ format: ` ${archiveId} {bar} {percentage}% | {value}/{total} MiB`, hideCursor: true })
+    ? new SingleBar({
+        format: ` ${terminalText(archiveId)} {bar} {percentage}% | {value}/{total} MiB`,
+        hideCursor: true,
+      })
     : undefined;
   let archive: ArchiveView;
   try {

@@ -26,6 +26,37 @@ const TEXT = {
 
 export const t = (key: keyof typeof TEXT, lang: Lang) => TEXT[key][lang];
 
+/**
+ * Control characters but line feed and tab (C0 — ESC among them —, DEL, C1 — CSI U+009B among
+ * them) and bidi formatting characters (embeddings, overrides, isolates, marks).
+ */
+const UNSAFE_FOR_TERMINAL = /[[\p{Cc}--[\t\n]]\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gv;
+
+/**
+ * Text from the API or a file made safe to print: a name or progress text holding ESC [2J or
+ * U+202E could clear the screen or reorder what is shown, so each such character is printed as
+ * its escape (`\u001b`), visible and, inside JSON output, still the same JSON. Lone surrogates
+ * become U+FFFD. The CLI prints no colour at all (tables are plain), so nothing it prints itself
+ * is lost: whatever the terminal, NO_COLOR or a pipe, the output is the same text.
+ */
+export function terminalText(text: string): string {
+  return text
+    .toWellFormed()
+    .replace(UNSAFE_FOR_TERMINAL, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
+/** Writes to stdout / stderr through terminalText. */
+export const print = (text: string) => process.stdout.write(terminalText(text));
+export const printError = (text: string) => process.stderr.write(terminalText(text));
+
+/** cli-table3 with no colour (its default styles colour the head and borders, even in a pipe). */
+export const PLAIN_TABLE: { style: { head: string[]; border: string[] } } = {
+  style: { head: [], border: [] },
+};
+
+/** A table row with every cell made safe before cli-table3 measures its width. */
+const safeRow = (cells: readonly string[]) => cells.map(terminalText);
+
 export function statusLabel(status: ItemStatus, longTerm: boolean, lang: Lang): string {
   const label = STATUS_LABELS[status][lang];
   if (!longTerm) return label;
@@ -56,7 +87,13 @@ interface LedgerItem {
   measures: { done: boolean }[];
   evidenceCount: number;
   version: number;
+  /** In the language asked for, e.g. 导入前已销号: the state came with the 台账, no sign-off here. */
+  importNoteLabel?: string;
 }
+
+/** A status with what the API noted about it (已完成（导入前已销号）), in the table's language. */
+const withNote = (status: string, note: string | undefined, lang: Lang) =>
+  !note ? status : lang === 'en' ? `${status} (${note})` : `${status}（${note}）`;
 
 export function ledgerTable(items: readonly LedgerItem[], lang: Lang): string {
   const table = new Table({
@@ -77,18 +114,20 @@ export function ledgerTable(items: readonly LedgerItem[], lang: Lang): string {
     style: { head: [], border: [], compact: true },
   });
   for (const item of items) {
-    table.push([
-      item.ref,
-      shorten(item.title, 24),
-      statusLabel(item.status, item.longTerm, lang),
-      item.responsibleDept,
-      item.responsibleLeader,
-      item.deadline,
-      item.overdue ? t('yes', lang) : '',
-      `${item.measures.filter((m) => m.done).length}/${item.measures.length}`,
-      String(item.evidenceCount),
-      String(item.version),
-    ]);
+    table.push(
+      safeRow([
+        item.ref,
+        shorten(item.title, 24),
+        withNote(statusLabel(item.status, item.longTerm, lang), item.importNoteLabel, lang),
+        item.responsibleDept,
+        item.responsibleLeader,
+        item.deadline,
+        item.overdue ? t('yes', lang) : '',
+        `${item.measures.filter((m) => m.done).length}/${item.measures.length}`,
+        String(item.evidenceCount),
+        String(item.version),
+      ]),
+    );
   }
   return table.toString();
 }
@@ -136,14 +175,16 @@ export function historyTable(events: readonly HistoryEvent[], lang: Lang): strin
     style: { head: [], border: [], compact: true },
   });
   for (const event of events) {
-    table.push([
-      String(event.seq),
-      event.type,
-      event.at.slice(0, 19).replace('T', ' '),
-      event.actor.name,
-      describe(event),
-      event.hash.slice(0, 12),
-    ]);
+    table.push(
+      safeRow([
+        String(event.seq),
+        event.type,
+        event.at.slice(0, 19).replace('T', ' '),
+        event.actor.name,
+        describe(event),
+        event.hash.slice(0, 12),
+      ]),
+    );
   }
   return table.toString();
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import type { ApiClient } from './client.ts';
 import { downloadVerified } from './evidence.ts';
-import { type Lang, type Totals, totalsLine } from './format.ts';
+import { type Lang, PLAIN_TABLE, type Totals, terminalText, totalsLine } from './format.ts';
 
 interface Counts extends Totals {
   rectified: number;
@@ -29,9 +29,9 @@ const HEAD = {
 
 /** The totals, by aspect, by department and in all, as a terminal table. */
 export function summaryTable(summary: SummaryView, lang: Lang): string {
-  const table = new Table({ head: [...HEAD[lang]] });
+  const table = new Table({ head: [...HEAD[lang]], ...PLAIN_TABLE });
   const row = (label: string, counts: Counts) => [
-    label,
+    terminalText(label),
     counts.total,
     counts.closed,
     counts.rectified,

@@ -5,7 +5,8 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '#shared/domain/errors.ts';
-import { issuesOf } from '#shared/domain/validation.ts';
+import { isWellFormedText } from '#shared/domain/text.ts';
+import { formatPath, issuesOf } from '#shared/domain/validation.ts';
 import type { ApiEvent } from './handler.ts';
 
 /** Form posts are small; a larger body is a mistake or an attack. */
@@ -32,9 +33,52 @@ export function parseJsonBody<S extends z.ZodType>(
   } catch (error) {
     throw new BadRequest(`the body is not valid JSON (${(error as Error).message})`);
   }
+  const malformed = malformedTextPaths(value);
+  if (malformed.length > 0) {
+    throw new ValidationFailed(
+      malformed.map((path) => ({
+        path,
+        message: 'not well-formed Unicode text (it holds a lone surrogate)',
+        messageZh: '不是有效的 Unicode 文本（含有不成对的代理项）',
+      })),
+    );
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ValidationFailed(issuesOf(parsed.error));
   return parsed.data;
+}
+
+/**
+ * Where a parsed body holds a lone surrogate (`"\uD800"` is valid JSON but not text): in any
+ * string or key, including those a schema passes through unread (`plan`), which would otherwise
+ * fail only when stored, as a 500. At most ten paths are named.
+ */
+function malformedTextPaths(root: unknown): string[] {
+  type Trail = { readonly key: PropertyKey; readonly parent?: Trail } | undefined;
+  const pathOf = (trail: Trail, last?: PropertyKey) => {
+    const keys: PropertyKey[] = last === undefined ? [] : [last];
+    for (let at = trail; at; at = at.parent) keys.unshift(at.key);
+    return formatPath(keys) || '(root)';
+  };
+  const found: string[] = [];
+  // Iterative, with paths as parent links: a body nested a million arrays deep must neither
+  // overflow the stack nor copy its path at every level.
+  const pending: [unknown, Trail][] = [[root, undefined]];
+  for (let next = pending.pop(); next && found.length < 10; next = pending.pop()) {
+    const [value, trail] = next;
+    if (typeof value === 'string') {
+      if (!isWellFormedText(value)) found.push(pathOf(trail));
+    } else if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--)
+        pending.push([value[index], { key: index, parent: trail }]);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, entry] of Object.entries(value).reverse()) {
+        if (!isWellFormedText(key)) found.push(pathOf(trail, key.toWellFormed()));
+        pending.push([entry, { key, parent: trail }]);
+      }
+    }
+  }
+  return found;
 }
 
 /** Reads query parameters through a schema; 400 listing every invalid parameter. */

@@ -8,11 +8,12 @@ import type {
   Context,
 } from 'aws-lambda';
 import { type FunctionName, fallbackFunction, httpRoutes, type RouteAuth } from '#functions/manifest.ts';
-import { Forbidden, Unauthorized } from '#shared/domain/errors.ts';
+import { BadRequest, Forbidden, Unauthorized } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/roles.ts';
+import { cleanLine, isWellFormedText } from '#shared/domain/text.ts';
 import { type Lang, negotiateLang } from '#shared/i18n/lang.ts';
 import { logger, metrics } from '#shared/observability.ts';
-import { type FlatClaims, principalFromClaims } from './claims.ts';
+import { checkClaims, type FlatClaims } from './claims.ts';
 import { errorResponses } from './error-handler.ts';
 import { type HttpResult, toApiResponse } from './response.ts';
 
@@ -63,8 +64,9 @@ function authorise(functionName: FunctionName): MiddlewareObj<ApiEvent, ApiResul
       const auth = authOf(request.event.routeKey);
       if (auth === 'public') return;
       const claims = request.event.requestContext?.authorizer?.jwt?.claims as FlatClaims | undefined;
-      const principal = claims ? principalFromClaims(claims) : undefined;
-      if (!principal) throw new Unauthorized('no verified token');
+      const checked = claims ? checkClaims(claims) : undefined;
+      if (!checked?.ok) throw new Unauthorized(checked?.reason ?? 'no verified token');
+      const { principal } = checked;
       if (!principal.roles.some((role) => auth.includes(role))) {
         throw new Forbidden(`${request.event.routeKey} (needs ${auth.join(' | ')})`);
       }
@@ -72,6 +74,20 @@ function authorise(functionName: FunctionName): MiddlewareObj<ApiEvent, ApiResul
       logger.appendKeys({ subject: principal.subject, roles: principal.roles.join(',') });
     },
   };
+}
+
+/**
+ * Path parameters as API Gateway decoded them, refused (400) when one is not well-formed text or
+ * holds control or bidi characters (`%00`, `%1B`, `%E2%80%AE`): no id, department or evidence
+ * name has them, and they would otherwise reach storage keys and logs.
+ */
+function pathParametersOf(event: ApiEvent): Record<string, string> {
+  const parameters = (event.pathParameters ?? {}) as Record<string, string>;
+  for (const [name, value] of Object.entries(parameters)) {
+    if (typeof value !== 'string' || !isWellFormedText(value) || cleanLine(value) !== value)
+      throw new BadRequest(`path parameter ${name} is not valid text`);
+  }
+  return parameters;
 }
 
 /** One `Requests` count per route and status class, so dashboards need no log queries. */
@@ -109,7 +125,7 @@ export function httpHandler<P extends Principal | undefined = Principal>(
         event,
         principal: context.principal as P,
         lang: negotiateLang(event.headers?.['accept-language']),
-        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+        pathParameters: pathParametersOf(event),
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
       });
       return toApiResponse(result);

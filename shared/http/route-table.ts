@@ -9,6 +9,8 @@ export interface RouteDeclaration {
 export type RouteMatch<R extends RouteDeclaration> =
   | { readonly kind: 'matched'; readonly route: R; readonly pathParameters: Record<string, string> }
   | { readonly kind: 'method-not-allowed'; readonly allowed: readonly HttpMethod[] }
+  /** The path names a route, but a parameter is not percent-encoded UTF-8 (`/evidence/%FF`). */
+  | { readonly kind: 'bad-parameter'; readonly route: R; readonly parameter: string }
   | { readonly kind: 'not-found' };
 
 interface CompiledRoute<R> {
@@ -35,6 +37,15 @@ function compile<R extends RouteDeclaration>(route: R): CompiledRoute<R> {
     })
     .join('/');
   return { route, pattern: new RegExp(`^${source}/?$`), parameterNames, specificity };
+}
+
+/** A path segment decoded, or undefined when its escapes are not UTF-8 (decodeURIComponent throws). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -65,9 +76,11 @@ export class RouteTable<R extends RouteDeclaration> {
         continue;
       }
       const pathParameters: Record<string, string> = {};
-      candidate.parameterNames.forEach((name, index) => {
-        pathParameters[name] = decodeURIComponent(found[index + 1] ?? '');
-      });
+      for (const [index, name] of candidate.parameterNames.entries()) {
+        const value = decodePathSegment(found[index + 1] ?? '');
+        if (value === undefined) return { kind: 'bad-parameter', route: candidate.route, parameter: name };
+        pathParameters[name] = value;
+      }
       return { kind: 'matched', route: candidate.route, pathParameters };
     }
     return allowed.size > 0

@@ -662,3 +662,26 @@ describe('rectify verify', () => {
     expect(result.stderr).toMatch(/^无法读取公钥/);
   });
 });
+
+describe('formula-like text in manifest.csv', () => {
+  it('is written escaped, so a spreadsheet does not run it, and still verifies', async () => {
+    const hostile = ['=HYPERLINK("http://evil.example","点击")', '@SUM(1+1)', '+86 138'];
+    const zip = await buildArchive({
+      ...CONTENT,
+      evidence: [
+        { ...source(pdfFile), uploadedBy: hostile[0] as string },
+        { ...source(txtFile), uploadedBy: hostile[1] as string },
+        { ...source(pngFile), uploadedBy: hostile[2] as string },
+      ],
+    });
+    const csv = entryOf(await readZip(zip), 'manifest.csv').bytes.toString('utf8');
+    const rows = csv.split('\n').slice(1, 4);
+    // The uploadedBy column: each starts with the quote that keeps it text.
+    expect(rows[0]).toContain(`"'=HYPERLINK(""http://evil.example"",""点击"")"`);
+    expect(rows[1]).toContain(",'@SUM(1+1),");
+    expect(rows[2]).toContain(",'+86 138,");
+    const report = await verifyZip(zip);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+});

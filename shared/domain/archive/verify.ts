@@ -9,6 +9,7 @@ import {
   MANIFEST_ENTRY,
   MANIFEST_SCHEMA,
   type ManifestEvidence,
+  manifestCsvCell,
   SIGNATURE_ENTRY,
 } from './manifest.ts';
 
@@ -629,7 +630,9 @@ function checkCsv(manifest: Manifest, { problem, decode }: Reporters) {
       const differences = MANIFEST_CSV_COLUMNS.flatMap((column, at) => {
         const want = String(evidence[column as keyof ManifestEvidence] ?? '');
         const found = row[at] ?? '';
-        return want === found ? [] : [{ column, want, found }];
+        // A formula-like value is written escaped (`'=…`, see manifestCsv); archives made before
+        // that wrote it bare, and say the same.
+        return want === found || manifestCsvCell(want) === found ? [] : [{ column, want, found }];
       });
       if (differences.length === 0) continue;
       const listZh = differences.map((d) => `${d.column} 为 “${d.found}”，应为 “${d.want}”`).join('；');

@@ -83,6 +83,9 @@ export function isCalendarDate(text: string): boolean {
 
 const pad = (digits: string | undefined) => (digits ?? '').padStart(2, '0');
 
+/** The longest date text read (`2024年09月30日以前 23:59:59` with spaces is about 30). */
+const MAX_DATE_TEXT = 64;
+
 /**
  * Dates as people type them in a 台账: 2024-09-30, 2024/9/30, 2024.9.30, 2024年9月30日, with
  * full-width digits, a trailing 前 ("by"), or a time of day that a CSV export appended;
@@ -90,13 +93,17 @@ const pad = (digits: string | undefined) => (digits ?? '').padStart(2, '0');
  * the trimmed text unchanged so that validation refuses it with the usual message.
  */
 export function normaliseDateText(text: string): string {
-  const plain = text.normalize('NFKC').trim();
+  // No date is longer than this: a longer cell is not one, and no pattern below ever sees it.
+  if (text.length > MAX_DATE_TEXT) return text.trim();
+  // Runs of spaces become one, so each pattern allows at most one space between parts (` ?`):
+  // `\s*日?\s*` took time cubic in a run of spaces (4,000 spaces: 22 s).
+  const plain = text.normalize('NFKC').replace(/\s+/g, ' ').trim();
   const dated =
-    /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:以?前)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/.exec(
+    /^(\d{4}) ?[-/.年] ?(\d{1,2}) ?[-/.月] ?(\d{1,2}) ?日? ?(?:以?前)?(?: \d{1,2}:\d{2}(?::\d{2})?)?$/.exec(
       plain,
     );
   if (dated) return `${dated[1]}-${pad(dated[2])}-${pad(dated[3])}`;
-  const monthEnd = /^(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*月?底\s*(?:以?前)?$/.exec(plain);
+  const monthEnd = /^(\d{4}) ?[年\-/.] ?(\d{1,2}) ?月?底 ?(?:以?前)?$/.exec(plain);
   if (monthEnd) {
     const year = Number(monthEnd[1]);
     const month = Number(monthEnd[2]);

@@ -1,5 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
+import { cleanMultiline, isWellFormedText } from '../text.ts';
 
 /**
  * Spreadsheet bytes as grids of trimmed text: the ledger sheet and, in a workbook, the optional
@@ -24,14 +26,53 @@ export interface Workbook {
   readonly outcomes?: Sheet;
 }
 
-/** Thrown for bytes that are not a readable file of the kind given. */
+/**
+ * Thrown for bytes that are not a readable file of the kind given, or that exceed a limit;
+ * `place` says where (`row 14, column XFD`, `sheet 基本信息, row 3, column B`), `(file)` when
+ * the whole file is at fault.
+ */
 export class UnreadableFile extends Error {
   readonly messageZh: string;
-  constructor(message: string, messageZh: string, options?: { cause?: unknown }) {
+  readonly place: string;
+  constructor(message: string, messageZh: string, options?: { cause?: unknown; place?: string }) {
     super(message, options);
     this.name = 'UnreadableFile';
     this.messageZh = messageZh;
+    this.place = options?.place ?? '(file)';
   }
+}
+
+/**
+ * What a plan spreadsheet may hold. A 5 KB workbook can declare a cell in column XFD (16,384),
+ * row 1,048,576, a merge over the whole sheet, or a ZIP part that inflates to gigabytes; each
+ * limit is checked before anything is expanded or inflated, so such a file is refused at once
+ * with memory flat. The largest plan (20,000 items, plan README) stays well inside them.
+ */
+export const SPREADSHEET_LIMITS = {
+  /** Parts in the XLSX ZIP (a workbook has a dozen or two). */
+  zipEntries: 1_000,
+  /** Bytes one part may inflate to (a 20,000-item 台账's sheet is about 17 MiB). */
+  zipEntryBytes: 64 * 1024 * 1024,
+  /** Bytes all parts together may inflate to. */
+  zipTotalBytes: 100 * 1024 * 1024,
+  /** The last row that may hold text (a row per measure). */
+  rows: 200_000,
+  /** The last column that may hold text (a 台账 has about a dozen; column GR). */
+  columns: 200,
+  /** Cells all merged ranges of a sheet may cover, after clipping to the text. */
+  mergedCells: 4_000_000,
+  /** Characters in one cell: Excel's own limit, so nothing Excel wrote is refused. */
+  cellCharacters: 32_767,
+} as const;
+
+const number = (value: number) => value.toLocaleString('en-US');
+
+/** 1 → A, 27 → AA, 16384 → XFD. */
+export function columnLetters(column: number): string {
+  let letters = '';
+  for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26))
+    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  return letters;
 }
 
 const SHEET_NAMES = {
@@ -45,14 +86,17 @@ const SHEET_NAMES = {
  * breaks, case, a required-mark * and a bracketed note ("完成时限（年月日）") do not matter.
  */
 export function normaliseName(text: string): string {
+  // No header or sheet name is this long; such a cell names nothing. Each bracket pattern stops at
+  // the next opening bracket, so many unclosed ones cost linear time, not quadratic.
+  if (text.length > 200) return '';
   return text
     .normalize('NFKC')
-    .replace(/\([^)]*\)|\[[^\]]*\]|【[^】]*】/g, '')
+    .replace(/\([^()]*\)|\[[^[\]]*\]|【[^【】]*】/g, '')
     .replace(/[\s*]+/g, '')
     .toLowerCase();
 }
 
-/** The text of one cell, whatever exceljs holds in it. */
+/** The raw text of one cell, whatever exceljs holds in it (checked and cleaned by cellOf). */
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) {
@@ -60,12 +104,8 @@ function cellText(value: ExcelJS.CellValue): string {
     // date the person typed, whatever zone this code runs in.
     return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   }
-  if (typeof value !== 'object') return String(value).trim();
-  if ('richText' in value)
-    return value.richText
-      .map((part) => part.text)
-      .join('')
-      .trim();
+  if (typeof value !== 'object') return String(value);
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
   if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
   if ('formula' in value || 'sharedFormula' in value) return ''; // a formula never calculated
   if ('hyperlink' in value) return cellText(value.text as ExcelJS.CellValue);
@@ -94,44 +134,117 @@ function decodeRange(range: string) {
   };
 }
 
-function sheetOf(worksheet: ExcelJS.Worksheet, merges: readonly string[] = []): Sheet {
-  const width = worksheet.columnCount;
-  const height = worksheet.rowCount;
+/**
+ * One cell's text, checked and cleaned the same way for XLSX and CSV: refused past Excel's length
+ * limit (before any regex sees it) or when it is not well-formed Unicode; control and bidi
+ * characters removed (line feeds and tabs kept: spreadsheet.ts makes single-line fields one
+ * line); trimmed.
+ */
+function cellOf(raw: string, at: () => string): string {
+  if (raw.length > SPREADSHEET_LIMITS.cellCharacters)
+    throw new UnreadableFile(
+      `the cell holds ${number(raw.length)} characters, more than ${number(SPREADSHEET_LIMITS.cellCharacters)} (Excel's limit)`,
+      `单元格有 ${number(raw.length)} 个字符，超过 ${number(SPREADSHEET_LIMITS.cellCharacters)} 个（Excel 单元格上限）`,
+      { place: at() },
+    );
+  if (!isWellFormedText(raw))
+    throw new UnreadableFile(
+      'the cell is not well-formed Unicode text',
+      '单元格内容不是有效的 Unicode 文本',
+      { place: at() },
+    );
+  return cleanMultiline(raw).trim();
+}
+
+/** `row 3, column B`, with `sheet …, ` in front except on the ledger (as spreadsheet.ts writes). */
+type PlaceOf = (row: number, column?: number) => string;
+const placeIn =
+  (sheet: string | undefined): PlaceOf =>
+  (row, column) =>
+    `${sheet === undefined ? '' : `sheet ${sheet}, `}row ${row}${column === undefined ? '' : `, column ${columnLetters(column)}`}`;
+
+/** Refuses text beyond the last row or column a plan may use, at its place. */
+function checkPosition(row: number, column: number, placeOf: PlaceOf): void {
+  if (row > SPREADSHEET_LIMITS.rows)
+    throw new UnreadableFile(
+      `text below row ${number(SPREADSHEET_LIMITS.rows)}, the last a plan may use`,
+      `第 ${number(SPREADSHEET_LIMITS.rows)} 行以下还有内容，超出导入可读取的行数`,
+      { place: placeOf(row, column) },
+    );
+  if (column > SPREADSHEET_LIMITS.columns)
+    throw new UnreadableFile(
+      `text right of column ${columnLetters(SPREADSHEET_LIMITS.columns)}, the last a plan may use`,
+      `${columnLetters(SPREADSHEET_LIMITS.columns)} 列右侧还有内容，超出导入可读取的列数`,
+      { place: placeOf(row, column) },
+    );
+}
+
+function sheetOf(worksheet: ExcelJS.Worksheet, merges: readonly string[], placeOf: PlaceOf): Sheet {
+  // Only cells that hold text are visited (never `columnCount` × rows, which a single styled cell
+  // in column XFD makes 16,384 per row), and each is checked before it is kept.
   const grid = new Map<number, string[]>();
-  worksheet.eachRow({ includeEmpty: false }, (row, number) => {
+  let lastRow = 0;
+  let lastColumn = 0;
+  worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
-    for (let column = 1; column <= width; column++) {
-      const cell = row.getCell(column);
+    row.eachCell({ includeEmpty: false }, (cell, column) => {
       // Only when exceljs applied the merges itself (see takeMerges) do cells know their master.
-      cells.push(cellText(cell.isMerged ? cell.master.value : cell.value));
-    }
-    grid.set(number, cells);
+      const raw = cellText(cell.isMerged ? cell.master.value : cell.value);
+      if (raw === '') return;
+      checkPosition(rowNumber, column, placeOf);
+      const text = cellOf(raw, () => placeOf(rowNumber, column));
+      if (text === '') return;
+      cells[column - 1] = text;
+      lastColumn = Math.max(lastColumn, column);
+    });
+    if (cells.length === 0) return;
+    grid.set(rowNumber, cells);
+    lastRow = Math.max(lastRow, rowNumber);
   });
   // A merged range keeps its value in the top-left cell; every cell it covers shares that value,
   // so a vertically merged 方面 or 责任领导 applies to each row it spans. Ranges are clipped to
-  // the sheet, and overlapping ones (which Excel never writes) refused, to bound the work.
+  // the rows and columns that hold text (within the limits above), and their total area is
+  // capped before any is applied; overlapping ones (which Excel never writes) are refused.
+  const areas: { top: number; left: number; bottom: number; right: number; range: string }[] = [];
   let covered = 0;
   for (const range of merges) {
     const area = decodeRange(range);
     if (!area) continue;
-    const value = grid.get(area.top)?.[area.left - 1] ?? '';
-    const bottom = Math.min(area.bottom, height);
-    const right = Math.min(area.right, width);
-    covered += Math.max(0, bottom - area.top + 1) * Math.max(0, right - area.left + 1);
-    if (covered > height * width)
+    if (area.bottom > SPREADSHEET_LIMITS.rows || area.right > SPREADSHEET_LIMITS.columns)
+      throw new UnreadableFile(
+        `merged range ${range} reaches beyond row ${number(SPREADSHEET_LIMITS.rows)} or column ${columnLetters(SPREADSHEET_LIMITS.columns)}, the last a plan may use`,
+        `合并区域 ${range} 超出导入可读取的范围（第 ${number(SPREADSHEET_LIMITS.rows)} 行、${columnLetters(SPREADSHEET_LIMITS.columns)} 列）`,
+        { place: placeOf(area.top, area.left) },
+      );
+    if (area.top > lastRow || area.left > lastColumn) continue;
+    const bottom = Math.min(area.bottom, lastRow);
+    const right = Math.min(area.right, lastColumn);
+    covered += (bottom - area.top + 1) * (right - area.left + 1);
+    if (covered > SPREADSHEET_LIMITS.mergedCells)
+      throw new UnreadableFile(
+        `merged cells (${range} and those before it) cover more than ${number(SPREADSHEET_LIMITS.mergedCells)} cells`,
+        `合并单元格（${range} 及其之前的合并区域）覆盖超过 ${number(SPREADSHEET_LIMITS.mergedCells)} 个单元格`,
+        { place: placeOf(area.top, area.left) },
+      );
+    if (covered > lastRow * lastColumn)
       throw new UnreadableFile(
         `sheet ${worksheet.name} has overlapping merged cells`,
         `工作表“${worksheet.name}”的合并单元格相互重叠`,
+        { place: placeOf(area.top, area.left) },
       );
-    for (let number = area.top; number <= bottom; number++) {
-      const cells = grid.get(number) ?? Array.from({ length: width }, () => '');
-      grid.set(number, cells);
-      for (let column = area.left; column <= right; column++) cells[column - 1] = value;
+    areas.push({ ...area, bottom, right, range });
+  }
+  for (const area of areas) {
+    const value = grid.get(area.top)?.[area.left - 1] ?? '';
+    for (let rowNumber = area.top; rowNumber <= area.bottom; rowNumber++) {
+      const cells = grid.get(rowNumber) ?? [];
+      grid.set(rowNumber, cells);
+      for (let column = area.left; column <= area.right; column++) cells[column - 1] = value;
     }
   }
   const rows = [...grid]
     .sort(([a], [b]) => a - b)
-    .map(([number, cells]) => ({ number, cells }))
+    .map(([rowNumber, cells]) => ({ number: rowNumber, cells: Array.from(cells, (text) => text ?? '') }))
     .filter((row) => row.cells.some((text) => text !== ''));
   return { name: worksheet.name, rows };
 }
@@ -163,11 +276,111 @@ function takeMerges(workbook: ExcelJS.Workbook): Map<number, string[]> {
   return merges;
 }
 
+/** The next entry of a yauzl ZIP opened with lazyEntries, or undefined at its end. */
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const settle = (done: () => void) => {
+      zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+      done();
+    };
+    const onEntry = (entry: yauzl.Entry) => settle(() => resolve(entry));
+    const onEnd = () => settle(() => resolve(undefined));
+    const onError = (error: Error) => settle(() => reject(error));
+    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+    zip.readEntry();
+  });
+}
+
+/**
+ * Checks the XLSX ZIP before exceljs inflates it (exceljs inflates every part whole, trusting
+ * nothing and checking nothing): at most so many parts, each declaring an uncompressed size
+ * within the limits, and each inflating — streamed here, a chunk at a time, and thrown away — to
+ * no more than it declares. A part that lies about its size is stopped at the first byte past it.
+ */
+async function checkZip(buffer: Buffer): Promise<void> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    // Sizes are counted below, to say which part lied; yauzl's own check would only throw.
+    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: false }, (error, opened) =>
+      error ? reject(error) : resolve(opened),
+    ),
+  );
+  const limits = SPREADSHEET_LIMITS;
+  const tooBig = (what: string, whatZh: string, bytes: number, limit: number) =>
+    new UnreadableFile(
+      `${what} inflates to ${number(bytes)} bytes, more than the ${number(limit)} a plan workbook may hold`,
+      `${whatZh}解压后为 ${number(bytes)} 字节，超过计划工作簿允许的 ${number(limit)} 字节`,
+    );
+  try {
+    let entries = 0;
+    let declared = 0;
+    for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
+      if (++entries > limits.zipEntries)
+        throw new UnreadableFile(
+          `the workbook has more than ${number(limits.zipEntries)} parts`,
+          `工作簿包含超过 ${number(limits.zipEntries)} 个部件`,
+        );
+      const name = entry.fileName;
+      if (entry.uncompressedSize > limits.zipEntryBytes)
+        throw tooBig(`part ${name}`, `部件 ${name} `, entry.uncompressedSize, limits.zipEntryBytes);
+      declared += entry.uncompressedSize;
+      if (declared > limits.zipTotalBytes)
+        throw tooBig('the workbook', '工作簿', declared, limits.zipTotalBytes);
+      if (name.endsWith('/')) continue;
+      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+        zip.openReadStream(entry as yauzl.Entry, (error, opened) =>
+          error ? reject(error) : resolve(opened),
+        ),
+      );
+      let inflated = 0;
+      for await (const chunk of stream) {
+        inflated += (chunk as Buffer).length;
+        if (inflated > entry.uncompressedSize) {
+          (stream as unknown as { destroy(): void }).destroy();
+          throw new UnreadableFile(
+            `part ${name} inflates to more than the ${number(entry.uncompressedSize)} bytes it declares`,
+            `部件 ${name} 解压后超过其声明的 ${number(entry.uncompressedSize)} 字节，文件已损坏或被篡改`,
+          );
+        }
+      }
+      if (inflated !== entry.uncompressedSize)
+        throw new UnreadableFile(
+          `part ${name} inflates to ${number(inflated)} bytes, not the ${number(entry.uncompressedSize)} it declares`,
+          `部件 ${name} 解压后为 ${number(inflated)} 字节，与其声明的 ${number(entry.uncompressedSize)} 字节不符`,
+        );
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+/**
+ * Worksheet parts exceljs need not read for text. dataValidations in particular: exceljs expands
+ * each validated range to one entry per cell, so `sqref="A1:XFD1048576"` alone would never end.
+ */
+const IGNORED_NODES = [
+  'dataValidations',
+  'conditionalFormatting',
+  'cols',
+  'autoFilter',
+  'rowBreaks',
+  'pageMargins',
+  'pageSetup',
+  'headerFooter',
+  'printOptions',
+  'picture',
+  'drawing',
+  'sheetProtection',
+  'tableParts',
+  'extLst',
+];
+
 async function readXlsx(bytes: Uint8Array): Promise<Workbook> {
   try {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await checkZip(buffer);
     const workbook = new ExcelJS.Workbook();
     const merges = takeMerges(workbook);
-    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
+    await workbook.xlsx.load(buffer as never, { ignoreNodes: IGNORED_NODES });
     const named = (names: readonly string[]) =>
       workbook.worksheets.find((sheet) => names.includes(normaliseName(sheet.name)));
     const inspection = named(SHEET_NAMES.inspection);
@@ -176,7 +389,8 @@ async function readXlsx(bytes: Uint8Array): Promise<Workbook> {
     const ledger =
       named(SHEET_NAMES.ledger) ??
       workbook.worksheets.find((sheet) => sheet !== inspection && sheet !== outcomes);
-    const read = (sheet: ExcelJS.Worksheet) => sheetOf(sheet, merges.get(sheet.id));
+    const read = (sheet: ExcelJS.Worksheet) =>
+      sheetOf(sheet, merges.get(sheet.id) ?? [], placeIn(sheet === ledger ? undefined : sheet.name));
     return {
       ledger: ledger ? read(ledger) : { rows: [] },
       ...(inspection ? { inspection: read(inspection) } : {}),
@@ -215,10 +429,43 @@ function readCsv(bytes: Uint8Array): Workbook {
       { cause },
     );
   }
-  const rows = records
-    .map((cells, index) => ({ number: index + 1, cells: cells.map((cell) => cell.trim()) }))
-    .filter((row) => row.cells.some((cell) => cell !== ''));
+  const placeOf = placeIn(undefined);
+  const exported = records.slice(0, 10).some(isLedgerExportHeader);
+  const rows: Row[] = [];
+  records.forEach((record, index) => {
+    const rowNumber = index + 1;
+    const cells: string[] = [];
+    record.forEach((raw, position) => {
+      if (raw === '') return;
+      checkPosition(rowNumber, position + 1, placeOf);
+      const text = cellOf(exported ? unescapeFormula(raw) : raw, () => placeOf(rowNumber, position + 1));
+      if (text !== '') cells[position] = text;
+    });
+    if (cells.length > 0) rows.push({ number: rowNumber, cells: Array.from(cells, (text) => text ?? '') });
+  });
   return { ledger: { rows } };
+}
+
+/**
+ * The header of a ledger this system exported (shared/reports/ledger-export.ts): the import
+ * columns followed by the export's own, 佐证材料数 and 是否逾期 (evidenceCount, overdue) among
+ * them. Only such a file had its formula-like cells escaped, so only there is a leading `'`
+ * the export's and not the author's.
+ */
+function isLedgerExportHeader(cells: readonly string[]): boolean {
+  const names = new Set(cells.map((cell) => normaliseName(cell)));
+  return (
+    (names.has('佐证材料数') || names.has('evidencecount')) && (names.has('是否逾期') || names.has('overdue'))
+  );
+}
+
+/**
+ * A cell as it was before the ledger export escaped it as a formula: it writes `=HYPERLINK(…)`
+ * as `'=HYPERLINK(…)` so that a spreadsheet does not run it; taking the `'` off again lets an
+ * exported ledger import unchanged.
+ */
+function unescapeFormula(raw: string): string {
+  return /^'[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(raw) ? raw.slice(1) : raw;
 }
 
 /** Reads the sheets of a plan spreadsheet; throws UnreadableFile for bytes it cannot read. */

@@ -472,7 +472,7 @@ export async function parsePlanSpreadsheet(
     workbook = await readWorkbook(bytes, kind);
   } catch (error) {
     if (!(error instanceof UnreadableFile)) throw error;
-    return { ok: false, errors: [{ path: '(file)', message: error.message, messageZh: error.messageZh }] };
+    return { ok: false, errors: [{ path: error.place, message: error.message, messageZh: error.messageZh }] };
   }
   const reader = new Reader();
   const document = assemble(workbook, options, reader);
