@@ -8,13 +8,16 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import type { MiddlewareObj, Request } from '@middy/core';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
-import { Conflict, RuleViolation } from '#shared/domain/errors.ts';
+import { BadRequest, Conflict, RuleViolation } from '#shared/domain/errors.ts';
 import { dynamodb } from '#shared/store/client.ts';
 import type { ApiEvent, ApiResult } from './handler.ts';
 
 /** How long a key is remembered: a day covers any sane client retry policy. */
 const KEY_LIFETIME_SECONDS = 24 * 60 * 60;
 const HEADER = 'idempotency-key';
+/** As /openapi.json documents the header; a longer or binary key is refused before anything runs. */
+const MAX_KEY_LENGTH = 255;
+const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const APPLIES = 'rectify.idempotency.applies';
 
 /**
@@ -48,6 +51,12 @@ export function idempotentByHeader(functionName: string): MiddlewareObj<ApiEvent
   return {
     before: async (request) => {
       if (!request.event.headers?.[HEADER]) return;
+      // A function that also serves reads (GET …/outcomes) must not remember them: a read writes
+      // nothing, not even a key record, and a later read must not be answered from the first.
+      if (request.event.requestContext?.http?.method === 'GET') return;
+      if (!KEY_PATTERN.test(request.event.headers[HEADER])) {
+        throw new BadRequest(`Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters`);
+      }
       flags(request)[APPLIES] = true;
       try {
         return await middleware().before?.(request as never);
