@@ -8,13 +8,14 @@ import { SingleBar } from 'cli-progress';
 import { digestingStream } from '#shared/digest-stream.ts';
 import { EVIDENCE_TYPES, extensionOf } from '#shared/domain/evidence.ts';
 import type { ApiClient } from './client.ts';
+import { terminalText } from './format.ts';
 
 /** SHA-256 and size of a file, read as a stream (a progress bar on a terminal). */
 async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
   const { size } = await stat(file);
   const bar = process.stderr.isTTY
     ? new SingleBar({
-        format: ` ${path.basename(file)} {bar} {percentage}% | {step}`,
+        format: ` ${terminalText(path.basename(file))} {bar} {percentage}% | {step}`,
         hideCursor: true,
         clearOnComplete: true,
       })
@@ -77,16 +78,18 @@ export async function uploadEvidence(
   if (!options.wait) return { evidenceId: opened.evidenceId, state: 'pending' };
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const evidence = await api.get<{ state: string; rejection?: { reason: string; detail: string } }>(
-      `/evidence/${opened.evidenceId}`,
-    );
+    const evidence = await api.get<{
+      state: string;
+      rejection?: { reason: string; detail: string; message?: string };
+    }>(`/evidence/${opened.evidenceId}`);
     if (evidence.state !== 'pending') {
+      const { rejection } = evidence;
       return {
         evidenceId: opened.evidenceId,
         state: evidence.state,
-        ...(evidence.rejection
-          ? { reason: `${evidence.rejection.reason}: ${evidence.rejection.detail}` }
-          : {}),
+        // The text in the language asked for (the API renders it per Accept-Language), then the
+        // stable code for scripts; `detail` is English and only a fallback for older servers.
+        ...(rejection ? { reason: `${rejection.message ?? rejection.detail} [${rejection.reason}]` } : {}),
       };
     }
     if (Date.now() > deadline) return { evidenceId: opened.evidenceId, state: 'pending' };

@@ -15,7 +15,16 @@ import type { PlanResult } from '#shared/domain/plan/model.ts';
 import { type ArchiveFilterOptions, fetchArchive } from './archive.ts';
 import { ApiClient, ApiError } from './client.ts';
 import { downloadEvidence, uploadEvidence } from './evidence.ts';
-import { historyTable, type Lang, ledgerTable, readStatus, type Totals, totalsLine } from './format.ts';
+import {
+  historyTable,
+  type Lang,
+  ledgerTable,
+  print,
+  printError,
+  readStatus,
+  type Totals,
+  totalsLine,
+} from './format.ts';
 import { fetchSummary, saveSummaryFiles, summaryTable } from './summary.ts';
 import { formatArchiveReport, PublicKeyError, verifyArchiveFile } from './verify.ts';
 
@@ -44,7 +53,7 @@ function client(): ApiClient {
 
 class UsageError extends Error {}
 
-const say = (zh: string, en: string) => process.stdout.write(`${lang() === 'en' ? en : zh}\n`);
+const say = (zh: string, en: string) => print(`${lang() === 'en' ? en : zh}\n`);
 
 function integer(value: string): number {
   const number = Number(value);
@@ -77,48 +86,60 @@ program
   .description('import a plan: rectify.plan/v1 JSON, or an XLSX/CSV 台账')
   .argument('<file>', 'plan.json, plan.xlsx or plan.csv')
   .option('--replace', 'replace an inspection imported before (admin)')
+  .option('--withdraw-reason <text>', 'with --replace: why the items the new plan leaves out are withdrawn')
   .option('--inspection <file>', 'JSON with inspection fields a spreadsheet lacks (title, feedbackDate, …)')
-  .action(async (file: string, options: { replace?: boolean; inspection?: string }) => {
-    const bar = new SingleBar(
-      { format: ' {bar} {percentage}% | {step}', hideCursor: true },
-      { format: ' {bar} {percentage}% | {step}', barCompleteChar: '█', barIncompleteChar: '░' },
-    );
-    const interactive = process.stderr.isTTY;
-    const step = (value: number, name: string) =>
-      interactive ? bar.update(value, { step: name }) : undefined;
-    if (interactive) bar.start(3, 0, { step: 'reading' });
-    const inspection = options.inspection
-      ? (JSON.parse(await readFile(options.inspection, 'utf8')) as Record<string, string>)
-      : undefined;
-    const { result, body } = await readPlan(file, inspection);
-    step(1, 'validated');
-    if (!result.ok) {
-      if (interactive) bar.stop();
-      for (const error of result.errors)
-        process.stderr.write(`  ${error.path}: ${lang() === 'en' ? error.message : error.messageZh}\n`);
-      throw new UsageError(
-        lang() === 'en'
-          ? `${result.errors.length} error(s); nothing was imported`
-          : `共 ${result.errors.length} 处错误，未导入`,
+  .action(
+    async (file: string, options: { replace?: boolean; withdrawReason?: string; inspection?: string }) => {
+      if (options.withdrawReason !== undefined && !options.replace) {
+        throw new UsageError(
+          lang() === 'en' ? '--withdraw-reason needs --replace' : '--withdraw-reason 须与 --replace 一起使用',
+        );
+      }
+      const bar = new SingleBar(
+        { format: ' {bar} {percentage}% | {step}', hideCursor: true },
+        { format: ' {bar} {percentage}% | {step}', barCompleteChar: '█', barIncompleteChar: '░' },
       );
-    }
-    const items = result.plan.aspects.reduce(
-      (sum, a) => sum + a.problems.reduce((s, p) => s + p.items.length, 0),
-      0,
-    );
-    step(2, `uploading ${items} items`);
-    const imported = await client().post<{ inspectionId: string; itemCount: number; replaced: boolean }>(
-      '/inspections/import',
-      { ...(body as object), replace: Boolean(options.replace) },
-      { 'idempotency-key': randomUUID() },
-    );
-    step(3, 'done');
-    if (interactive) bar.stop();
-    say(
-      `已导入 ${imported.inspectionId}：${imported.itemCount} 个事项${imported.replaced ? '（替换原有台账）' : ''}`,
-      `Imported ${imported.inspectionId}: ${imported.itemCount} items${imported.replaced ? ' (replaced)' : ''}`,
-    );
-  });
+      const interactive = process.stderr.isTTY;
+      const step = (value: number, name: string) =>
+        interactive ? bar.update(value, { step: name }) : undefined;
+      if (interactive) bar.start(3, 0, { step: 'reading' });
+      const inspection = options.inspection
+        ? (JSON.parse(await readFile(options.inspection, 'utf8')) as Record<string, string>)
+        : undefined;
+      const { result, body } = await readPlan(file, inspection);
+      step(1, 'validated');
+      if (!result.ok) {
+        if (interactive) bar.stop();
+        for (const error of result.errors)
+          printError(`  ${error.path}: ${lang() === 'en' ? error.message : error.messageZh}\n`);
+        throw new UsageError(
+          lang() === 'en'
+            ? `${result.errors.length} error(s); nothing was imported`
+            : `共 ${result.errors.length} 处错误，未导入`,
+        );
+      }
+      const items = result.plan.aspects.reduce(
+        (sum, a) => sum + a.problems.reduce((s, p) => s + p.items.length, 0),
+        0,
+      );
+      step(2, `uploading ${items} items`);
+      const imported = await client().post<{ inspectionId: string; itemCount: number; replaced: boolean }>(
+        '/inspections/import',
+        {
+          ...(body as object),
+          replace: Boolean(options.replace),
+          ...(options.withdrawReason !== undefined ? { withdrawReason: options.withdrawReason } : {}),
+        },
+        { 'idempotency-key': randomUUID() },
+      );
+      step(3, 'done');
+      if (interactive) bar.stop();
+      say(
+        `已导入 ${imported.inspectionId}：${imported.itemCount} 个事项${imported.replaced ? '（替换原有台账）' : ''}`,
+        `Imported ${imported.inspectionId}: ${imported.itemCount} items${imported.replaced ? ' (replaced)' : ''}`,
+      );
+    },
+  );
 
 program
   .command('ledger')
@@ -147,7 +168,9 @@ program
           `/inspections/${encodeURIComponent(inspectionId)}/ledger?${query}`,
         );
         if (options.out) await writeFile(options.out, bytes);
-        else if (options.format === 'csv') process.stdout.write(bytes);
+        // A pipe or redirect gets the file's bytes; a terminal gets them escaped, like all output.
+        else if (options.format === 'csv')
+          process.stdout.isTTY ? print(Buffer.from(bytes).toString('utf8')) : process.stdout.write(bytes);
         else throw new UsageError('xlsx needs --out FILE');
         return;
       }
@@ -162,7 +185,7 @@ program
           ? `${JSON.stringify(ledger, null, 2)}\n`
           : `${ledger.inspection.title}（${ledger.today}）\n${ledgerTable(ledger.items, lang())}\n${totalsLine(ledger.totals.all, lang())}\n`;
       if (options.out) await writeFile(options.out, output);
-      else process.stdout.write(output);
+      else print(output);
     },
   );
 
@@ -239,7 +262,7 @@ program
     const history = await client().get<{
       events: Parameters<typeof historyTable>[0] & Parameters<typeof verifyChain>[0];
     }>(`/items/${encodeURIComponent(itemId)}/history`);
-    process.stdout.write(
+    print(
       options.json
         ? `${JSON.stringify(history.events, null, 2)}\n`
         : `${historyTable(history.events, lang())}\n`,
@@ -271,7 +294,7 @@ program
     const { totals } = options.rebuild
       ? await api.post<{ totals: Record<string, unknown> }>(`${route}/rebuild`, {})
       : await api.get<{ totals: Record<string, unknown> }>(route);
-    process.stdout.write(`${JSON.stringify(totals, null, 2)}\n`);
+    print(`${JSON.stringify(totals, null, 2)}\n`);
   });
 
 program
@@ -283,7 +306,7 @@ program
   .option('--out <dir>', 'directory for summary.json, summary.md, chart.svg and ledger.xlsx')
   .action(async (inspectionId: string, options: { asOf?: string; latest?: boolean; out?: string }) => {
     const summary = await fetchSummary(client(), inspectionId, { ...options, lang: lang() });
-    process.stdout.write(`${summary.paragraph[lang()]}\n\n${summaryTable(summary, lang())}\n`);
+    print(`${summary.paragraph[lang()]}\n\n${summaryTable(summary, lang())}\n`);
     const directory = options.out ?? `summary-${summary.inspectionId}-${summary.asOfDate}`;
     const saved = await saveSummaryFiles(summary, directory);
     say(`已保存（SHA-256 校验一致）：${saved.join('，')}`, `Saved (SHA-256 verified): ${saved.join(', ')}`);
@@ -398,7 +421,7 @@ program
         );
       }
       const report = await verifyArchiveFile(file, { publicKeyPem: key.publicKeyPem });
-      process.stdout.write(`${formatArchiveReport(report, lang())}\n`);
+      print(`${formatArchiveReport(report, lang())}\n`);
       if (!report.ok) process.exitCode = 1;
     },
   );
@@ -421,9 +444,7 @@ program
       if (error instanceof PublicKeyError) throw new UsageError(lang() === 'en' ? error.en : error.zh);
       throw error;
     });
-    process.stdout.write(
-      options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatArchiveReport(report, lang())}\n`,
-    );
+    print(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatArchiveReport(report, lang())}\n`);
     if (!report.ok) process.exitCode = 1;
   });
 
@@ -431,20 +452,20 @@ try {
   await program.parseAsync();
 } catch (error) {
   if (error instanceof ApiError) {
-    process.stderr.write(`${error.message} [${error.status} ${error.code}]\n`);
+    printError(`${error.message} [${error.status} ${error.code}]\n`);
     const issues = (
       error.details as { issues?: { path: string; message: string; messageZh?: string }[] } | undefined
     )?.issues;
     for (const issue of issues ?? []) {
-      process.stderr.write(
+      printError(
         `  ${issue.path}: ${lang() === 'en' ? issue.message : (issue.messageZh ?? issue.message)}\n`,
       );
     }
   } else if (error instanceof UsageError) {
-    process.stderr.write(`${error.message}\n`);
+    printError(`${error.message}\n`);
   } else if (error instanceof Error) {
     // Files that cannot be read, storage that refuses, a hash that does not match: say so plainly.
-    process.stderr.write(`${error.message}\n`);
+    printError(`${error.message}\n`);
   } else {
     throw error;
   }

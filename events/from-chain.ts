@@ -26,6 +26,11 @@ export const DETAIL_TYPE_OF_CHAIN_TYPE = {
   LookBackDue: 'LookBackDue',
   LookBackConfirmed: 'LookBackConfirmed',
   ReattestationDue: 'ReattestationDue',
+  // A replace import's records stay in the trail: the replace is an admin's act on the whole
+  // plan (its PlanImported record is in the inspection's chain), and the new generation's
+  // totals are rebuilt by the import itself, so no consumer needs them.
+  PlanRevised: undefined,
+  Withdrawn: undefined,
 } as const satisfies Record<ItemEventType, ItemDetailType | undefined>;
 
 /**
@@ -59,6 +64,8 @@ export type StoredChainRecord = ItemEvent & {
   readonly title: string;
   readonly department: string;
   readonly leader?: string;
+  /** On a copy a replace carried into a new generation: the record was published when first written. */
+  readonly copiedFrom?: string;
 };
 
 export type PublishedEvent = {
@@ -72,6 +79,8 @@ export type PublishedEvent = {
  */
 export function eventFromChainRecord(record: StoredChainRecord): PublishedEvent | undefined {
   const subject = `chain record ${record.itemId} seq ${record.seq} (${record.type})`;
+  // A copy is the same event again (same eventId): announcing it twice would repeat notices.
+  if (record.copiedFrom !== undefined) return undefined;
   const detailType = declaredDetailType(DETAIL_TYPE_OF_CHAIN_TYPE, record.type, subject);
   if (!detailType) return undefined;
   const detail = {

@@ -4,8 +4,8 @@ import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /** GET /evidence/{evidenceId} — metadata, state, uploader, times, effective date and hash. */
-export const handler = httpHandler('getEvidence', async ({ principal, pathParameters }) => {
+export const handler = httpHandler('getEvidence', async ({ principal, pathParameters, lang }) => {
   const stores = { ledger: ledgerStore(), evidence: evidenceStore() };
   const { evidence } = await findVisibleEvidence(stores, principal, pathParameters.evidenceId ?? '');
-  return { status: 200, body: evidenceView(evidence) };
+  return { status: 200, body: evidenceView(evidence, lang) };
 });

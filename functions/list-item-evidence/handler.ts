@@ -5,8 +5,11 @@ import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /** GET /items/{itemId}/evidence — every evidence file of an item, in every state. */
-export const handler = httpHandler('listItemEvidence', async ({ principal, pathParameters }) => {
+export const handler = httpHandler('listItemEvidence', async ({ principal, pathParameters, lang }) => {
   const { item } = await findVisibleItem(ledgerStore(), principal, pathParameters.itemId ?? '');
   const evidence = await evidenceStore().listForItem(item.itemId);
-  return { status: 200, body: { itemId: item.itemId, evidence: evidence.map(evidenceView) } };
+  return {
+    status: 200,
+    body: { itemId: item.itemId, evidence: evidence.map((file) => evidenceView(file, lang)) },
+  };
 });

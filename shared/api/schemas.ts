@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OUTCOME_KINDS } from '#shared/domain/plan/model.ts';
 import { MAX_PROGRESS_TEXT } from '#shared/domain/progress.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
+import { cleanLine, cleanMultiline, isWellFormedText } from '#shared/domain/text.ts';
 import { MAX_REASON_LENGTH } from '#shared/domain/transitions.ts';
 import { LANGS } from '#shared/i18n/lang.ts';
 
@@ -9,6 +10,21 @@ import { LANGS } from '#shared/i18n/lang.ts';
  * The HTTP contract as zod schemas: handlers parse requests with them and /openapi.json is
  * generated from them, so documentation and validation cannot drift apart.
  */
+
+/**
+ * Every string a request carries: refused unless it is well-formed Unicode (a lone surrogate in a
+ * JSON body cannot be stored), then stripped of control and bidi characters
+ * (shared/domain/text.ts). `overwrite` keeps it a string schema, so .trim().min().max() still
+ * chain and the OpenAPI document still says `string`. `multiline` keeps line feeds and tabs.
+ */
+export const requestText = (kind: 'line' | 'multiline' = 'line') =>
+  z
+    .string()
+    .refine(isWellFormedText, {
+      message: 'not well-formed Unicode text (it holds a lone surrogate) / 不是有效的 Unicode 文本',
+      abort: true,
+    })
+    .overwrite(kind === 'line' ? cleanLine : cleanMultiline);
 
 export const IsoDate = z
   .string()
@@ -26,10 +42,9 @@ export const ItemStatus = z
 export const TransitionRequest = z
   .strictObject({
     to: ItemStatus,
-    reason: z.string().trim().max(MAX_REASON_LENGTH).optional(),
+    reason: requestText('multiline').trim().max(MAX_REASON_LENGTH).optional(),
     expectedVersion: z.number().int().min(1).meta({ description: 'The item version the change is based on' }),
-    meaning: z
-      .string()
+    meaning: requestText()
       .trim()
       .max(500)
       .optional()
@@ -39,7 +54,7 @@ export const TransitionRequest = z
 
 export const ProgressRequest = z
   .strictObject({
-    text: z.string().trim().min(1).max(MAX_PROGRESS_TEXT),
+    text: requestText('multiline').trim().min(1).max(MAX_PROGRESS_TEXT),
     measuresDone: z.array(z.number().int().min(0)).max(500).default([]),
     effectiveDate: IsoDate.optional(),
   })
@@ -47,8 +62,8 @@ export const ProgressRequest = z
 
 export const SpreadsheetUpload = z.strictObject({
   kind: z.enum(['xlsx', 'csv']),
-  contentBase64: z.string().min(1).meta({ description: 'The file, base64-encoded' }),
-  inspection: z.record(z.string(), z.string()).optional().meta({
+  contentBase64: requestText().min(1).meta({ description: 'The file, base64-encoded' }),
+  inspection: z.record(requestText(), requestText()).optional().meta({
     description: 'Inspection fields the spreadsheet lacks or should override (title, feedbackDate, …)',
   }),
 });
@@ -57,10 +72,17 @@ export const ImportRequest = z
   .strictObject({
     plan: z.unknown().optional().meta({ description: 'A rectify.plan/v1 document' }),
     spreadsheet: SpreadsheetUpload.optional(),
-    replace: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Replace an inspection imported before (admin only)' }),
+    replace: z.boolean().default(false).meta({
+      description:
+        "Replace an inspection's plan (admin only): items keep their status and history, changed plan fields are recorded (PlanRevised), items left out are withdrawn; a plan status ahead of an item's is refused (422)",
+    }),
+    withdrawReason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_REASON_LENGTH)
+      .optional()
+      .meta({ description: 'With replace: why the items the new plan leaves out are withdrawn' }),
   })
   .refine((body) => (body.plan === undefined) !== (body.spreadsheet === undefined), {
     message: 'give exactly one of plan or spreadsheet',
@@ -69,11 +91,11 @@ export const ImportRequest = z
 
 export const EvidenceRequest = z
   .strictObject({
-    fileName: z.string().trim().min(1).max(255),
-    contentType: z.string().trim().min(1).max(200),
+    fileName: requestText().trim().min(1).max(255),
+    contentType: requestText().trim().min(1).max(200),
     size: z.number().int().min(1, 'an empty file is not evidence'),
     sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),
-    description: z.string().trim().max(1_000).optional(),
+    description: requestText('multiline').trim().max(1_000).optional(),
     effectiveDate: IsoDate.optional(),
     measureIndex: z.number().int().min(0).optional(),
   })
@@ -89,7 +111,7 @@ export const EvidenceUpload = z
   .meta({ id: 'EvidenceUpload' });
 
 export const WithdrawRequest = z
-  .strictObject({ reason: z.string().trim().min(1).max(MAX_REASON_LENGTH) })
+  .strictObject({ reason: requestText('multiline').trim().min(1).max(MAX_REASON_LENGTH) })
   .meta({ id: 'WithdrawRequest' });
 
 export const EvidenceView = z
@@ -107,7 +129,18 @@ export const EvidenceView = z
     requestedBy: z.object({ subject: z.string(), name: z.string() }),
     requestedAt: z.iso.datetime(),
     storedAt: z.iso.datetime().optional(),
-    rejection: z.object({ reason: z.string(), detail: z.string() }).optional(),
+    rejection: z
+      .object({
+        reason: z
+          .string()
+          .meta({ description: 'Stable code: size-mismatch | hash-mismatch | type-mismatch' }),
+        detail: z.string().meta({
+          description: 'What was declared and what arrived, in English (as the history records it)',
+        }),
+        message: z.string().meta({ description: 'Why, in the requested language (Accept-Language)' }),
+        params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      })
+      .optional(),
   })
   .meta({ id: 'Evidence' });
 
@@ -130,12 +163,20 @@ export const LedgerQuery = z.strictObject({
     .pipe(z.array(ItemStatus))
     .optional()
     .meta({ description: 'Comma-separated statuses' }),
-  dept: z.string().min(1).optional(),
+  dept: requestText().min(1).optional(),
   overdue: z
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
   lang: z.enum(['zh-CN', 'en']).optional(),
+  generation: z
+    .string()
+    .regex(/^[a-z0-9]{1,40}$/, "an import id from the inspection's generations")
+    .optional()
+    .meta({
+      description:
+        "An earlier import generation to read (one of the inspection's `generations`); the current one otherwise",
+    }),
 });
 
 const Measure = z.object({ text: z.string(), done: z.boolean() });
@@ -161,8 +202,21 @@ export const ItemView = z
     description: z.string().optional(),
     status: ItemStatus,
     statusLabel: z.string().meta({ description: 'The status in the requested language' }),
+    importedStatus: ItemStatus.optional().meta({
+      description: 'The status the plan (台账) gave the item at its first import, when not not_started',
+    }),
+    importNote: z.enum(['closed-before-import', 'rectified-before-import']).optional().meta({
+      description:
+        'The item is still in the state its 台账 brought in (no sign-off record of Rectify exists)',
+    }),
+    importNoteLabel: z.string().optional().meta({
+      description: 'importNote in the requested language, e.g. 导入前已销号 / closed before import',
+    }),
     longTerm: z.boolean(),
     responsibleLeader: z.string(),
+    responsibleLeaderId: z.string().optional().meta({
+      description: 'The leader id leaders are matched by (their custom:leaderId), when the plan gives one',
+    }),
     responsibleDept: z.string(),
     deadline: IsoDate,
     overdue: z.boolean(),
@@ -190,11 +244,24 @@ export const ItemView = z
     reattestationDue: IsoDate.optional().meta({
       description: 'Long-term items (长期坚持): when the next re-attestation is due',
     }),
+    withdrawn: z
+      .object({
+        at: z.iso.datetime(),
+        by: Actor,
+        importId: z.string(),
+        reason: z.string(),
+        reasonEn: z.string().optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          'Set when a replace import left the item out of the plan: readable, but counted nowhere and closed to writes',
+      }),
   })
   .meta({ id: 'Item' });
 
 export const LookBackRequest = z
-  .strictObject({ note: z.string().trim().min(1).max(MAX_REASON_LENGTH).optional() })
+  .strictObject({ note: requestText('multiline').trim().min(1).max(MAX_REASON_LENGTH).optional() })
   .meta({ id: 'LookBackRequest' });
 
 export const ChainEventView = z
@@ -252,6 +319,10 @@ export const InspectionView = z
     timezone: z.string(),
     itemCount: z.number(),
     importedAt: z.iso.datetime(),
+    generations: z.array(z.string()).meta({
+      description:
+        'Import generations, the current first, then those replace imports left behind (newest first); read one with ledger?generation=',
+    }),
     aspects: z.array(
       z.object({
         no: z.number(),
@@ -265,6 +336,7 @@ export const InspectionView = z
 export const LedgerView = z
   .object({
     inspection: InspectionView,
+    generation: z.string().meta({ description: 'The import generation these items are of' }),
     asOf: z.iso.datetime(),
     today: IsoDate.meta({
       description: "Today's date in the inspection's time zone (overdue is judged against it)",
@@ -343,8 +415,7 @@ export const TotalsView = z
 
 export const WebhookRequest = z
   .strictObject({
-    url: z
-      .string()
+    url: requestText()
       .max(2048)
       .meta({ description: 'Incoming-webhook URL: https:// (http:// only to 127.0.0.1)' }),
     format: z
@@ -393,8 +464,7 @@ export const OutcomeRequest = z
       .regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/, 'an item ref a.p.i')
       .optional()
       .meta({ description: 'The item it answers, `aspect.problem.item`' }),
-    note: z
-      .string()
+    note: requestText('multiline')
       .trim()
       .min(1)
       .max(500)
@@ -487,7 +557,7 @@ export const SummaryView = z
 
 export const SummaryListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  next: z.string().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
+  next: requestText().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
 });
 
 export const SummaryList = z
@@ -524,8 +594,7 @@ export const ArchiveRequest = z
       .optional()
       .meta({ description: 'Only these items' }),
     aspect: z.number().int().min(1).optional().meta({ description: 'Only this aspect (方面)' }),
-    department: z
-      .string()
+    department: requestText()
       .trim()
       .min(1)
       .max(100)
@@ -573,7 +642,7 @@ export const ArchiveList = z
 
 export const ArchiveListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  next: z.string().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
+  next: requestText().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
 });
 
 export const PublicKeyView = z

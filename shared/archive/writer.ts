@@ -55,6 +55,9 @@ export interface ArchiveContent {
   readonly items: readonly {
     readonly ref: string;
     readonly title: string;
+    readonly status?: string;
+    readonly importedStatus?: string;
+    readonly importNote?: string;
     readonly chain: readonly ItemEvent[];
   }[];
   readonly inspectionChain: readonly InspectionEvent[];
@@ -181,6 +184,9 @@ export function writeArchive(
     return {
       ref: item.ref,
       title: item.title,
+      ...(item.status ? { status: item.status } : {}),
+      ...(item.importedStatus ? { importedStatus: item.importedStatus } : {}),
+      ...(item.importNote ? { importNote: item.importNote } : {}),
       historyPath: path,
       chainHead: head?.hash ?? '0'.repeat(64),
       chainLength: item.chain.length,

@@ -1,11 +1,21 @@
+import type { Lang } from '#shared/i18n/lang.ts';
 import { RuleViolation } from './errors.ts';
 import type { ActorRef, Item, ItemEvent } from './item.ts';
+import { STATUS_LABELS } from './status.ts';
 import { recordEvent } from './transitions.ts';
 
 /**
  * Evidence (佐证材料): the file types Rectify accepts, how each is recognised from its first
  * bytes (the upload is verified after it lands, whatever the client declared), and the record
  * of one file's life: pending → stored | rejected, and stored → withdrawn.
+ *
+ * A rejection keeps a stable machine code (`type-mismatch` …) and the values it is about; its
+ * text is rendered at read time in the reader's language (rejectionText), never stored in one.
+ *
+ * Withdrawing from an item that is rectified or closed is refused, not turned into a reopen:
+ * the item's state rests on that evidence (a sign-off even sealed it in its state hash), and
+ * reopening is an admin's decision with a reason, which a department's withdrawal must not take
+ * implicitly. The user is told to have the item reopened first; then the withdrawal goes through.
  */
 
 export const EVIDENCE_STATES = ['pending', 'stored', 'rejected', 'withdrawn'] as const;
@@ -127,7 +137,7 @@ export interface Evidence {
   readonly requestedAt: string;
   readonly storedAt?: string;
   readonly objectVersionId?: string;
-  readonly rejection?: { readonly reason: string; readonly detail: string };
+  readonly rejection?: Rejection;
   readonly withdrawal?: { readonly by: ActorRef; readonly at: string; readonly reason: string };
 }
 
@@ -136,13 +146,54 @@ export function uploadKey(evidenceId: string): string {
   return `uploads/${evidenceId}`;
 }
 
+export type RejectionReason = 'size-mismatch' | 'hash-mismatch' | 'type-mismatch';
+
+/** Why the verifier refused a file: the code, an English detail (as the chain record has it), the values. */
+export interface Rejection {
+  readonly reason: RejectionReason | string;
+  readonly detail: string;
+  /** What was declared and what arrived; absent on records written before they were kept. */
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
 export type VerificationResult =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      readonly reason: 'size-mismatch' | 'hash-mismatch' | 'type-mismatch';
+      readonly reason: RejectionReason;
       readonly detail: string;
+      readonly params?: Readonly<Record<string, string | number>>;
     };
+
+type Params = Readonly<Record<string, string | number>> | undefined;
+const REJECTION_TEXTS: Record<RejectionReason, Record<Lang, (p: Params) => string>> = {
+  'size-mismatch': {
+    'zh-CN': (p) => `文件大小与申报不符${p ? `：申报 ${p.declared} 字节，实际收到 ${p.received} 字节` : ''}`,
+    en: (p) =>
+      `the size differs from the declared size${p ? `: declared ${p.declared} bytes, received ${p.received}` : ''}`,
+  },
+  'hash-mismatch': {
+    'zh-CN': (p) => `文件内容与申报的 SHA-256 不符${p ? `：申报 ${p.declared}，实际 ${p.received}` : ''}`,
+    en: (p) =>
+      `the content does not match the declared SHA-256${p ? `: declared ${p.declared}, received ${p.received}` : ''}`,
+  },
+  'type-mismatch': {
+    'zh-CN': (p) => (p ? `文件内容不是申报的类型 ${p.declared}` : '文件内容与申报的类型不符'),
+    en: (p) => (p ? `the bytes are not ${p.declared}` : 'the content is not of the declared type'),
+  },
+};
+
+/**
+ * A rejection in the reader's language, from its code and values. Records from before the values
+ * were kept get the code's general text; an unknown code falls back to the stored detail.
+ */
+export function rejectionText(
+  rejection: Pick<Rejection, 'reason' | 'params'> & { detail?: string },
+  lang: Lang,
+): string {
+  if (!Object.hasOwn(REJECTION_TEXTS, rejection.reason)) return rejection.detail ?? rejection.reason;
+  return REJECTION_TEXTS[rejection.reason as RejectionReason][lang](rejection.params);
+}
 
 /** Compares what arrived with what was declared. */
 export function verifyUpload(
@@ -154,6 +205,7 @@ export function verifyUpload(
       ok: false,
       reason: 'size-mismatch',
       detail: `declared ${declared.size} bytes, received ${arrived.size}`,
+      params: { declared: declared.size, received: arrived.size },
     };
   }
   if (arrived.sha256 !== declared.sha256.toLowerCase()) {
@@ -161,11 +213,17 @@ export function verifyUpload(
       ok: false,
       reason: 'hash-mismatch',
       detail: `declared SHA-256 ${declared.sha256}, received ${arrived.sha256}`,
+      params: { declared: declared.sha256, received: arrived.sha256 },
     };
   }
   const type = evidenceType(declared.contentType);
   if (!type?.matches(arrived.head)) {
-    return { ok: false, reason: 'type-mismatch', detail: `the bytes are not ${declared.contentType}` };
+    return {
+      ok: false,
+      reason: 'type-mismatch',
+      detail: `the bytes are not ${declared.contentType}`,
+      params: { declared: declared.contentType },
+    };
   }
   return { ok: true };
 }
@@ -206,9 +264,18 @@ export function decideVerification(
     };
     return { ...recorded, evidence: stored };
   }
-  const rejection = { reason: result.reason, detail: result.detail };
-  const recorded = recordEvent(item, 'EvidenceRejected', VERIFIER, { ...file, ...rejection }, {}, context);
-  return { ...recorded, evidence: { ...evidence, state: 'rejected', rejection } };
+  // The chain record (and the EvidenceRejected event, whose contract is fixed) keeps code and
+  // English detail; the evidence record also keeps the values, to render in any language.
+  const { reason, detail, params } = result;
+  const recorded = recordEvent(item, 'EvidenceRejected', VERIFIER, { ...file, reason, detail }, {}, context);
+  return {
+    ...recorded,
+    evidence: {
+      ...evidence,
+      state: 'rejected',
+      rejection: { reason, detail, ...(params ? { params } : {}) },
+    },
+  };
 }
 
 /**
@@ -230,6 +297,16 @@ export function decideWithdrawal(
         zh: '只能撤回已校验存储的佐证材料。',
       },
       { state: evidence.state },
+    );
+  }
+  if (item.status === 'rectified' || item.status === 'closed') {
+    throw new RuleViolation(
+      'item-rectified',
+      {
+        en: `Item ${item.itemId} is ${STATUS_LABELS[item.status].en}; its evidence cannot be withdrawn. Ask an admin to reopen the item first, then withdraw the file.`,
+        zh: `事项 ${item.ref} ${item.status === 'closed' ? '已销号' : '已整改'}，不能撤回其佐证材料；请先由管理员重新打开该事项，再撤回。`,
+      },
+      { status: item.status },
     );
   }
   const recorded = recordEvent(

@@ -2,6 +2,7 @@ import type { Linked } from './chain.ts';
 import type { LadderState } from './deadlines.ts';
 import type { FollowUpState } from './follow-ups.ts';
 import type { PlanItem, PlanMeasure } from './plan/model.ts';
+import type { ItemStatus } from './status.ts';
 
 /** An action under an item (整改措施). */
 export type Measure = PlanMeasure;
@@ -53,6 +54,29 @@ export interface Item extends PlanItem {
   readonly ladder?: LadderState;
   /** Times the item was escalated (督办). */
   readonly escalations?: number;
+  /**
+   * The status the plan gave the item at its first import, when it was not `not_started`: the
+   * 台账 carried that history in, so an item imported `closed` is "closed before import" — no
+   * sign-off record of Rectify's exists for it, and none is invented. Never changes afterwards.
+   */
+  readonly importedStatus?: ItemStatus;
+  /**
+   * Set when a replace import dropped the item from the plan (plan-revision.ts): the item is
+   * never erased, it stays readable with its history but counts nowhere and takes no writes.
+   */
+  readonly withdrawn?: Withdrawal;
+}
+
+/** Why and when an item left the plan: the replace import that dropped it. */
+export interface Withdrawal {
+  readonly at: string;
+  readonly by: ActorRef;
+  /** The generation (import id) that no longer has the item in its plan. */
+  readonly importId: string;
+  /** The reason the admin gave, or the default naming the replace (zh-CN). */
+  readonly reason: string;
+  /** The default reason in English, when no reason was given. */
+  readonly reasonEn?: string;
 }
 
 /**
@@ -92,7 +116,10 @@ export type ItemEventType =
   | 'Escalated'
   | 'LookBackDue'
   | 'LookBackConfirmed'
-  | 'ReattestationDue';
+  | 'ReattestationDue'
+  // A replace import (plan-revision.ts): the plan's fields changed, or the item left the plan.
+  | 'PlanRevised'
+  | 'Withdrawn';
 
 /** The item's state as it is signed at close-out: what the item says, without bookkeeping. */
 export function signableState(item: Item): Record<string, unknown> {

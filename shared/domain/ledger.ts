@@ -36,6 +36,7 @@ export function ledgerFromPlan(
           status: planned.status,
           longTerm: planned.longTerm,
           responsibleLeader: planned.responsibleLeader,
+          ...(planned.responsibleLeaderId ? { responsibleLeaderId: planned.responsibleLeaderId } : {}),
           responsibleDept: planned.responsibleDept,
           deadline: planned.deadline,
           ...(planned.progress ? { progress: planned.progress } : {}),
@@ -48,7 +49,15 @@ export function ledgerFromPlan(
           type: 'Imported' as const,
           at: context.at,
           actor: context.actor,
-          data: { importId: context.importId, ...snapshot },
+          // The 台账's state comes in as it stood, and the record says so explicitly: which
+          // status was imported and by whom (not only the envelope's actor), so an item that
+          // arrives closed reads as "closed before import", never as a close-out of Rectify's.
+          data: {
+            importId: context.importId,
+            ...snapshot,
+            importedStatus: planned.status,
+            importedBy: context.actor,
+          },
         });
         events.push(event);
         items.push({
@@ -59,6 +68,7 @@ export function ledgerFromPlan(
           problemNo: problem.no,
           no: planned.no,
           ...snapshot,
+          ...(planned.status !== 'not_started' ? { importedStatus: planned.status } : {}),
           evidenceCount: 0,
           version: event.seq,
           chainHead: event.hash,
@@ -86,9 +96,37 @@ export function ledgerFromPlan(
   };
 }
 
-/** An open item whose deadline (a calendar date in the inspection's zone) has passed. */
-export function isOverdue(item: Pick<Item, 'status' | 'deadline'>, today: string): boolean {
-  return !countsAsRectified(item.status) && item.deadline < today;
+/** How the ledger, its exports and archives name a state the 台账 carried in (see importNoteOf). */
+export const IMPORT_NOTES = {
+  'closed-before-import': { 'zh-CN': '导入前已销号', en: 'closed before import' },
+  'rectified-before-import': { 'zh-CN': '导入前已整改', en: 'rectified before import' },
+} as const;
+export type ImportNote = keyof typeof IMPORT_NOTES;
+
+/**
+ * Whether the item's current state is the one its 台账 brought in, not one reached in Rectify:
+ * imported `closed` and never signed off here is "closed before import" (its sign-off is on paper,
+ * so `signOff` stays absent); imported `rectified` and never marked rectified here is "rectified
+ * before import". Once the item moves on (reopened, rectified or closed in Rectify) the note goes.
+ */
+export function importNoteOf(
+  item: Pick<Item, 'status' | 'importedStatus' | 'signOff' | 'rectifiedAt'>,
+): ImportNote | undefined {
+  if (item.status === 'closed' && item.importedStatus === 'closed' && !item.signOff) {
+    return 'closed-before-import';
+  }
+  if (item.status === 'rectified' && item.importedStatus === 'rectified' && !item.rectifiedAt) {
+    return 'rectified-before-import';
+  }
+  return undefined;
+}
+
+/**
+ * An open item whose deadline (a calendar date in the inspection's zone) has passed. An item
+ * withdrawn from the plan (plan-revision.ts) is due nothing any more.
+ */
+export function isOverdue(item: Pick<Item, 'status' | 'deadline' | 'withdrawn'>, today: string): boolean {
+  return !item.withdrawn && !countsAsRectified(item.status) && item.deadline < today;
 }
 
 export interface StatusCounts extends Record<ItemStatus, number> {

@@ -1,4 +1,4 @@
-import { ValidationFailed } from './errors.ts';
+import { RuleViolation, ValidationFailed } from './errors.ts';
 import type { Item, ItemEvent } from './item.ts';
 import type { Principal } from './roles.ts';
 import { actorRef, recordEvent } from './transitions.ts';
@@ -18,6 +18,13 @@ export interface ProgressReport {
  * Records a progress report as the item's next chain record and applies it: the progress text
  * becomes the item's current progress and the named measures are marked done. Measures are
  * never un-done by a report; that is what reopening is for.
+ *
+ * A closed (销号) item is finished: a report on it is refused, since it would change the state
+ * that was signed off. The exception is a long-term item (长期坚持): it is never finished, and
+ * its report is the periodic re-attestation (follow-ups.ts, every 90 days by default, for
+ * rectified and closed long-term items alike). A rectified item still takes reports (DESIGN
+ * only fixes its evidence and its close-out), so the department can add to what the admin
+ * reviews before signing off.
  */
 export function decideProgress(
   item: Item,
@@ -25,6 +32,16 @@ export function decideProgress(
   principal: Principal,
   context: { eventId: string; at: string },
 ): { item: Item; event: ItemEvent } {
+  if (item.status === 'closed' && !item.longTerm) {
+    throw new RuleViolation(
+      'item-closed',
+      {
+        en: `Item ${item.itemId} is closed (signed off); progress can no longer be reported. An admin must reopen it first.`,
+        zh: `事项 ${item.ref} 已销号，不能再报送整改进展；如需继续整改，请管理员先重新打开该事项。`,
+      },
+      { status: item.status, longTerm: item.longTerm },
+    );
+  }
   const unknown = report.measuresDone
     .map((index, position) => ({ index, position }))
     .filter(({ index }) => index >= item.measures.length);

@@ -8,6 +8,7 @@ import {
   type SignOff,
   signableState,
 } from './item.ts';
+import { importNoteOf } from './ledger.ts';
 import type { Principal, Role } from './roles.ts';
 import { type ItemStatus, STATUS_LABELS } from './status.ts';
 
@@ -133,6 +134,21 @@ export function decideTransition(
       {
         en: `An item can be marked rectified only with at least one stored evidence file (${from} → ${to}).`,
         zh: '标记为“已整改”前须至少上传一份已校验的佐证材料。',
+      },
+      { from, to, evidenceCount: item.evidenceCount },
+    );
+  }
+  // A close-out (销号) signs off on proof, so it needs stored evidence too (withdrawals after the
+  // rectify step would otherwise leave a sign-off with nothing behind it). The exception is an
+  // item still in the rectified state its 台账 brought in: its evidence is on paper in that 台账,
+  // not in Rectify. Once such an item is reopened and rectified again here, `rectifiedAt` is set
+  // and the ordinary rule applies (rectify itself already demanded stored evidence).
+  if (transition.rule === 'close-out' && item.evidenceCount < 1 && importNoteOf(item) === undefined) {
+    throw new RuleViolation(
+      'evidence-required',
+      {
+        en: `An item can be closed out only with at least one stored evidence file (${from} → ${to}).`,
+        zh: '销号前须至少有一份已校验存储的佐证材料。',
       },
       { from, to, evidenceCount: item.evidenceCount },
     );

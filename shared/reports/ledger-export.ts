@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import type { Item } from '#shared/domain/item.ts';
+import { IMPORT_NOTES, importNoteOf } from '#shared/domain/ledger.ts';
 import { STATUS_LABELS } from '#shared/domain/status.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 
@@ -24,6 +25,8 @@ const COLUMNS = [
   { zh: '是否逾期', en: 'overdue', width: 8 },
   { zh: '佐证材料数', en: 'evidenceCount', width: 10 },
   { zh: '版本', en: 'version', width: 6 },
+  // Kept apart from 工作进展 so the status cell still imports again as it is.
+  { zh: '状态说明', en: 'statusNote', width: 22 },
 ] as const;
 
 export type ExportItem = Item & { readonly overdue: boolean };
@@ -32,6 +35,18 @@ function statusText(item: Item, lang: Lang): string {
   const label = STATUS_LABELS[item.status][lang];
   if (!item.longTerm) return label;
   return lang === 'en' ? `${label} (long-term)` : `${label}（长期坚持）`;
+}
+
+/** That the item came closed (导入前已销号) with its 台账, or who signed it off here; else blank. */
+function statusNote(item: Item, lang: Lang): string {
+  const note = importNoteOf(item);
+  if (note) return IMPORT_NOTES[note][lang];
+  if (item.status === 'closed' && item.signOff) {
+    const { name } = item.signOff.by;
+    const date = item.signOff.at.slice(0, 10);
+    return lang === 'en' ? `signed off by ${name} on ${date}` : `${date} 由${name}销号`;
+  }
+  return '';
 }
 
 function rows(
@@ -60,6 +75,7 @@ function rows(
       item.overdue ? yes : no,
       item.evidenceCount,
       item.version,
+      statusNote(item, lang),
     ]);
   });
 }
@@ -68,13 +84,19 @@ function headers(lang: Lang): string[] {
   return COLUMNS.map((column) => (lang === 'en' ? column.en : column.zh));
 }
 
-/** CSV, UTF-8 with a BOM so that Excel opens Chinese text correctly. */
+/**
+ * CSV, UTF-8 with a BOM so that Excel opens Chinese text correctly. A text cell a spreadsheet
+ * would run as a formula (starting =, +, -, @, tab or CR, or their full-width forms: progress text
+ * `=HYPERLINK(…)`) gets a leading `'` (csv-stringify's escape_formulas, OWASP's advice). Cells
+ * that are numbers (evidence count, version) are left alone: a number is not a formula. The plan
+ * import takes the `'` off again (sheets.ts), so an exported ledger still imports as it was.
+ */
 export function ledgerCsv(
   inspection: Pick<Inspection, 'aspects'>,
   items: readonly ExportItem[],
   lang: Lang,
 ): string {
-  return `\uFEFF${stringify([headers(lang), ...rows(inspection, items, lang)])}`;
+  return `\uFEFF${stringify([headers(lang), ...rows(inspection, items, lang)], { escape_formulas: true })}`;
 }
 
 export async function ledgerXlsx(

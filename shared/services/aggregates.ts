@@ -26,10 +26,13 @@ export async function rebuildTotals(
 ) {
   const today = calendarDate(now, inspection.timezone);
   const all = items ?? (await stores.ledger.listItems(inspection));
-  const shares = all.map((item) => ({
-    ref: item.ref,
-    counted: { contribution: contributionOf(item, inspection, today), version: item.version },
-  }));
+  // Withdrawn items (left out of the plan by a replace) count nowhere.
+  const shares = all
+    .filter((item) => !item.withdrawn)
+    .map((item) => ({
+      ref: item.ref,
+      counted: { contribution: contributionOf(item, inspection, today), version: item.version },
+    }));
   const counters = countersFromTotals(totalsOf(shares.map((share) => share.counted.contribution)));
   await stores.aggregates.replaceAll(inspection, shares, counters);
   return totalsFromCounters(counters);
@@ -47,7 +50,8 @@ export async function countItemEvent(
 ): Promise<'counted' | 'unchanged' | 'gone'> {
   for (let attempt = 0; ; attempt++) {
     const found = await stores.ledger.getItem(event.inspectionId, event.ref);
-    if (!found) return 'gone';
+    // A withdrawn item's share left the counters with the replace that withdrew it.
+    if (!found || found.item.withdrawn) return 'gone';
     const { item, inspection } = found;
     const before = await stores.aggregates.counted(inspection, item.ref);
     if (before && before.version >= item.version) return 'unchanged';

@@ -20,6 +20,7 @@ import type { Evidence } from '#shared/domain/evidence.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
 import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import type { Item } from '#shared/domain/item.ts';
+import { importNoteOf } from '#shared/domain/ledger.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { logger } from '#shared/observability.ts';
@@ -205,7 +206,17 @@ async function gather(
         open: () => io.openEvidence(file),
       })),
     ),
-    items: perItem.map(({ item, chain }) => ({ ref: item.ref, title: item.title, chain })),
+    items: perItem.map(({ item, chain }) => {
+      const importNote = importNoteOf(item);
+      return {
+        ref: item.ref,
+        title: item.title,
+        status: item.status,
+        ...(item.importedStatus ? { importedStatus: item.importedStatus } : {}),
+        ...(importNote ? { importNote } : {}),
+        chain,
+      };
+    }),
     inspectionChain: await stores.chains.chain(inspection.inspectionId),
     ...(summary ? { summary } : {}),
   };

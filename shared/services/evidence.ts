@@ -16,12 +16,15 @@ import {
   type Evidence,
   evidenceType,
   extensionOf,
+  rejectionText,
   safeFileName,
   uploadKey,
 } from '#shared/domain/evidence.ts';
+import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { contentDisposition } from '#shared/http/response.ts';
+import type { Lang } from '#shared/i18n/lang.ts';
 import { evidenceBucketName, s3 } from '#shared/storage/client.ts';
 import { downloadLinkOf } from '#shared/storage/files.ts';
 import type { EvidenceStore } from '#shared/store/evidence-store.ts';
@@ -85,6 +88,7 @@ export async function requestUpload(
 ) {
   const { item } = await findVisibleItem(stores.ledger, principal, itemId);
   if (!canWrite(principal, item)) throw new Forbidden(`add evidence to item ${itemId}`);
+  refuseWithdrawn(item);
   const issues = requestIssues(request, item.measures.length);
   if (issues.length > 0) throw new ValidationFailed(issues);
 
@@ -154,10 +158,15 @@ export async function findVisibleEvidence(
   }
 }
 
-/** The API's view of an evidence record: where it is stored stays inside. */
-export function evidenceView(evidence: Evidence) {
-  const { objectKey: _key, objectVersionId: _version, ...view } = evidence;
-  return view;
+/**
+ * The API's view of an evidence record: where it is stored stays inside. A rejection shows its
+ * stable code (`reason`), the English detail the chain record has, and `message` in the caller's
+ * language, rendered now from the code and its values.
+ */
+export function evidenceView(evidence: Evidence, lang: Lang) {
+  const { objectKey: _key, objectVersionId: _version, rejection, ...view } = evidence;
+  if (!rejection) return view;
+  return { ...view, rejection: { ...rejection, message: rejectionText(rejection, lang) } };
 }
 
 /** A short-lived presigned GET of a stored (or withdrawn, still kept) file, by its version. */
@@ -192,6 +201,7 @@ export async function withdrawEvidence(
   principal: Principal,
   evidenceId: string,
   reason: string,
+  lang: Lang,
 ) {
   const { evidence, item, inspection } = await findVisibleEvidence(stores, principal, evidenceId);
   if (!canWrite(principal, item)) throw new Forbidden(`withdraw evidence of item ${item.itemId}`);
@@ -207,5 +217,5 @@ export async function withdrawEvidence(
     decided.evidence,
     'stored',
   );
-  return { evidence: evidenceView(decided.evidence), item: decided.item };
+  return { evidence: evidenceView(decided.evidence, lang), item: decided.item };
 }

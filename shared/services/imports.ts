@@ -2,10 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ImportRequest } from '#shared/api/schemas.ts';
 import { Conflict, ValidationFailed } from '#shared/domain/errors.ts';
+import type { Inspection } from '#shared/domain/inspection.ts';
 import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import { ledgerFromPlan } from '#shared/domain/ledger.ts';
 import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
-import type { PlanResult } from '#shared/domain/plan/model.ts';
+import type { Plan, PlanResult } from '#shared/domain/plan/model.ts';
+import { revisePlan, revisionRefused } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import type { AggregateStore } from '#shared/store/aggregate-store.ts';
@@ -34,8 +36,8 @@ export interface ImportOutcome {
 
 /**
  * Imports a plan whole or not at all: every error is reported before anything is written, an
- * inspection imported before is refused unless `replace` is asked for, and the new ledger
- * becomes visible in one final write (see LedgerStore.importLedger).
+ * inspection imported before is refused unless `replace` is asked for (then see replacePlan),
+ * and the new ledger becomes visible in one final write (see LedgerStore.importLedger).
  */
 export async function importPlan(
   stores: { ledger: LedgerStore; aggregates: AggregateStore },
@@ -59,24 +61,20 @@ export async function importPlan(
     );
   }
   const importId = newImportId();
+  if (existing) return replacePlan(stores, principal, plan, existing, importId, request.withdrawReason, now);
   const ledger = ledgerFromPlan(plan, {
     inspectionId,
     importId,
     actor: actorRef(principal),
     at: now.toISOString(),
     newId: randomUUID,
-    replacedImports: existing ? [existing.importId, ...existing.replacedImports] : [],
+    replacedImports: [],
   });
   // The counters of the new generation are seeded before it becomes visible.
-  // A replacement keeps what an admin set for the inspection: follow-up periods, summary schedule.
-  const inspection = {
-    ...ledger.inspection,
-    ...(existing?.followUp ? { followUp: existing.followUp } : {}),
-    ...(existing?.summarySchedule ? { summarySchedule: existing.summarySchedule } : {}),
-  };
+  const { inspection } = ledger;
   await rebuildTotals(stores, inspection, now, ledger.items);
   const actor = actorRef(principal);
-  await store.importLedger({ ...ledger, inspection }, existing?.importId, (head) =>
+  await store.importLedger(ledger, undefined, (head) =>
     nextInspectionEvent(head, {
       eventId: randomUUID(),
       inspectionId,
@@ -86,10 +84,74 @@ export async function importPlan(
       data: { importId, outcomes: plan.outcomes },
     }),
   );
-  return {
-    inspectionId,
-    importId,
-    itemCount: ledger.items.length,
-    replaced: Boolean(existing),
-  };
+  return { inspectionId, importId, itemCount: ledger.items.length, replaced: false };
+}
+
+/**
+ * A replace changes the plan, never the workflow (shared/domain/plan-revision.ts). Under the
+ * inspection's lease (no item changes meanwhile, see LedgerStore.beginRevision) it reads the
+ * visible generation, lets the domain decide, and writes the new generation with the carried
+ * chains; a refusal names every item and writes nothing. The lease is given back on any failure;
+ * if even that fails, it expires on its own.
+ */
+async function replacePlan(
+  stores: { ledger: LedgerStore; aggregates: AggregateStore },
+  principal: Principal,
+  plan: Plan,
+  existing: Inspection,
+  importId: string,
+  withdrawReason: string | undefined,
+  now: Date,
+): Promise<ImportOutcome> {
+  const store = stores.ledger;
+  const { inspectionId } = existing;
+  const actor = actorRef(principal);
+  await store.beginRevision(inspectionId, existing.importId, importId, now);
+  try {
+    const current = await store.readGeneration(existing);
+    const revision = revisePlan(current.items, plan, {
+      inspectionId,
+      importId,
+      actor,
+      at: now.toISOString(),
+      newId: randomUUID,
+      replacedImports: [existing.importId, ...existing.replacedImports],
+      ...(withdrawReason ? { withdrawReason } : {}),
+    });
+    if (revision.refusals.length > 0) throw revisionRefused(revision.refusals);
+    // A replacement keeps what an admin set for the inspection: follow-up periods, summary schedule.
+    const inspection = {
+      ...revision.inspection,
+      ...(existing.followUp ? { followUp: existing.followUp } : {}),
+      ...(existing.summarySchedule ? { summarySchedule: existing.summarySchedule } : {}),
+    };
+    await rebuildTotals(stores, inspection, now, revision.items);
+    await store.replaceLedger(
+      { inspection, items: revision.items, events: revision.records },
+      existing,
+      current,
+      (head) =>
+        nextInspectionEvent(head, {
+          eventId: randomUUID(),
+          inspectionId,
+          type: 'PlanImported',
+          at: now.toISOString(),
+          actor,
+          data: {
+            importId,
+            replaced: existing.importId,
+            // Counts only: each item's own chain records what changed (a list of thousands of
+            // refs could outgrow a record).
+            revised: revision.revised.length,
+            withdrawn: revision.withdrawn.length,
+            added: revision.added.length,
+            outcomes: plan.outcomes,
+          },
+        }),
+    );
+    return { inspectionId, importId, itemCount: inspection.itemCount, replaced: true };
+  } catch (error) {
+    await store.endRevision(inspectionId, importId).catch(() => undefined);
+    throw error;
+  }
 }

@@ -6,7 +6,8 @@ import { Forbidden, NotFound, StaleVersion } from '#shared/domain/errors.ts';
 import { lookBackDueOf, reattestationDueOf } from '#shared/domain/follow-ups.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
 import { type Item, type ItemEvent, parseItemId } from '#shared/domain/item.ts';
-import { isOverdue } from '#shared/domain/ledger.ts';
+import { IMPORT_NOTES, importNoteOf, isOverdue } from '#shared/domain/ledger.ts';
+import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { STATUS_LABELS } from '#shared/domain/status.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
@@ -65,6 +66,8 @@ export async function changeItem(
   return retryOnConcurrentChange(async () => {
     const { item: before, inspection } = await findVisibleItem(store, principal, itemId);
     if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
+    // Said before any rule of the change itself: nothing of a withdrawn item changes.
+    refuseWithdrawn(before);
     const { item, event } = decide(
       before,
       { eventId: randomUUID(), at: new Date().toISOString() },
@@ -94,9 +97,12 @@ export function itemView(
   const { ladder: _ladder, followUp: _followUp, ...shown } = item;
   const lookBackDue = lookBackDueOf(item, inspection);
   const reattestationDue = reattestationDueOf(item, inspection);
+  const importNote = importNoteOf(item);
   return {
     ...shown,
     statusLabel: STATUS_LABELS[item.status][lang],
+    // "Closed before import" and the like: the state came with the 台账, not from a sign-off here.
+    ...(importNote ? { importNote, importNoteLabel: IMPORT_NOTES[importNote][lang] } : {}),
     overdue: isOverdue(item, today),
     light: lightOf(item, inspection, today),
     escalations: item.escalations ?? 0,

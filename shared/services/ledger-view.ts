@@ -1,4 +1,5 @@
 import { canSee, seesEverything } from '#shared/domain/access.ts';
+import { NotFound } from '#shared/domain/errors.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
 import type { Item } from '#shared/domain/item.ts';
 import { isOverdue, ledgerTotals } from '#shared/domain/ledger.ts';
@@ -12,12 +13,18 @@ export interface LedgerFilter {
   readonly status?: readonly ItemStatus[];
   readonly dept?: string;
   readonly overdue?: boolean;
+  /** An import generation (the current one, or one a replace left behind) to read instead of the current. */
+  readonly generation?: string;
 }
 
-/** The public face of an inspection (the import bookkeeping stays inside). */
+/**
+ * The public face of an inspection (the import bookkeeping stays inside), with its generations:
+ * the current import first, then those it replaced, newest first (each readable with
+ * `?generation=`).
+ */
 export function inspectionView(inspection: Inspection) {
   const { importId: _i, importedBy: _b, replacedImports: _r, outcomes: _o, ...view } = inspection;
-  return view;
+  return { ...view, generations: [inspection.importId, ...inspection.replacedImports] };
 }
 
 /**
@@ -45,8 +52,14 @@ export async function readLedger(
   now = new Date(),
 ) {
   const inspection = await store.requireInspection(inspectionId);
+  const generation = filter.generation ?? inspection.importId;
+  // Only the inspection's own generations: an id is not a way into another inspection's data.
+  if (generation !== inspection.importId && !inspection.replacedImports.includes(generation)) {
+    throw new NotFound('generation', `${inspectionId}@${generation}`);
+  }
   const scope = readScope(principal, filter);
-  const read = scope === 'nothing' ? [] : await store.listItems(inspection, scope);
+  const read =
+    scope === 'nothing' ? [] : await store.listItems({ inspectionId, importId: generation }, scope);
   const today = calendarDate(now, inspection.timezone);
   const items = read.filter(
     (item: Item) =>
@@ -57,9 +70,15 @@ export async function readLedger(
   );
   return {
     inspection: inspectionView(inspection),
+    generation,
     asOf: now.toISOString(),
     today,
-    totals: ledgerTotals(items, inspection.aspects, today),
+    // A withdrawn item is shown (marked `withdrawn`, never overdue) but counts in no total.
+    totals: ledgerTotals(
+      items.filter((item) => !item.withdrawn),
+      inspection.aspects,
+      today,
+    ),
     items: items.map((item) => itemView(item, inspection, lang, today)),
   };
 }

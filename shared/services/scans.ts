@@ -79,7 +79,8 @@ export async function runScan(store: LedgerStore, scan: ScanDefinition, now: Dat
   const inspections = await store.listInspections();
   for (const inspection of inspections) {
     const today = calendarDate(now, inspection.timezone);
-    const items = (await store.listItems(inspection)).filter(scan.select);
+    // Withdrawn items (left out of the plan by a replace) are not chased; they take no writes.
+    const items = (await store.listItems(inspection)).filter((item) => !item.withdrawn && scan.select(item));
     considered += items.length;
     const scanOne = (listed: Item) => {
       let fresh: Item | undefined = listed;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -8,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#infra/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
+import { leaderKeyOf } from '#shared/domain/access.ts';
 import type { Linked } from '#shared/domain/chain.ts';
 import { Conflict, NotFound, StaleVersion } from '#shared/domain/errors.ts';
 import type { Evidence, EvidenceState } from '#shared/domain/evidence.ts';
@@ -15,6 +17,7 @@ import type { FollowUpSettings } from '#shared/domain/follow-ups.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import type { InspectionEvent } from '#shared/domain/inspection-events.ts';
 import type { Item, ItemEvent } from '#shared/domain/item.ts';
+import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import { countsAsRectified } from '#shared/domain/status.ts';
 import type { SummarySchedule } from '#shared/domain/summary/schedule.ts';
 import { batchPut } from './batch.ts';
@@ -35,16 +38,36 @@ function withoutKeys<T>(record: StoredRecord, extra: readonly string[] = []): T 
   return copy as T;
 }
 const STORE_ONLY = ['importId'];
-/** What a chain record carries beside the sealed event, for routing its published copy. */
-const EVENT_STORE_ONLY = [...STORE_ONLY, 'ref', 'title', 'department', 'leader'];
+/**
+ * What a chain record carries beside the sealed event, for routing its published copy; and
+ * `copiedFrom` on a record a replace carried into a new generation (never published again).
+ */
+const EVENT_STORE_ONLY = [...STORE_ONLY, 'ref', 'title', 'department', 'leader', 'copiedFrom'];
+/** The replace's lease on an inspection (see beginRevision): store bookkeeping, never shown. */
+const INSPECTION_STORE_ONLY = ['revising'];
+
+/**
+ * How long a replace holds its lease: longer than the import function may run (29 s), so a
+ * replace never outlives it, and short enough that a crashed one blocks writes only briefly.
+ */
+export const REVISION_LEASE_MS = 60_000;
+/** The flip needs this much of the lease left, so a writer whose clock runs ahead cannot slip in. */
+const LEASE_MARGIN_MS = 5_000;
+/** Item chains read at once while a replace copies them. */
+const COPY_PARALLEL = 8;
+
+/** A live lease blocks item writes: absent, or expired by the writer's clock. */
+const NO_LIVE_LEASE = '(attribute_not_exists(revising) OR revising.#until < :now)';
 
 function itemRecord(item: Item, importId: string): StoredRecord {
   return {
     ...item,
     ...keys.item(item.inspectionId, importId, item.ref),
     ...keys.itemByDepartment(item.responsibleDept, item.inspectionId, importId, item.ref),
-    // Sparse index: only items still to be rectified are scanned for deadlines.
-    ...(countsAsRectified(item.status) ? {} : keys.openByDeadline(item.deadline, item.itemId)),
+    // Sparse index: only items still to be rectified are scanned for deadlines (not withdrawn ones).
+    ...(countsAsRectified(item.status) || item.withdrawn
+      ? {}
+      : keys.openByDeadline(item.deadline, item.itemId)),
     entity: 'Item',
     importId,
   };
@@ -64,7 +87,8 @@ function eventRecord(event: ItemEvent, importId: string, item: Item): StoredReco
     ref: item.ref,
     title: item.title,
     department: item.responsibleDept,
-    ...(item.responsibleLeader ? { leader: item.responsibleLeader } : {}),
+    // The leader key, not the name: the notifier addresses `leader:<key>` inboxes by it.
+    ...(leaderKeyOf(item) ? { leader: leaderKeyOf(item) } : {}),
   };
 }
 
@@ -82,6 +106,32 @@ function isConditionFailure(error: unknown, index: number): boolean {
     error instanceof TransactionCanceledException &&
     error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
   );
+}
+
+/** A generation as read by LedgerStore.readGeneration: its items, and each one's chain as stored. */
+export interface GenerationSnapshot {
+  readonly items: readonly Item[];
+  readonly chains: ReadonlyMap<string, readonly Record<string, unknown>[]>;
+}
+
+/**
+ * DynamoDB refuses a write to an item an ongoing transaction holds (TransactionConflict; the SDK
+ * does not retry it). The inspection record is in every item change's transaction, so the
+ * replace's lease and flip may meet one: they are tried again after a short, jittered pause.
+ */
+async function retryTransactionConflicts<T>(write: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const conflict =
+        (error as { name?: string }).name === 'TransactionConflictException' ||
+        (error instanceof TransactionCanceledException &&
+          (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict'));
+      if (!conflict || attempt >= attempts) throw error;
+      await sleep(Math.random() * 20 * 2 ** attempt);
+    }
+  }
 }
 
 export interface ItemWithInspection {
@@ -113,15 +163,24 @@ export class LedgerStore extends TableStore {
           TableName: this.tableName,
           Key: keys.inspection(inspectionId),
           UpdateExpression: 'SET #setting = :value',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#setting': name },
-          ExpressionAttributeValues: { ':value': value },
+          // Not under a replace's lease: its flip rewrites the record with the settings it read.
+          ConditionExpression: `attribute_exists(PK) AND ${NO_LIVE_LEASE}`,
+          ExpressionAttributeNames: { '#setting': name, '#until': 'until' },
+          ExpressionAttributeValues: { ':value': value, ':now': new Date().toISOString() },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return Attributes ? withoutKeys<Inspection>(Attributes) : undefined;
+      return Attributes ? withoutKeys<Inspection>(Attributes, INSPECTION_STORE_ONLY) : undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof ConditionalCheckFailedException) {
+        if (error.Item) {
+          throw new Conflict(
+            `the plan of inspection ${inspectionId} is being revised (a replace import); nothing was changed, retry in a moment`,
+          );
+        }
+        return undefined;
+      }
       throw error;
     }
   }
@@ -130,7 +189,7 @@ export class LedgerStore extends TableStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.inspection(inspectionId), ConsistentRead: true }),
     );
-    return Item ? withoutKeys<Inspection>(Item) : undefined;
+    return Item ? withoutKeys<Inspection>(Item, INSPECTION_STORE_ONLY) : undefined;
   }
 
   /** The inspection, or NotFound (404) when there is none. */
@@ -153,7 +212,7 @@ export class LedgerStore extends TableStore {
       ExpressionAttributeValues: { ':pk': 'INSPECTIONS' },
       ScanIndexForward: false,
     });
-    return records.map((record) => withoutKeys<Inspection>(record));
+    return records.map((record) => withoutKeys<Inspection>(record, INSPECTION_STORE_ONLY));
   }
 
   /**
@@ -205,6 +264,173 @@ export class LedgerStore extends TableStore {
     }
   }
 
+  /**
+   * Takes the replace's lease on an inspection: only while it still shows `previousImportId` and
+   * no other replace holds a live lease. While the lease is live every change of an item is
+   * refused (changeTransaction), so the generation the replace reads and copies cannot change
+   * under it; the flip (replaceLedger) clears it, endRevision gives it back on failure, and an
+   * expired lease (a crashed replace) lets writers and the next replace proceed.
+   */
+  async beginRevision(
+    inspectionId: string,
+    previousImportId: string,
+    importId: string,
+    now = new Date(),
+  ): Promise<{ importId: string; until: string }> {
+    const lease = { importId, until: new Date(now.getTime() + REVISION_LEASE_MS).toISOString() };
+    try {
+      await retryTransactionConflicts(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.inspection(inspectionId),
+            UpdateExpression: 'SET revising = :lease',
+            ConditionExpression: `importId = :previous AND ${NO_LIVE_LEASE}`,
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: {
+              ':lease': lease,
+              ':previous': previousImportId,
+              ':now': now.toISOString(),
+            },
+          }),
+        ),
+      );
+      return lease;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new Conflict(
+          `inspection ${inspectionId} is being replaced or was imported by someone else meanwhile; reload and retry`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Gives a replace's lease back (a refused or failed replace); a lease no longer ours is left alone. */
+  async endRevision(inspectionId: string, importId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inspection(inspectionId),
+          UpdateExpression: 'REMOVE revising',
+          ConditionExpression: 'revising.importId = :mine',
+          ExpressionAttributeValues: { ':mine': importId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * The visible generation as a replace carries it over, read under its lease: every item and
+   * its whole chain. Each chain must end where its item says (seq = version, hash = chainHead),
+   * so that nothing is carried that does not verify; a read that caught a change half-applied
+   * (which DynamoDB's isolation rules out, but an emulator's queries may show) is read again.
+   */
+  async readGeneration(inspection: Inspection, attempts = 4): Promise<GenerationSnapshot> {
+    for (let attempt = 1; ; attempt++) {
+      const items = await this.listItems(inspection, { consistent: true });
+      const chains = new Map<string, readonly StoredRecord[]>();
+      for (let start = 0; start < items.length; start += COPY_PARALLEL) {
+        const read = await Promise.all(
+          items.slice(start, start + COPY_PARALLEL).map(async (item) => {
+            const chain = await this.queryAll({
+              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+              ExpressionAttributeValues: {
+                ':pk': keys.chainPartition(inspection.importId, item.ref),
+                ':prefix': SEQ_SK_PREFIX,
+              },
+              ConsistentRead: true,
+            });
+            return [item.ref, chain] as const;
+          }),
+        );
+        for (const [ref, chain] of read) chains.set(ref, chain);
+      }
+      const torn = items.filter((item) => {
+        const last = chains.get(item.ref)?.at(-1);
+        return last?.seq !== item.version || last.hash !== item.chainHead;
+      });
+      if (torn.length === 0) return { items, chains };
+      if (attempt >= attempts) {
+        throw new Conflict(
+          `the items of inspection ${inspection.inspectionId} kept changing while being read (${torn[0]?.itemId}); retry`,
+        );
+      }
+      await sleep(50 * attempt);
+    }
+  }
+
+  /**
+   * Writes a replace's generation and makes it the visible one, under the lease taken by
+   * beginRevision. Under the new import id go: every item (kept, revised, withdrawn, new), a
+   * copy of every carried item's whole chain (the hashes do not cover the import id, so the
+   * copies verify as they are; `copiedFrom` keeps the publisher from announcing them again), and
+   * the replace's own records. The earlier generation is left as it was, readable by its id.
+   * The flip is the same conditional write as an import's, and also needs our lease to be live:
+   * a lease that expired meanwhile may have let a write into the old generation after the copy.
+   */
+  async replaceLedger(
+    ledger: { inspection: Inspection; items: readonly Item[]; events: readonly ItemEvent[] },
+    previous: Inspection,
+    carried: GenerationSnapshot,
+    planImported: (head: Linked | undefined) => InspectionEvent,
+  ): Promise<void> {
+    const { inspection } = ledger;
+    const importId = inspection.importId;
+    const items = new Map(ledger.items.map((item) => [item.itemId, item]));
+    const copies = [...carried.chains.values()].flat().map((record) => ({
+      ...record,
+      ...keys.chainEvent(importId, record.ref as string, record.seq as number),
+      importId,
+      // The generation it was first written in (a copy of a copy keeps the original's).
+      copiedFrom: record.copiedFrom ?? previous.importId,
+    }));
+    const records = [
+      ...ledger.items.map((item) => itemRecord(item, importId)),
+      ...copies,
+      ...ledger.events.map((event) => {
+        const item = items.get(event.itemId);
+        if (!item) throw new Error(`replace event ${event.eventId} names an item not in the import`);
+        return eventRecord(event, importId, item);
+      }),
+    ];
+    await batchPut(this.client, this.tableName, records, { concurrency: 4 });
+    const visible = {
+      Put: {
+        TableName: this.tableName,
+        // The whole record is replaced: the lease goes with the old one.
+        Item: inspectionRecord(inspection),
+        ConditionExpression:
+          'importId = :previous AND revising.importId = :mine AND revising.#until > :deadline',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: {
+          ':previous': previous.importId,
+          ':mine': importId,
+          // The clock at the flip, not at the request: the copy may have taken a while.
+          ':deadline': new Date(Date.now() + LEASE_MARGIN_MS).toISOString(),
+        },
+      },
+    };
+    try {
+      await retryTransactionConflicts(() =>
+        new InspectionChainStore(this.client, this.tableName).append(inspection.inspectionId, (head) => ({
+          event: planImported(head),
+          with: [visible],
+        })),
+      );
+    } catch (error) {
+      if (isConditionFailure(error, 1)) {
+        throw new Conflict(
+          `inspection ${inspection.inspectionId} was imported by someone else, or the replace outlived its lease; nothing changed, retry`,
+        );
+      }
+      throw error;
+    }
+  }
+
   /** An item of the visible import generation, with its inspection. */
   async getItem(inspectionId: string, ref: string): Promise<ItemWithInspection | undefined> {
     const inspection = await this.getInspection(inspectionId);
@@ -223,7 +449,10 @@ export class LedgerStore extends TableStore {
    * The items of an inspection's visible generation. With `department`, reads only that
    * department's items through GSI1 instead of the whole ledger.
    */
-  async listItems(inspection: Inspection, options: { department?: string } = {}): Promise<Item[]> {
+  async listItems(
+    inspection: Pick<Inspection, 'inspectionId' | 'importId'>,
+    options: { department?: string; consistent?: boolean } = {},
+  ): Promise<Item[]> {
     const records = options.department
       ? await this.queryAll({
           IndexName: 'GSI1',
@@ -239,6 +468,7 @@ export class LedgerStore extends TableStore {
             ':pk': keys.ledgerPartition(inspection.inspectionId, inspection.importId),
             ':prefix': ITEM_SK_PREFIX,
           },
+          ...(options.consistent ? { ConsistentRead: true } : {}),
         });
     return records.map((record) => withoutKeys<Item>(record, STORE_ONLY));
   }
@@ -259,7 +489,8 @@ export class LedgerStore extends TableStore {
   /**
    * Writes a change of an item and its chain records in ONE transaction: the item only if it is
    * still at the version the change was decided on, each record only if its seq is new, and only
-   * while the inspection still shows this import generation. All land or none does.
+   * while the inspection still shows this import generation and no replace holds its lease (see
+   * beginRevision). All land or none does. A withdrawn item takes no change at all.
    * (Exposed so the benchmark's floor sends exactly this transaction.)
    */
   changeTransaction(
@@ -267,7 +498,9 @@ export class LedgerStore extends TableStore {
     before: Item,
     after: Item,
     events: ItemEvent | readonly ItemEvent[],
+    now = new Date(),
   ) {
+    refuseWithdrawn(before);
     return {
       TransactItems: [
         {
@@ -282,8 +515,9 @@ export class LedgerStore extends TableStore {
           ConditionCheck: {
             TableName: this.tableName,
             Key: keys.inspection(inspection.inspectionId),
-            ConditionExpression: 'importId = :importId',
-            ExpressionAttributeValues: { ':importId': inspection.importId },
+            ConditionExpression: `importId = :importId AND ${NO_LIVE_LEASE}`,
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':importId': inspection.importId, ':now': now.toISOString() },
           },
         },
         ...[events].flat().map((event) => ({
@@ -360,6 +594,18 @@ export class LedgerStore extends TableStore {
     } catch (error) {
       const failed = (index: number) => isConditionFailure(error, index);
       if (failed(1)) {
+        const { Item: current } = await this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: keys.inspection(inspection.inspectionId),
+            ConsistentRead: true,
+          }),
+        );
+        if (current?.importId === inspection.importId && current.revising) {
+          throw new Conflict(
+            `the plan of inspection ${inspection.inspectionId} is being revised (a replace import); nothing was changed, retry in a moment`,
+          );
+        }
         throw new Conflict(
           `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,
         );

@@ -147,6 +147,41 @@ describe('an archive on request', () => {
     expect(names.some((name) => name.includes('..') || name.startsWith('/'))).toBe(false);
   });
 
+  it('shows an item the plan brought in closed as closed before import, with no sign-off in its history', async () => {
+    const { default: yauzl } = await import('yauzl');
+    const read = (entryName: string) =>
+      new Promise<string>((resolve, reject) => {
+        yauzl.open(path.join(work, 'archive.zip'), { lazyEntries: true }, (error, zip) => {
+          if (error || !zip) return reject(error);
+          zip.on('entry', (entry: { fileName: string }) => {
+            if (entry.fileName !== entryName) return zip.readEntry();
+            zip.openReadStream(entry as never, async (failed, stream) => {
+              if (failed || !stream) return reject(failed);
+              const chunks: Buffer[] = [];
+              for await (const chunk of stream) chunks.push(chunk as Buffer);
+              zip.close();
+              resolve(Buffer.concat(chunks).toString('utf8'));
+            });
+          });
+          zip.on('end', () => reject(new Error(`no ${entryName} in the archive`)));
+          zip.readEntry();
+        });
+      });
+    const manifest = JSON.parse(await read('manifest.json'));
+    const byRef = (ref: string) => manifest.items.find((item: { ref: string }) => item.ref === ref);
+    expect(byRef('2.1.1')).toMatchObject({
+      status: 'closed',
+      importedStatus: 'closed',
+      importNote: 'closed-before-import',
+    });
+    expect(byRef('1.2.1')).toMatchObject({ status: 'not_started' });
+    expect(byRef('1.2.1').importNote).toBeUndefined();
+    const history = JSON.parse(await read('history/2.1.1.json')) as { type: string; data: object }[];
+    expect(history.map((record) => record.type)).not.toContain('StatusChanged');
+    expect(history[0]?.data).toMatchObject({ importedStatus: 'closed' });
+    expect(await read('README.txt')).toContain('导入前已销号');
+  });
+
   it('makes no second archive when the same job is delivered again', async () => {
     await sqs.send(
       new SendMessageCommand({

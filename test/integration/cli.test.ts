@@ -84,6 +84,13 @@ describe('rectify CLI', () => {
     expect(stdout).toMatch(/共 4 项：已整改 2 项（其中已销号 1 项），正在整改 1 项，未启动 1 项/);
   });
 
+  it('marks an item the plan brought in closed as closed before import, in both languages', async () => {
+    const zh = (await rectify(['ledger', 'sample-health-2024-r1'])).stdout;
+    expect(zh.split('\n').find((line) => line.includes('2.1.1'))).toMatch(/已完成（导入前已销号）/);
+    const en = (await rectify(['--lang', 'en', 'ledger', 'sample-health-2024-r1'])).stdout;
+    expect(en.split('\n').find((line) => line.includes('2.1.1'))).toMatch(/closed \(closed before import\)/);
+  });
+
   it('prints the inspection’s totals, and the same after a rebuild from the ledger', async () => {
     const kept = await rectify(['totals', 'sample-health-2024-r1']);
     expect(kept.code, kept.stderr).toBe(0);
@@ -136,6 +143,25 @@ describe('rectify CLI', () => {
     expect(readFileSync(path.join(out, '签约服务抽查报告.pdf')).equals(bytes)).toBe(true);
     rmSync(dir, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
+  });
+
+  it('says why a file was rejected in the chosen language, with the stable code', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
+    const file = path.join(dir, '整改报告.pdf');
+    writeFileSync(file, 'not a PDF at all');
+    const zh = await rectify(['evidence', 'upload', 'sample-health-2024-r1.1.1.2', file], 'department');
+    expect(zh.code).toBe(1);
+    expect(zh.stdout).toContain(
+      '整改报告.pdf：校验未通过（文件内容不是申报的类型 application/pdf [type-mismatch]）',
+    );
+    expect(zh.stdout).not.toMatch(/the bytes are not/);
+    const en = await rectify(
+      ['--lang', 'en', 'evidence', 'upload', 'sample-health-2024-r1.1.1.2', file],
+      'department',
+    );
+    expect(en.code).toBe(1);
+    expect(en.stdout).toContain('整改报告.pdf: rejected (the bytes are not application/pdf [type-mismatch])');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a file type that is not accepted before sending anything', async () => {

@@ -313,3 +313,40 @@ describe('someone with two inboxes', () => {
     client.destroy();
   });
 });
+
+describe('a replace import on the bus', () => {
+  it('announces nothing again: the chains it carries over are copies, its own records stay in the trail', async () => {
+    const copy = structuredClone(plan);
+    copy.inspection.id = 'events-replace-1';
+    expect((await api.post('/inspections/import', users.admin, { plan: copy })).status).toBe(201);
+    const started = await api.post('/items/events-replace-1.1.2.1/transitions', users.admin, {
+      to: 'in_progress',
+      expectedVersion: 1,
+    });
+    expect(started.status, started.text).toBe(200);
+    copy.aspects[0].problems[1].items[0].title = '民营医院监督检查覆盖面不足（修订）';
+    copy.aspects[1].problems[0].items.push({
+      ...copy.aspects[1].problems[0].items[0],
+      no: 2,
+      status: 'not_started',
+    });
+    copy.aspects[0].problems[0].items.splice(1, 1); // 1.1.2 is withdrawn
+    const replaced = await api.post('/inspections/import', users.admin, { plan: copy, replace: true });
+    expect(replaced.status, replaced.text).toBe(201);
+    // A change after the replace: once its event is on the bus, the replace's records went past too.
+    const marker = await api.post('/items/events-replace-1.1.1.1/progress', users.admin, { text: '标记' });
+    expect(marker.status, marker.text).toBe(201);
+    await eventually(async () => {
+      await drainCapture();
+      return captured.some((event) => event.detail.eventId === marker.json.event.eventId) ? true : undefined;
+    });
+    const ofInspection = captured.filter((event) => event.detail.inspectionId === 'events-replace-1');
+    expect(ofInspection.map((event) => event.detailType).sort()).toEqual([
+      'ItemStatusChanged',
+      'ProgressReported',
+    ]);
+    expect(ofInspection.find((event) => event.detailType === 'ItemStatusChanged')?.detail.eventId).toBe(
+      started.json.event.eventId,
+    );
+  });
+});

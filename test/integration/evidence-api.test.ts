@@ -9,7 +9,7 @@ import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { keys } from '#shared/store/keys.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
-import { sha256, uploadThroughForm as upload } from '../support/evidence.ts';
+import { sha256, storeEvidence, uploadThroughForm as upload } from '../support/evidence.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 const local = useLocalRuntime('evidence');
@@ -104,6 +104,14 @@ describe('verification on arrival', () => {
     );
     expect((await api.get(`/evidence/${evidenceId}`, users.otherDepartment)).status).toBe(404);
 
+    // The item came rectified with the plan: evidence of a rectified item is withdrawn only
+    // after an admin reopens it.
+    const reopened = await api.post(`/items/${target}/transitions`, users.admin, {
+      to: 'in_progress',
+      reason: '补充材料',
+      expectedVersion: (await api.get(`/items/${target}`, users.admin)).json.version,
+    });
+    expect(reopened.status, reopened.text).toBe(200);
     const withdrawn = await api.post(`/evidence/${evidenceId}/withdraw`, users.admin, {
       reason: '材料有误，重新上传',
     });
@@ -253,5 +261,97 @@ describe('POST /items/{itemId}/evidence', () => {
     });
     expect(response.status).toBe(400);
     expect(response.json.error.details.issues.map((issue: { path: string }) => issue.path)).toContain(field);
+  });
+});
+
+describe('evidence of a finished item, and rejection reasons in the reader’s language', () => {
+  // A fresh copy of the sample plan, so the other tests' items are not touched.
+  const inspectionId = 'evidence-rules-2024';
+  const item = (ref: string) => `${inspectionId}.${ref}`;
+  const en = { 'accept-language': 'en' };
+
+  beforeAll(async () => {
+    const copy = { ...plan, inspection: { ...plan.inspection, id: inspectionId } };
+    expect((await api.post('/inspections/import', users.admin, { plan: copy })).status).toBe(201);
+  });
+
+  const snapshot = async (itemId: string, evidenceId: string) => ({
+    item: (await api.get(`/items/${itemId}`, users.admin)).json,
+    history: (await api.get(`/items/${itemId}/history`, users.admin)).json.events.length,
+    evidence: (await api.get(`/evidence/${evidenceId}`, users.admin)).json,
+  });
+
+  it('refuses to withdraw evidence of a rectified or closed item, saying to reopen it, and changes nothing', async () => {
+    const target = item('1.1.2');
+    const evidenceId = await storeEvidence(api, users.department, target, {
+      bytes: pdf,
+      fileName: '整改报告.pdf',
+      contentType: 'application/pdf',
+    });
+    const stored = (await api.get(`/items/${target}`, users.department)).json;
+    const rectified = await api.post(`/items/${target}/transitions`, users.department, {
+      to: 'rectified',
+      expectedVersion: stored.version,
+    });
+    expect(rectified.status, rectified.text).toBe(200);
+
+    for (const status of ['rectified', 'closed'] as const) {
+      const before = await snapshot(target, evidenceId);
+      expect(before.item.status).toBe(status);
+      const zh = await api.post(`/evidence/${evidenceId}/withdraw`, users.department, { reason: '传错了' });
+      expect(zh.status, zh.text).toBe(422);
+      expect(zh.json.error.details).toEqual({ rule: 'item-rectified', status });
+      expect(zh.json.error.message).toContain('请先由管理员重新打开该事项');
+      const english = await api.post(
+        `/evidence/${evidenceId}/withdraw`,
+        users.admin,
+        { reason: 'wrong file' },
+        en,
+      );
+      expect(english.status, english.text).toBe(422);
+      expect(english.json.error.message).toContain('Ask an admin to reopen the item first');
+      expect(await snapshot(target, evidenceId)).toEqual(before);
+      expect(before.evidence.state).toBe('stored');
+
+      if (status === 'rectified') {
+        const closed = await api.post(`/items/${target}/transitions`, users.admin, {
+          to: 'closed',
+          expectedVersion: before.item.version,
+        });
+        expect(closed.status, closed.text).toBe(200);
+      }
+    }
+  });
+
+  it('renders a rejection in zh-CN and en from its stable code, on the file and in its item’s list', async () => {
+    const target = item('1.2.1');
+    const notPdf = Buffer.from('plain text pretending to be a PDF');
+    const opened = await api.post(`/items/${target}/evidence`, users.admin, {
+      fileName: '整改报告.pdf',
+      contentType: 'application/pdf',
+      size: notPdf.length,
+      sha256: sha256(notPdf),
+    });
+    expect(opened.status, opened.text).toBe(201);
+    await upload(opened.json.upload, notPdf, 'application/pdf');
+    const { evidenceId } = opened.json;
+    const zh = await eventually(async () => {
+      const evidence = (await api.get(`/evidence/${evidenceId}`, users.admin)).json;
+      return evidence.state === 'rejected' ? evidence : undefined;
+    });
+    expect(zh.rejection).toMatchObject({
+      reason: 'type-mismatch',
+      message: '文件内容不是申报的类型 application/pdf',
+      params: { declared: 'application/pdf' },
+    });
+    const english = (await api.get(`/evidence/${evidenceId}`, users.admin, en)).json;
+    expect(english.rejection).toMatchObject({
+      reason: 'type-mismatch',
+      message: 'the bytes are not application/pdf',
+    });
+    const listed = (await api.get(`/items/${target}/evidence`, users.admin, en)).json.evidence;
+    expect(listed.find((e: { evidenceId: string }) => e.evidenceId === evidenceId).rejection.message).toBe(
+      'the bytes are not application/pdf',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
 /**
@@ -48,6 +49,15 @@ export interface ManifestOtherFile {
 export interface ManifestItem {
   readonly ref: string;
   readonly title: string;
+  /** The item's status when archived (absent in archives made before it was recorded). */
+  readonly status?: string;
+  /** The status its 台账 gave it at the first import, when not not_started. */
+  readonly importedStatus?: string;
+  /**
+   * Set while the item is still in the state its 台账 brought in: `closed-before-import`
+   * (导入前已销号) means its history holds no sign-off record, by design — the sign-off is on paper.
+   */
+  readonly importNote?: string;
   readonly historyPath: string;
   /** `hash` of the last record of the item's chain, and its length, when archived. */
   readonly chainHead: string;
@@ -113,12 +123,24 @@ export const MANIFEST_CSV_COLUMNS = [
   'state',
 ] as const;
 
-/** manifest.csv: one row per evidence file, for spreadsheets; manifest.json vouches for it. */
+/**
+ * manifest.csv: one row per evidence file, for spreadsheets; manifest.json vouches for it. A cell
+ * that a spreadsheet would run as a formula (an uploader named `=HYPERLINK(…)` or `@SUM(…)`) is
+ * written with a leading `'` (csv-stringify's escape_formulas, OWASP's advice); the verifier
+ * compares each cell with manifestCsvCell of manifest.json's value.
+ */
 export function manifestCsv(evidence: readonly ManifestEvidence[]): string {
   return `\uFEFF${stringify(
     evidence.map((file) => MANIFEST_CSV_COLUMNS.map((column) => String(file[column] ?? ''))),
-    { header: true, columns: [...MANIFEST_CSV_COLUMNS] },
+    { header: true, columns: [...MANIFEST_CSV_COLUMNS], escape_formulas: true },
   )}`;
+}
+
+/** A value as manifestCsv writes it in a cell (after parsing): escaped if it looks like a formula. */
+export function manifestCsvCell(value: string): string {
+  // Asks csv-stringify itself, so the rule cannot drift from the writer's.
+  const [[cell = ''] = []] = parseCsv(stringify([[value]], { escape_formulas: true })) as string[][];
+  return cell;
 }
 
 /** README.txt, in Chinese and English: what is inside and how to check it. */
@@ -145,6 +167,8 @@ export function archiveReadme(
     '     对每条历史记录计算 sha256(prevHash + RFC 8785 规范化 JSON（去掉 hash 字段）)，应等于其 hash，且链首 prevHash 为 64 个 0，',
     '     链尾 hash 应等于清单中的 chainHead。',
     '  状态为 mismatch 的材料：归档时读取的内容与台账记录的哈希不一致，已原样收录并在 warnings 中列出。',
+    '  清单 items 中 importNote 为 closed-before-import（导入前已销号）的事项：导入时台账已记载其销号，',
+    '  历史记录中没有本系统的销号记录，销号依据见纸质台账。',
     '',
     `Evidence archive ${manifest.archiveId}`,
     `Inspection: ${inspection.title} (${inspection.inspectionId})`,
@@ -167,6 +191,8 @@ export function archiveReadme(
     '     hash, the first prevHash is 64 zeros, and the last hash equals the manifest’s chainHead.',
     '  Evidence in state `mismatch` did not hash to its recorded SHA-256 when archived; it is',
     '  included as read and listed under warnings.',
+    '  Items whose importNote is closed-before-import were already closed in the ledger (台账) they',
+    '  were imported from: their history holds no sign-off record of this system; the sign-off is on paper.',
     '',
   ].join('\r\n');
 }

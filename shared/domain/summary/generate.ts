@@ -93,6 +93,8 @@ export function buildSummary(input: SummaryInput): Summary {
   const { inspection } = input;
   const asOfDate = calendarDate(input.asOf, inspection.timezone);
   const items: SummaryItem[] = input.items
+    // An item withdrawn from the plan (by then) is in no report.
+    .filter((item) => !item.withdrawn)
     .map(
       (item): SummaryItem => ({
         ref: item.ref,

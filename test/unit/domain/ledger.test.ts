@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { leaderKeyOf } from '#shared/domain/access.ts';
 import { calendarDate } from '#shared/domain/inspection.ts';
-import { isOverdue, ledgerTotals } from '#shared/domain/ledger.ts';
+import { isOverdue, ledgerFromPlan, ledgerTotals } from '#shared/domain/ledger.ts';
+import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { anItem } from '../../support/items.ts';
 
 describe('calendarDate', () => {
@@ -75,5 +79,27 @@ describe('ledgerTotals', () => {
 
   it('gives zeros, not NaN, for an empty ledger', () => {
     expect(ledgerTotals([], [], '2024-06-01').all.total).toBe(0);
+  });
+});
+
+describe('ledgerFromPlan', () => {
+  it('carries the plan’s leader id into the item and its Imported record', () => {
+    const sample = JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, '../../fixtures/plan.sample.json'), 'utf8'),
+    );
+    sample.aspects[0].problems[0].items[0].responsibleLeaderId = 'L-001';
+    const parsed = parsePlanJson(sample);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    let id = 0;
+    const { items, events } = ledgerFromPlan(parsed.plan, {
+      inspectionId: 'insp-2024',
+      importId: 'imp-1',
+      actor: { subject: 'admin-1', name: '整改办', roles: ['admin'] },
+      at: '2024-06-20T00:00:00.000Z',
+      newId: () => `e-${++id}`,
+    });
+    expect(items.map(leaderKeyOf)).toEqual(['L-001', '王强', '赵敏', '李明']);
+    expect(events[0]?.data.responsibleLeaderId).toBe('L-001');
+    expect(events[1]?.data).not.toHaveProperty('responsibleLeaderId');
   });
 });

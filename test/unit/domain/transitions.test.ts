@@ -103,7 +103,7 @@ describe('decideTransition', () => {
   it('refuses a close-out by the admin who marked the item rectified (four eyes)', () => {
     const error = errorOf(() =>
       decideTransition(
-        anItem({ status: 'rectified', rectifiedBy: 'admin-1' }),
+        anItem({ status: 'rectified', rectifiedBy: 'admin-1', evidenceCount: 1 }),
         { to: 'closed', expectedVersion: 1 },
         principals.admin,
         at,
@@ -179,5 +179,68 @@ describe('decideTransition', () => {
     }
     expect(events.map((e) => e.seq)).toEqual([2, 3, 4, 5]);
     expect(verifyChain([imported, ...events])).toEqual({ ok: true, length: 5, head: item.chainHead });
+  });
+
+  describe('close-out needs stored evidence, except a state the 台账 brought in', () => {
+    const close = (overrides: Parameters<typeof anItem>[0]) => () =>
+      decideTransition(
+        anItem({ status: 'rectified', rectifiedBy: 'dept-1', ...overrides }),
+        { to: 'closed', expectedVersion: 1 },
+        principals.admin,
+        at,
+      );
+
+    it.each([
+      ['rectified here, with evidence', true, { evidenceCount: 1, rectifiedAt: at.at }],
+      ['rectified here, evidence since withdrawn', false, { evidenceCount: 0, rectifiedAt: at.at }],
+      ['imported rectified, never rectified here', true, { evidenceCount: 0, importedStatus: 'rectified' }],
+      [
+        'imported rectified, reopened and rectified again here',
+        false,
+        { evidenceCount: 0, importedStatus: 'rectified', rectifiedAt: at.at },
+      ],
+      [
+        'imported in progress',
+        false,
+        { evidenceCount: 0, importedStatus: 'in_progress', rectifiedAt: at.at },
+      ],
+    ] as const)('%s: allowed %s', (_case, allowed, overrides) => {
+      if (allowed) {
+        expect(close(overrides)().item).toMatchObject({
+          status: 'closed',
+          signOff: { decision: 'approved' },
+        });
+        return;
+      }
+      expect((errorOf(close(overrides)) as RuleViolation).details).toEqual({
+        rule: 'evidence-required',
+        from: 'rectified',
+        to: 'closed',
+        evidenceCount: 0,
+      });
+    });
+
+    it('an item imported closed and reopened needs evidence again to be rectified', () => {
+      const importedClosed = anItem({ status: 'closed', importedStatus: 'closed' });
+      const { item: reopened } = decideTransition(
+        importedClosed,
+        { to: 'in_progress', expectedVersion: 1, reason: '回头看发现问题反弹' },
+        principals.admin,
+        at,
+      );
+      expect(reopened).toMatchObject({ status: 'in_progress', importedStatus: 'closed' });
+      expect(
+        (
+          errorOf(() =>
+            decideTransition(
+              reopened,
+              { to: 'rectified', expectedVersion: reopened.version },
+              principals.department,
+              at,
+            ),
+          ) as RuleViolation
+        ).details,
+      ).toMatchObject({ rule: 'evidence-required', from: 'in_progress', to: 'rectified' });
+    });
   });
 });

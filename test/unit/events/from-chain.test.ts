@@ -208,6 +208,17 @@ describe('eventFromChainRecord', () => {
     expect(eventFromChainRecord(storedRecord(imported, open))).toBeUndefined();
   });
 
+  it('publishes nothing for a record a replace copied into a new generation (it was published when first written)', () => {
+    const record = recordOf('StatusChanged');
+    expect(eventFromChainRecord(record)).toBeDefined();
+    expect(eventFromChainRecord({ ...record, importId: 'imp-2', copiedFrom: 'imp-1' })).toBeUndefined();
+  });
+
+  it('publishes nothing for the records of a replace (PlanRevised, Withdrawn): they stay in the trail', () => {
+    expect(publishedDetailType('PlanRevised')).toBeUndefined();
+    expect(publishedDetailType('Withdrawn')).toBeUndefined();
+  });
+
   it('leaves leader out for an item without one', () => {
     const record = storedRecord(closeOut.event, { ...open, responsibleLeader: '' });
     expect(record).not.toHaveProperty('leader');
