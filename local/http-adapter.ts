@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -74,7 +75,7 @@ export function toApiGatewayEvent(input: ApiEventInput): APIGatewayProxyEventV2W
   const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
   const query = [...url.searchParams.entries()];
   const now = new Date();
-  const textual = isTextual(request.headers['content-type']);
+  const asText = isTextual(request.headers['content-type']) && isUtf8(body);
   const claims = input.claims
     ? Object.fromEntries(Object.entries(input.claims).map(([key, value]) => [key, flattenClaim(value)]))
     : undefined;
@@ -108,8 +109,10 @@ export function toApiGatewayEvent(input: ApiEventInput): APIGatewayProxyEventV2W
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
-    isBase64Encoded: body.length > 0 && !textual,
+    // A textual body that is not valid UTF-8 goes on as base64, as its bytes: decoding it here
+    // would turn the bad bytes into U+FFFD and the handler could not refuse it.
+    ...(body.length ? { body: asText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !asText,
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 

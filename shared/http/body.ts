@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import {
   BadRequest,
@@ -27,6 +28,8 @@ export function parseJsonBody<S extends z.ZodType>(
   }
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (raw.length > maxBytes) throw new PayloadTooLarge(maxBytes);
+  // Bytes that are not UTF-8 are refused, not decoded to U+FFFD and stored as someone's text.
+  if (!isUtf8(raw)) throw new BadRequest('the body is not valid UTF-8');
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, users } from '../support/api.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
 
 /** Malformed text reaching the API through the local runtime: a 400 in the error shape, never a 500. */
@@ -76,5 +78,52 @@ describe('a JSON body with a lone surrogate', () => {
     expect(response.json).toMatchObject({
       error: { code: 'validation_failed', details: { issues: [{ path: 'plan.inspection.title' }] } },
     });
+  });
+});
+
+describe('text from outside, through the API into the ledger', () => {
+  const api = apiClient(local);
+  const plan = JSON.parse(readFileSync('test/fixtures/plan.sample.json', 'utf8'));
+  const itemId = `${plan.inspection.id}.1.1.1`;
+
+  beforeAll(async () => {
+    const imported = await api.post(
+      '/inspections/import',
+      users.admin,
+      { plan },
+      {
+        'idempotency-key': randomUUID(),
+      },
+    );
+    expect(imported.status).toBe(201);
+  });
+
+  it('a body that is not valid UTF-8 is refused with 400 and writes nothing', async () => {
+    const before = await api.get(`/items/${itemId}`, users.admin);
+    const response = await api.call('POST', `/items/${itemId}/progress`, {
+      as: users.admin,
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      rawBody: Buffer.concat([Buffer.from('{"text":"进展'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
+    });
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({
+      error: { code: 'bad_request', message: expect.stringContaining('UTF-8') },
+    });
+    const after = await api.get(`/items/${itemId}`, users.admin);
+    expect(after.json.version).toBe(before.json.version);
+  });
+
+  it('control and bidi characters are stripped from a progress text before it is recorded', async () => {
+    const response = await api.post(
+      `/items/${itemId}/progress`,
+      users.admin,
+      { text: '已完成\u001b[2J整改\u202e报告\u0000。\n第二行' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(response.status).toBe(201);
+    const history = await api.get(`/items/${itemId}/history`, users.admin);
+    const reported = history.json.events.at(-1);
+    expect(reported.type).toBe('ProgressReported');
+    expect(reported.data.text).toBe('已完成[2J整改报告。\n第二行');
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanLine, cleanMultiline, isWellFormedText } from '../text.ts';
 import {
   ACCEPTED_OUTCOME_LABELS,
   ACCEPTED_STATUS_LABELS,
@@ -34,8 +35,26 @@ export const PLAN_LIMITS = {
 const SLUG = /^[a-z0-9-]{3,64}$/;
 const ITEM_REF = /^\d+\.\d+\.\d+$/;
 
-const requiredText = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).optional();
+/**
+ * Plan text is cleaned as request text is (shared/domain/text.ts): refused when not well-formed
+ * Unicode, control and bidi characters removed; names and titles are single-line, measures,
+ * descriptions, progress and notes keep their line breaks.
+ */
+type TextKind = 'line' | 'multiline';
+const planText = (kind: TextKind) =>
+  z
+    .string()
+    .refine(
+      isWellFormedText,
+      bilingual(
+        'not well-formed Unicode text (it holds a lone surrogate)',
+        '不是有效的 Unicode 文本（含有不成对的代理项）',
+      ),
+    )
+    .overwrite(kind === 'line' ? cleanLine : cleanMultiline)
+    .trim();
+const requiredText = (max: number, kind: TextKind = 'line') => planText(kind).min(1).max(max);
+const optionalText = (max: number, kind: TextKind = 'line') => planText(kind).max(max).optional();
 const Numbering = z
   .number()
   .int()
@@ -78,12 +97,12 @@ const OutcomeKindLabel = z
       'regulation | dismissal | criticism | punishment | refund (or 建立健全制度/免职/批评教育/惩处/退缴)',
   });
 
-const Measure = z.strictObject({ text: requiredText(PLAN_LIMITS.measure), done: z.boolean() });
+const Measure = z.strictObject({ text: requiredText(PLAN_LIMITS.measure, 'multiline'), done: z.boolean() });
 
 const Item = z.strictObject({
   no: Numbering,
   title: requiredText(PLAN_LIMITS.title),
-  description: optionalText(PLAN_LIMITS.description),
+  description: optionalText(PLAN_LIMITS.description, 'multiline'),
   status: StatusLabel,
   longTerm: z.boolean(),
   responsibleLeader: requiredText(PLAN_LIMITS.name),
@@ -93,7 +112,7 @@ const Item = z.strictObject({
   }),
   responsibleDept: requiredText(PLAN_LIMITS.name),
   deadline: CalendarDate,
-  progress: optionalText(PLAN_LIMITS.progress),
+  progress: optionalText(PLAN_LIMITS.progress, 'multiline'),
   measures: z.array(Measure).max(PLAN_LIMITS.measuresPerItem),
 });
 
@@ -144,7 +163,7 @@ const Outcome = z.strictObject({
     .string()
     .optional()
     .meta({ description: 'The item this outcome belongs to, "aspect.problem.item"' }),
-  note: optionalText(PLAN_LIMITS.note),
+  note: optionalText(PLAN_LIMITS.note, 'multiline'),
 });
 
 /**

@@ -47,6 +47,8 @@ const LEDGER_COLUMNS = {
   measureDone: ['措施完成', '是否完成', 'measuredone'],
   status: ['工作进展', '整改状态', '状态', 'status'],
   leader: ['责任领导', 'leader'],
+  // The stable id an admin also sets as the leader's custom:leaderId (two leaders may share a name).
+  leaderId: ['责任领导编号', '领导编号', 'leaderid', 'responsibleleaderid'],
   dept: ['责任科室', '责任部门', 'dept', 'department'],
   deadline: ['完成时限', 'deadline'],
   progress: ['整改情况', 'progress'],
@@ -69,6 +71,7 @@ const LEDGER_REQUIRED: readonly LedgerField[] = [
 const ITEM_FIELDS = [
   ['status', 'status'],
   ['responsibleLeader', 'leader'],
+  ['responsibleLeaderId', 'leaderId'],
   ['responsibleDept', 'dept'],
   ['deadline', 'deadline'],
   ['progress', 'progress'],
@@ -201,6 +204,7 @@ type DraftItem = {
   status: string;
   longTerm: boolean;
   responsibleLeader: string;
+  responsibleLeaderId?: string;
   responsibleDept: string;
   deadline: string;
   progress?: string;

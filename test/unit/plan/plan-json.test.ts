@@ -423,3 +423,33 @@ describe('PlanDocument', () => {
     });
   });
 });
+
+describe('parsePlanJson cleans text from outside', () => {
+  it('removes control and bidi characters; names and titles become one line, measures keep theirs', () => {
+    const plan = planOf(
+      edited((p) => {
+        const item = p.aspects[0].problems[0].items[0];
+        item.title = '报销\u202e审核\n不严';
+        item.responsibleLeader = '王强\u200e';
+        item.responsibleDept = '\u001b[31m基层卫生科';
+        item.measures[0].text = '第一步\u0007\n第二步';
+      }),
+    );
+    const [item] = itemsOf(plan);
+
+    expect(item?.title).toBe('报销审核 不严');
+    expect(item?.responsibleLeader).toBe('王强');
+    expect(item?.responsibleDept).toBe('[31m基层卫生科');
+    expect(item?.measures[0]?.text).toBe('第一步\n第二步');
+  });
+
+  it('refuses a lone surrogate, naming its path', () => {
+    const errors = errorsOf(
+      edited((p) => {
+        p.aspects[0].problems[0].items[0].description = '说明\ud800';
+      }),
+    );
+
+    expect(errors.map((e) => e.path)).toEqual([`${ITEM}.description`]);
+  });
+});

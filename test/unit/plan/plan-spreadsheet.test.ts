@@ -102,6 +102,25 @@ describe('parsePlanSpreadsheet reads', () => {
     expect(result).toEqual({ ok: true, plan: samplePlan });
   });
 
+  it('a 责任领导编号 column as each item’s responsibleLeaderId (two leaders may share a name)', async () => {
+    const bytes = csv([
+      [...HEADER, '责任领导编号'],
+      [...row({ 具体表现: '事项甲', 责任领导: '王强' }), 'L-001'] as string[],
+      [...row({ 具体表现: '事项乙', 责任领导: '王强' }), 'L-002'] as string[],
+      [...row({ 具体表现: '事项丙', 责任领导: '王强' }), ''] as string[],
+    ]);
+
+    const result = await parsePlanSpreadsheet(bytes, 'csv', beside);
+
+    expect(result.ok).toBe(true);
+    const items = result.ok ? result.plan.aspects[0]?.problems[0]?.items : [];
+    expect(items?.map((item) => [item.responsibleLeader, item.responsibleLeaderId])).toEqual([
+      ['王强', 'L-001'],
+      ['王强', 'L-002'],
+      ['王强', undefined],
+    ]);
+  });
+
   it('headers with spaces, bracketed notes, full-width forms and any case', async () => {
     const bytes = csv([
       [
