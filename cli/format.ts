@@ -22,6 +22,7 @@ const TEXT = {
   detail: { 'zh-CN': '内容', en: 'Detail' },
   hash: { 'zh-CN': '哈希', en: 'Hash' },
   yes: { 'zh-CN': '是', en: 'yes' },
+  withdrawn: { 'zh-CN': '已撤销，不计入统计', en: 'withdrawn, not counted' },
 } as const;
 
 export const t = (key: keyof typeof TEXT, lang: Lang) => TEXT[key][lang];
@@ -89,6 +90,8 @@ interface LedgerItem {
   version: number;
   /** In the language asked for, e.g. 导入前已销号: the state came with the 台账, no sign-off here. */
   importNoteLabel?: string;
+  /** Set when a replace left the item out of the plan. */
+  withdrawn?: { at: string };
 }
 
 /** A status with what the API noted about it (已完成（导入前已销号）), in the table's language. */
@@ -118,7 +121,11 @@ export function ledgerTable(items: readonly LedgerItem[], lang: Lang): string {
       safeRow([
         item.ref,
         shorten(item.title, 24),
-        withNote(statusLabel(item.status, item.longTerm, lang), item.importNoteLabel, lang),
+        withNote(
+          statusLabel(item.status, item.longTerm, lang),
+          item.withdrawn ? t('withdrawn', lang) : item.importNoteLabel,
+          lang,
+        ),
         item.responsibleDept,
         item.responsibleLeader,
         item.deadline,

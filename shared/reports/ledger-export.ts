@@ -37,8 +37,18 @@ function statusText(item: Item, lang: Lang): string {
   return lang === 'en' ? `${label} (long-term)` : `${label}（长期坚持）`;
 }
 
-/** That the item came closed (导入前已销号) with its 台账, or who signed it off here; else blank. */
+/**
+ * That a replace withdrew the item from the plan (it counts in no total), that it came closed
+ * (导入前已销号) with its 台账, or who signed it off here; else blank.
+ */
 function statusNote(item: Item, lang: Lang): string {
+  if (item.withdrawn) {
+    const reason = lang === 'en' ? (item.withdrawn.reasonEn ?? item.withdrawn.reason) : item.withdrawn.reason;
+    const date = item.withdrawn.at.slice(0, 10);
+    return lang === 'en'
+      ? `withdrawn from the plan on ${date}: ${reason}`
+      : `${date} 已从整改方案中撤销：${reason}`;
+  }
   const note = importNoteOf(item);
   if (note) return IMPORT_NOTES[note][lang];
   if (item.status === 'closed' && item.signOff) {

@@ -91,6 +91,34 @@ describe('rectify CLI', () => {
     expect(en.split('\n').find((line) => line.includes('2.1.1'))).toMatch(/closed \(closed before import\)/);
   });
 
+  it('replaces a plan, withdrawing what it leaves out with the reason given, and marks it in the table', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-replace-'));
+    try {
+      const plan = JSON.parse(readFileSync(path.join(fixtures, 'plan.sample.json'), 'utf8'));
+      plan.inspection.id = 'cli-replace-1';
+      const file = path.join(dir, 'plan.json');
+      writeFileSync(file, JSON.stringify(plan));
+      expect((await rectify(['import', file])).code).toBe(0);
+      plan.aspects[0].problems[0].items.splice(1, 1); // 1.1.2
+      writeFileSync(file, JSON.stringify(plan));
+
+      const alone = await rectify(['import', file, '--withdraw-reason', '合并整改']);
+      expect(alone.code).toBe(1);
+      expect(alone.stderr).toContain('--withdraw-reason 须与 --replace 一起使用');
+
+      const replaced = await rectify(['import', file, '--replace', '--withdraw-reason', '与1.1.1合并整改']);
+      expect(replaced.stdout, replaced.stderr).toMatch(/已导入 cli-replace-1：3 个事项（替换原有台账）/);
+      const item = JSON.parse(
+        (await rectify(['ledger', 'cli-replace-1', '--format', 'json'])).stdout,
+      ).items.find((i: { ref: string }) => i.ref === '1.1.2');
+      expect(item.withdrawn.reason).toBe('与1.1.1合并整改');
+      const table = (await rectify(['ledger', 'cli-replace-1'])).stdout;
+      expect(table.split('\n').find((line) => line.includes('1.1.2'))).toMatch(/（已撤销，不计入统计）/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints the inspection’s totals, and the same after a rebuild from the ledger', async () => {
     const kept = await rectify(['totals', 'sample-health-2024-r1']);
     expect(kept.code, kept.stderr).toBe(0);

@@ -198,6 +198,10 @@ describe('replace: a change of the plan, not of the workflow', () => {
     expect(ledger.totals.all).toMatchObject({ total: 3, in_progress: 0 });
     const totals = await api.get('/inspections/replace-drop-1/totals', users.admin);
     expect(totals.json.totals).toMatchObject({ items: 3, byStatus: { in_progress: 0 } });
+    // The exported ledger says so on the item's row, in the reader's language.
+    const csv = (await api.get('/inspections/replace-drop-1/ledger?format=csv', users.admin)).text;
+    const row = csv.split('\n').find((line) => line.includes('1.1.2'));
+    expect(row).toContain('已从整改方案中撤销：与1.1.1合并整改');
 
     const transition = await api.post('/items/replace-drop-1.1.1.2/transitions', users.admin, {
       to: 'rectified',
