@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decideScan } from '#shared/domain/deadlines.ts';
+import { Conflict } from '#shared/domain/errors.ts';
 import { decideLookBack, decideReattestation } from '#shared/domain/follow-ups.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
 import type { Item, ItemEvent } from '#shared/domain/item.ts';
@@ -62,6 +63,18 @@ function one(decided: { item: Item; event: ItemEvent } | undefined) {
   return decided && { item: decided.item, events: [decided.event] };
 }
 
+/** A scan that had to leave inspections for its retry (they were being revised). */
+export class ScanDeferred extends Error {
+  override name = 'ScanDeferred';
+  readonly inspectionIds: readonly string[];
+  constructor(scan: string, inspectionIds: readonly string[]) {
+    super(
+      `scan ${scan} deferred ${inspectionIds.join(', ')} (a replace import was under way); retry the run`,
+    );
+    this.inspectionIds = inspectionIds;
+  }
+}
+
 /** Items changed by a request while the scan decided on them are read again this many times. */
 const RETRIES = 4;
 const PARALLEL = 4;
@@ -77,6 +90,7 @@ export async function runScan(store: LedgerStore, scan: ScanDefinition, now: Dat
   let recorded = 0;
   const records: Record<string, number> = {};
   const inspections = await store.listInspections();
+  const deferred: string[] = [];
   for (const inspection of inspections) {
     const today = calendarDate(now, inspection.timezone);
     // Withdrawn items (left out of the plan by a replace) are not chased; they take no writes.
@@ -98,11 +112,24 @@ export async function runScan(store: LedgerStore, scan: ScanDefinition, now: Dat
         for (const event of decided.events) records[event.type] = (records[event.type] ?? 0) + 1;
       }, RETRIES);
     };
-    for (let start = 0; start < items.length; start += PARALLEL) {
-      await Promise.all(items.slice(start, start + PARALLEL).map(scanOne));
+    try {
+      for (let start = 0; start < items.length; start += PARALLEL) {
+        await Promise.all(items.slice(start, start + PARALLEL).map(scanOne));
+      }
+    } catch (error) {
+      // A replace holding the inspection's lease (or just done) refuses item writes with a
+      // Conflict: the other inspections are still scanned, and the run then fails so that the
+      // scheduler's retry comes back for this one (a scan records nothing twice on one day).
+      if (!(error instanceof Conflict)) throw error;
+      logger.warn('scan deferred for an inspection being revised', {
+        inspectionId: inspection.inspectionId,
+        reason: error.message,
+      });
+      deferred.push(inspection.inspectionId);
     }
   }
   const report = { scan: scan.name, inspections: inspections.length, considered, recorded, records };
-  logger.info('scan done', { ...report, now: now.toISOString() });
+  logger.info('scan done', { ...report, deferred, now: now.toISOString() });
+  if (deferred.length > 0) throw new ScanDeferred(scan.name, deferred);
   return report;
 }

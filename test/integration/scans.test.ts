@@ -2,11 +2,15 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { emulatorClientConfig } from '#local/bootstrap.ts';
 import type { DevTokenRequest } from '#local/dev-auth.ts';
+import { LedgerStore } from '#shared/store/ledger-store.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
-import { useLocalRuntime } from '../support/runtime.ts';
+import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 /**
  * The scheduled scans, driven through time with the local runtime's tick (what
@@ -177,5 +181,35 @@ describe('look-back (回头看)', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.json.error.details.issues[0].path).toBe('reattestationDays');
+  });
+});
+
+describe('a scan meeting a replace under way', () => {
+  it('scans the other inspections, then fails the run naming the one it deferred; the retry scans it', async () => {
+    const revised = structuredClone(plan);
+    revised.inspection.id = 'scans-revised-1';
+    expect((await api.post('/inspections/import', users.admin, { plan: revised })).status).toBe(201);
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient(emulatorClientConfig(sharedEmulator())));
+    const store = new LedgerStore(client, local().runtime.resources.tables.ledger.name);
+    const inspection = await store.requireInspection('scans-revised-1');
+    await store.beginRevision('scans-revised-1', inspection.importId, 'scan-lease');
+    const overdueRecords = async (itemId: string) =>
+      ((await api.get(`/items/${itemId}/history`, users.admin)).json.events as { type: string }[]).filter(
+        (event) => event.type === 'Overdue',
+      ).length;
+    const sampleBefore = await overdueRecords(item('1.2.1'));
+
+    const run = tick('deadlines', '2024-10-01T00:00:00Z');
+
+    await expect(run).rejects.toMatchObject({ name: 'ScanDeferred', inspectionIds: ['scans-revised-1'] });
+    expect(await overdueRecords(item('1.2.1'))).toBe(sampleBefore + 1);
+    expect(await overdueRecords('scans-revised-1.1.2.1')).toBe(0);
+    await store.endRevision('scans-revised-1', 'scan-lease');
+    const retry = await tick('deadlines', '2024-10-01T00:00:00Z');
+    expect(await overdueRecords('scans-revised-1.1.2.1')).toBe(1);
+    // The inspection scanned before records nothing twice on the same day.
+    expect(await overdueRecords(item('1.2.1'))).toBe(sampleBefore + 1);
+    expect(retry.records).toMatchObject({ Overdue: expect.any(Number) });
+    client.destroy();
   });
 });
