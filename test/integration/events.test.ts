@@ -286,6 +286,18 @@ describe('the daily digest', () => {
     expect(response.status).toBe(400);
     expect(response.json.error.details.issues[0].path).toBe('url');
   });
+
+  it.each([
+    ['a name of 201 characters', '科'.repeat(201)],
+    ['surrounding spaces', ' 财务科 '],
+  ])('refuses a department path with %s, naming it', async (_label, department) => {
+    const response = await api.call('PUT', `/departments/${encodeURIComponent(department)}/webhook`, {
+      as: users.admin,
+      body: { url: 'https://chat.example.com/hook', format: 'dingtalk' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error.details.issues[0].path).toBe('department');
+  });
 });
 
 describe('someone with two inboxes', () => {
