@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { JWTPayload } from 'jose';
 import { fallbackFunction, type HttpRoute, httpRoutes } from '#functions/manifest.ts';
 import type { ErrorCode, MessageParams } from '#shared/domain/errors.ts';
 import { type FlatClaims, principalFromClaims } from '#shared/http/claims.ts';
@@ -53,6 +54,27 @@ export interface LocalRuntime {
  * one triggers a CORS preflight this server does not approve, so no Origin check is needed.
  */
 const TICK_PATH = /^\/__local\/schedules\/([a-z-]+)$/;
+
+/**
+ * The bearer token's claims, as the cloud's JWT authorizer establishes them; without a valid
+ * token the 401 is written here (in API Gateway's place) and undefined returned.
+ */
+async function authenticate(
+  devKey: DevKey,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<JWTPayload | undefined> {
+  const checked = await verifyDevToken(devKey, request.headers.authorization);
+  if (checked.ok) return checked.claims;
+  gatewayError(
+    response,
+    request,
+    'unauthorized',
+    { reason: checked.reason },
+    { 'www-authenticate': 'Bearer' },
+  );
+  return undefined;
+}
 
 /**
  * Points the in-process handlers at the emulator exactly as Lambda's environment points them at
@@ -110,17 +132,9 @@ async function serveRequest(
   const url = new URL(request.url ?? '/', 'http://localhost');
   const tick = TICK_PATH.exec(url.pathname);
   if (tick && request.method === 'POST') {
-    const claims = await verifyDevToken(devKey, request.headers.authorization);
-    if (!claims.ok) {
-      return gatewayError(
-        response,
-        request,
-        'unauthorized',
-        { reason: claims.reason },
-        { 'www-authenticate': 'Bearer' },
-      );
-    }
-    if (!principalFromClaims(claims.claims as FlatClaims)?.roles.includes('admin')) {
+    const claims = await authenticate(devKey, request, response);
+    if (!claims) return;
+    if (!principalFromClaims(claims as FlatClaims)?.roles.includes('admin')) {
       return gatewayError(response, request, 'forbidden', { action: 'fire schedules (admins only)' });
     }
     return serveTick(request, response, tick[1] ?? '', schedules);
@@ -149,25 +163,17 @@ async function serveRequest(
   }
 
   const { route, pathParameters } = match;
-  let claims: Awaited<ReturnType<typeof verifyDevToken>> | undefined;
+  let claims: JWTPayload | undefined;
   if (route.auth !== 'public') {
-    claims = await verifyDevToken(devKey, request.headers.authorization);
-    if (!claims.ok) {
-      return gatewayError(
-        response,
-        request,
-        'unauthorized',
-        { reason: claims.reason },
-        { 'www-authenticate': 'Bearer' },
-      );
-    }
+    claims = await authenticate(devKey, request, response);
+    if (!claims) return;
   }
   const event = toApiGatewayEvent({
     request,
     body,
     routeKey: `${route.method} ${route.path}`,
     pathParameters,
-    ...(claims?.ok ? { claims: claims.claims } : {}),
+    ...(claims ? { claims } : {}),
   });
   writeApiResult(response, await invokeFunction(route.functionName, event));
 }

@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ImportRequest } from '#shared/api/schemas.ts';
+import type { Linked } from '#shared/domain/chain.ts';
 import { Conflict, ValidationFailed } from '#shared/domain/errors.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
-import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
+import { type InspectionEvent, nextInspectionEvent } from '#shared/domain/inspection-events.ts';
+import type { ActorRef } from '#shared/domain/item.ts';
 import { ledgerFromPlan } from '#shared/domain/ledger.ts';
 import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
 import type { Plan, PlanResult } from '#shared/domain/plan/model.ts';
@@ -32,6 +34,24 @@ export interface ImportOutcome {
   readonly importId: string;
   readonly itemCount: number;
   readonly replaced: boolean;
+}
+
+/** The inspection chain's PlanImported record of an import or a replace, sealed onto its head. */
+function planImported(
+  inspectionId: string,
+  actor: ActorRef,
+  now: Date,
+  data: Readonly<Record<string, unknown>>,
+): (head: Linked | undefined) => InspectionEvent {
+  return (head) =>
+    nextInspectionEvent(head, {
+      eventId: randomUUID(),
+      inspectionId,
+      type: 'PlanImported',
+      at: now.toISOString(),
+      actor,
+      data,
+    });
 }
 
 /**
@@ -74,15 +94,10 @@ export async function importPlan(
   const { inspection } = ledger;
   await rebuildTotals(stores, inspection, now, ledger.items);
   const actor = actorRef(principal);
-  await store.importLedger(ledger, undefined, (head) =>
-    nextInspectionEvent(head, {
-      eventId: randomUUID(),
-      inspectionId,
-      type: 'PlanImported',
-      at: now.toISOString(),
-      actor,
-      data: { importId, outcomes: plan.outcomes },
-    }),
+  await store.importLedger(
+    ledger,
+    undefined,
+    planImported(inspectionId, actor, now, { importId, outcomes: plan.outcomes }),
   );
   return { inspectionId, importId, itemCount: ledger.items.length, replaced: false };
 }
@@ -130,24 +145,16 @@ async function replacePlan(
       { inspection, items: revision.items, events: revision.records },
       existing,
       current,
-      (head) =>
-        nextInspectionEvent(head, {
-          eventId: randomUUID(),
-          inspectionId,
-          type: 'PlanImported',
-          at: now.toISOString(),
-          actor,
-          data: {
-            importId,
-            replaced: existing.importId,
-            // Counts only: each item's own chain records what changed (a list of thousands of
-            // refs could outgrow a record).
-            revised: revision.revised.length,
-            withdrawn: revision.withdrawn.length,
-            added: revision.added.length,
-            outcomes: plan.outcomes,
-          },
-        }),
+      planImported(inspectionId, actor, now, {
+        importId,
+        replaced: existing.importId,
+        // Counts only: each item's own chain records what changed (a list of thousands of
+        // refs could outgrow a record).
+        revised: revision.revised.length,
+        withdrawn: revision.withdrawn.length,
+        added: revision.added.length,
+        outcomes: plan.outcomes,
+      }),
     );
     return { inspectionId, importId, itemCount: inspection.itemCount, replaced: true };
   } catch (error) {
