@@ -6,6 +6,8 @@
  *  1. Transition latency: POST /items/{id}/transitions vs the floor, the same three-part
  *     TransactWriteItems issued directly with the SDK; p50/p95 and the p50 ratio (target ≤ 1.5).
  *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
+ *     Then a replace of a 500-item plan revising every item (BENCH_REPLACE_ITEMS): its time
+ *     against that plan's first import, and its DynamoDB calls per item.
  *  3. Ledger read of that plan: time and Query pages, vs paging the same items with Query alone.
  *
  * Options: BENCH_ITEMS (2000), BENCH_TRANSITIONS (60), BENCH_SETTLE_MS (400: the pause after each
@@ -24,6 +26,7 @@ import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
+const REPLACE_ITEMS = Number(process.env.BENCH_REPLACE_ITEMS ?? 500);
 const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 60);
 
 const percentile = (values: number[], p: number) => {
@@ -169,12 +172,42 @@ try {
     readFloorTimes.push(performance.now() - started);
   }
 
+  // 4. Replace: a plan of REPLACE_ITEMS imported, then replaced by the same plan with every
+  // deadline moved a day, so that each item is carried over with its chain and gets a
+  // PlanRevised record (the most a replace writes per item). Smaller than ITEMS: on the emulator
+  // every item read or written costs ~3 ms of moto's serialisation, and a replace reads the
+  // generation and writes it again (items, copied chains, new records), so 2,000 items would
+  // pass the import function's 29 s here; DynamoDB's cost per item is a small fraction of that.
+  const replacePlan = generatePlan({ items: REPLACE_ITEMS, id: 'bench-replace' });
+  started = performance.now();
+  const first = await api('POST', '/inspections/import', { plan: replacePlan });
+  const firstImportMs = performance.now() - started;
+  if (first.status !== 201) throw new Error(`import failed: ${first.status} ${await first.text()}`);
+  const revised = structuredClone(replacePlan) as {
+    aspects: { problems: { items: { deadline: string }[] }[] }[];
+  };
+  for (const aspect of revised.aspects)
+    for (const problem of aspect.problems)
+      for (const item of problem.items) item.deadline = nextDay(item.deadline);
+  calls.clear();
+  started = performance.now();
+  const replaced = await api('POST', '/inspections/import', { plan: revised, replace: true });
+  const replaceMs = performance.now() - started;
+  if (replaced.status !== 201) throw new Error(`replace failed: ${replaced.status} ${await replaced.text()}`);
+  const replaceCalls = callCount();
+
   const rows = [
     [
       'import',
       `${ITEMS} items`,
       ms(importMs),
       `${(importCalls / ITEMS).toFixed(3)} DynamoDB calls/item (${importCalls} calls)`,
+    ],
+    [
+      'replace (every item revised)',
+      `${REPLACE_ITEMS} items`,
+      ms(replaceMs),
+      `ratio to its import (${ms(firstImportMs)}) ${(replaceMs / firstImportMs).toFixed(2)}; ${(replaceCalls / REPLACE_ITEMS).toFixed(3)} calls/item`,
     ],
     ['ledger read via HTTP', `${ITEMS} items`, ms(percentile(readTimes, 50)), `${pages} Query pages`],
     [
@@ -208,4 +241,9 @@ try {
 } finally {
   await emulator.stop();
   rmSync(keyDir, { recursive: true, force: true });
+}
+
+/** The calendar date after `date` (YYYY-MM-DD). */
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }

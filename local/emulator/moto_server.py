@@ -20,6 +20,13 @@ moto's KMS ignores Sign's MessageType and always hashes the message: a DIGEST (w
 signs for messages over 4 KiB, such as archive manifests) would be hashed twice and never verify.
 The launcher signs a DIGEST as prehashed, as KMS does.
 
+moto answers a Query on a table (not an index) by sorting every item of the table, so each Query
+costs time in proportion to the table: a replace import, which reads one chain per item, took
+O(n²). DynamoDB reads only the partition named; so does the launcher, with the same results in the
+same order. Queries and scans also take the lock: DynamoDB's reads are read-committed, and moto's
+transactions write in place (restoring on cancel), so an unlocked read could see a write that was
+then rolled back.
+
 moto's S3 event notifications leave out `s3.object.versionId`, which S3 sets for every object
 created in a versioned bucket; the evidence verifier reads exactly the version it was notified
 of. The launcher adds it, as S3 does.
@@ -27,6 +34,7 @@ of. The launcher adds it, as S3 does.
 
 import copy
 import functools
+import inspect
 import logging
 import sys
 import threading
@@ -47,6 +55,8 @@ from moto.server import main
 
 _LOCK = threading.RLock()
 _SERIALISED = (
+    "query",
+    "scan",
     "put_item",
     "update_item",
     "delete_item",
@@ -154,6 +164,43 @@ kms_responses.KmsResponse.sign = _noting_message_type(kms_responses.KmsResponse.
 kms_utils.ECDSAPrivateKey.sign = _prehashed_when_digest(kms_utils.ECDSAPrivateKey.sign)
 
 
+_PARTITION = threading.local()
+
+
+def _partition_only(all_items):
+    """`Table.all_items`, but only the partition a base-table Query names while it runs."""
+
+    def run(self):
+        scope = getattr(_PARTITION, "scope", None)
+        if scope is None or scope[0] is not self:
+            return all_items(self)
+        hash_set = self.items.get(scope[1])
+        if hash_set is None:
+            return []
+        if not self.range_key_attr:
+            return [hash_set]
+        return sorted(hash_set.values(), key=lambda item: item.range_key)
+
+    return run
+
+
+def _by_partition(query):
+    signature = inspect.signature(query)
+
+    def run(self, *args, **kwargs):
+        called = signature.bind(self, *args, **kwargs).arguments
+        hash_key = called.get("hash_key")
+        if called.get("index_name") or hash_key is None:
+            return query(self, *args, **kwargs)
+        _PARTITION.scope = (self, hash_key)
+        try:
+            return query(self, *args, **kwargs)
+        finally:
+            _PARTITION.scope = None
+
+    return run
+
+
 def _with_version(get_s3_event):
     def run(event_name, bucket, key, notification_id):
         event = get_s3_event(event_name, bucket, key, notification_id)
@@ -167,6 +214,8 @@ def _with_version(get_s3_event):
 
 
 s3_notifications._get_s3_event = _with_version(s3_notifications._get_s3_event)
+Table.all_items = _partition_only(Table.all_items)
+Table.query = _by_partition(Table.query)
 jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 DynamoDBBackend.transact_write_items = _journaled(DynamoDBBackend.transact_write_items)
 for _name in _SERIALISED:

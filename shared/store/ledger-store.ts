@@ -20,7 +20,7 @@ import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import { countsAsRectified } from '#shared/domain/status.ts';
 import type { SummarySchedule } from '#shared/domain/summary/schedule.ts';
-import { batchPut } from './batch.ts';
+import { batchGet, batchPut } from './batch.ts';
 import { documentClient } from './client.ts';
 import { evidenceRecord } from './evidence-store.ts';
 import { InspectionChainStore } from './inspection-chain-store.ts';
@@ -332,26 +332,24 @@ export class LedgerStore extends TableStore {
   async readGeneration(inspection: Inspection, attempts = 4): Promise<GenerationSnapshot> {
     for (let attempt = 1; ; attempt++) {
       const items = await this.listItems(inspection, { consistent: true });
-      const chains = new Map<string, readonly StoredRecord[]>();
-      for (let start = 0; start < items.length; start += COPY_PARALLEL) {
-        const read = await Promise.all(
-          items.slice(start, start + COPY_PARALLEL).map(async (item) => {
-            const chain = await this.queryAll({
-              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-              ExpressionAttributeValues: {
-                ':pk': keys.chainPartition(inspection.importId, item.ref),
-                ':prefix': SEQ_SK_PREFIX,
-              },
-              ConsistentRead: true,
-            });
-            return [item.ref, chain] as const;
-          }),
-        );
-        for (const [ref, chain] of read) chains.set(ref, chain);
+      // Every record of every chain by key (seq 1 … version): a hundred keys a call, where a
+      // Query per chain would cost a round trip per item.
+      const wanted = items.flatMap((item) =>
+        Array.from({ length: item.version }, (_, index) =>
+          keys.chainEvent(inspection.importId, item.ref, index + 1),
+        ),
+      );
+      const records = await batchGet(this.client, this.tableName, wanted, { concurrency: COPY_PARALLEL });
+      const chains = new Map<string, StoredRecord[]>();
+      for (const record of records) {
+        const ref = record.ref as string;
+        chains.set(ref, [...(chains.get(ref) ?? []), record]);
       }
+      for (const chain of chains.values()) chain.sort((a, b) => (a.seq as number) - (b.seq as number));
       const torn = items.filter((item) => {
-        const last = chains.get(item.ref)?.at(-1);
-        return last?.seq !== item.version || last.hash !== item.chainHead;
+        const chain = chains.get(item.ref) ?? [];
+        const last = chain.at(-1);
+        return chain.length !== item.version || last?.seq !== item.version || last.hash !== item.chainHead;
       });
       if (torn.length === 0) return { items, chains };
       if (attempt >= attempts) {
