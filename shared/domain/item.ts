@@ -88,7 +88,8 @@ export function itemIdOf(inspectionId: string, ref: string): string {
 }
 
 export function parseItemId(itemId: string): { inspectionId: string; ref: string } | undefined {
-  const match = /^([a-z0-9-]{3,64})\.(\d{1,4}\.\d{1,4}\.\d{1,4})$/.exec(itemId);
+  // No leading zeros: the store reads refs as numbers, so `01.1.2` would be a second name for 1.1.2.
+  const match = /^([a-z0-9-]{3,64})\.([1-9]\d{0,3}\.[1-9]\d{0,3}\.[1-9]\d{0,3})$/.exec(itemId);
   return match?.[1] && match[2] ? { inspectionId: match[1], ref: match[2] } : undefined;
 }
 
