@@ -1,5 +1,10 @@
 import Table from 'cli-table3';
-import { parseStatusLabel } from '#shared/domain/plan/index.ts';
+import {
+  LEDGER_COLUMN_NAMES,
+  LEDGER_FIELDS,
+  type LedgerField,
+  parseStatusLabel,
+} from '#shared/domain/plan/index.ts';
 import { ITEM_STATUSES, type ItemStatus, STATUS_LABELS } from '#shared/domain/status.ts';
 
 export type Lang = 'zh-CN' | 'en';
@@ -193,5 +198,29 @@ export function historyTable(events: readonly HistoryEvent[], lang: Lang): strin
       ]),
     );
   }
+  return table.toString();
+}
+
+/** A ledger field as the format names its column (完成时限) or by its field name in English. */
+const fieldName = (field: LedgerField, lang: Lang) =>
+  lang === 'en' ? field : (LEDGER_COLUMN_NAMES.names[field][0] ?? field);
+
+type Columns = Partial<Record<string, string>>;
+const mapped = (columns: Columns) => LEDGER_FIELDS.filter((field) => columns[field] !== undefined);
+
+/** Which column of the file each field was read from: `完成时限 ← 整改时限`, one per line. */
+export function columnsList(columns: Columns, lang: Lang): string {
+  const lines = mapped(columns).map((field) => `  ${fieldName(field, lang)} ← ${columns[field]}`);
+  return `${lang === 'en' ? 'Columns (field ← header in the file):' : '列对应（字段 ← 文件表头）：'}\n${lines.join('\n')}`;
+}
+
+/** The first rows a preview read, under the fields they were read as. */
+export function sampleTable(columns: Columns, rows: readonly Columns[], lang: Lang): string {
+  const fields = mapped(columns);
+  const table = new Table({
+    head: fields.map((field) => fieldName(field, lang)),
+    style: { head: [], border: [], compact: true },
+  });
+  for (const row of rows) table.push(safeRow(fields.map((field) => shorten(row[field] ?? '', 16))));
   return table.toString();
 }

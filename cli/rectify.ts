@@ -16,12 +16,14 @@ import { type ArchiveFilterOptions, fetchArchive } from './archive.ts';
 import { ApiClient, ApiError } from './client.ts';
 import { downloadEvidence, uploadEvidence } from './evidence.ts';
 import {
+  columnsList,
   historyTable,
   type Lang,
   ledgerTable,
   print,
   printError,
   readStatus,
+  sampleTable,
   type Totals,
   totalsLine,
 } from './format.ts';
@@ -61,24 +63,79 @@ function integer(value: string): number {
   return number;
 }
 
+/**
+ * `--columns 'deadline=完成日期,dept=牵头单位'` → { deadline: '完成日期', dept: '牵头单位' }. Full-width
+ * commas and equals signs are taken too (they are what a Chinese keyboard types); whether the
+ * fields and headers exist is the parser's to say, with the file at hand.
+ */
+function readColumns(text: string): Record<string, string> {
+  const columns: Record<string, string> = {};
+  for (const entry of text.split(/[,，]/).filter((part) => part.trim() !== '')) {
+    const match = /^\s*([^=＝]+?)\s*[=＝](.*)$/.exec(entry);
+    if (!match?.[1] || match[2]?.trim() === '')
+      throw new InvalidArgumentError(`"${entry}" is not field=header (e.g. deadline=完成日期)`);
+    columns[match[1]] = match[2]?.trim() ?? '';
+  }
+  return columns;
+}
+
 /** Validates a plan file locally first, so mistakes show before anything is sent. */
 async function readPlan(
   file: string,
-  inspection?: Record<string, string>,
+  options: { inspection?: Record<string, string>; columns?: Record<string, string> },
 ): Promise<{ result: PlanResult; body: unknown }> {
   const bytes = await readFile(file);
   const extension = path.extname(file).toLowerCase();
+  const { inspection, columns } = options;
   if (extension === '.xlsx' || extension === '.csv') {
     const kind = extension === '.xlsx' ? 'xlsx' : 'csv';
+    const given = { ...(inspection ? { inspection } : {}), ...(columns ? { columns } : {}) };
     return {
-      result: await parsePlanSpreadsheet(bytes, kind, inspection ? { inspection } : {}),
-      body: {
-        spreadsheet: { kind, contentBase64: bytes.toString('base64'), ...(inspection ? { inspection } : {}) },
-      },
+      result: await parsePlanSpreadsheet(bytes, kind, given),
+      body: { spreadsheet: { kind, contentBase64: bytes.toString('base64'), ...given } },
     };
   }
+  if (columns)
+    throw new UsageError(
+      lang() === 'en' ? '--columns is for spreadsheets' : '--columns 仅用于表格（xlsx/csv）',
+    );
   const plan = JSON.parse(bytes.toString('utf8')) as unknown;
   return { result: parsePlanJson(plan), body: { plan } };
+}
+
+type Preview =
+  | {
+      ok: true;
+      columns: Record<string, string>;
+      sample: Record<string, string>[];
+      counts: { aspects: number; problems: number; items: number; measures: number };
+    }
+  | {
+      ok: false;
+      columns: Record<string, string>;
+      errors: { path: string; message: string; messageZh: string }[];
+    };
+
+/** `import --preview`: what the API would read from the file, and nothing imported. */
+async function previewPlan(body: unknown): Promise<void> {
+  const preview = await client().post<Preview>('/inspections/import/preview', body);
+  if (Object.keys(preview.columns).length > 0) print(`${columnsList(preview.columns, lang())}\n`);
+  if (!preview.ok) {
+    for (const error of preview.errors)
+      printError(`  ${error.path}: ${lang() === 'en' ? error.message : error.messageZh}\n`);
+    throw new UsageError(
+      lang() === 'en'
+        ? `${preview.errors.length} error(s); preview only, nothing was imported`
+        : `共 ${preview.errors.length} 处错误（仅预览，未导入）`,
+    );
+  }
+  const { aspects, problems, items, measures } = preview.counts;
+  say(
+    `${aspects} 个方面，${problems} 个问题，${items} 个事项，${measures} 条措施`,
+    `${aspects} aspects, ${problems} problems, ${items} items, ${measures} measures`,
+  );
+  if (preview.sample.length > 0) print(`${sampleTable(preview.columns, preview.sample, lang())}\n`);
+  say('仅预览，未导入。', 'Preview only: nothing was imported.');
 }
 
 program
@@ -88,13 +145,36 @@ program
   .option('--replace', 'replace an inspection imported before (admin)')
   .option('--withdraw-reason <text>', 'with --replace: why the items the new plan leaves out are withdrawn')
   .option('--inspection <file>', 'JSON with inspection fields a spreadsheet lacks (title, feedbackDate, …)')
+  .option(
+    '--columns <field=header,…>',
+    'map spreadsheet columns the importer does not recognise, e.g. deadline=完成日期,dept=牵头单位',
+    readColumns,
+  )
+  .option('--preview', 'show how the API reads the file (columns, counts, first rows) and import nothing')
   .action(
-    async (file: string, options: { replace?: boolean; withdrawReason?: string; inspection?: string }) => {
+    async (
+      file: string,
+      options: {
+        replace?: boolean;
+        withdrawReason?: string;
+        inspection?: string;
+        columns?: Record<string, string>;
+        preview?: boolean;
+      },
+    ) => {
       if (options.withdrawReason !== undefined && !options.replace) {
         throw new UsageError(
           lang() === 'en' ? '--withdraw-reason needs --replace' : '--withdraw-reason 须与 --replace 一起使用',
         );
       }
+      const inspection = options.inspection
+        ? (JSON.parse(await readFile(options.inspection, 'utf8')) as Record<string, string>)
+        : undefined;
+      const given = {
+        ...(inspection ? { inspection } : {}),
+        ...(options.columns ? { columns: options.columns } : {}),
+      };
+      if (options.preview) return previewPlan((await readPlan(file, given)).body);
       const bar = new SingleBar(
         { format: ' {bar} {percentage}% | {step}', hideCursor: true },
         { format: ' {bar} {percentage}% | {step}', barCompleteChar: '█', barIncompleteChar: '░' },
@@ -103,10 +183,7 @@ program
       const step = (value: number, name: string) =>
         interactive ? bar.update(value, { step: name }) : undefined;
       if (interactive) bar.start(3, 0, { step: 'reading' });
-      const inspection = options.inspection
-        ? (JSON.parse(await readFile(options.inspection, 'utf8')) as Record<string, string>)
-        : undefined;
-      const { result, body } = await readPlan(file, inspection);
+      const { result, body } = await readPlan(file, given);
       step(1, 'validated');
       if (!result.ok) {
         if (interactive) bar.stop();
@@ -123,7 +200,12 @@ program
         0,
       );
       step(2, `uploading ${items} items`);
-      const imported = await client().post<{ inspectionId: string; itemCount: number; replaced: boolean }>(
+      const imported = await client().post<{
+        inspectionId: string;
+        itemCount: number;
+        replaced: boolean;
+        columns?: Record<string, string>;
+      }>(
         '/inspections/import',
         {
           ...(body as object),
@@ -138,6 +220,7 @@ program
         `已导入 ${imported.inspectionId}：${imported.itemCount} 个事项${imported.replaced ? '（替换原有台账）' : ''}`,
         `Imported ${imported.inspectionId}: ${imported.itemCount} items${imported.replaced ? ' (replaced)' : ''}`,
       );
+      if (imported.columns) print(`${columnsList(imported.columns, lang())}\n`);
     },
   );
 

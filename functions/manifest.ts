@@ -135,6 +135,16 @@ export const functions = {
     timeoutSeconds: 29,
     access: [{ table: 'ledger', mode: 'readWrite', batchPutsChains: true }],
   },
+  previewImport: {
+    entry: 'functions/preview-import/handler.ts',
+    description:
+      'Reads a plan as the import would (columns, first rows, counts or errors) and writes nothing.',
+    triggers: [{ kind: 'http', method: 'POST', path: '/inspections/import/preview', auth: ['admin'] }],
+    memoryMiB: 1024,
+    timeoutSeconds: 29,
+    // Parsing only: no table, no bucket.
+    access: [],
+  },
   listInspections: {
     entry: 'functions/list-inspections/handler.ts',
     description: 'Lists inspections.',

@@ -14,6 +14,7 @@ import {
   EvidenceView,
   FollowUpRequest,
   HistoryView,
+  ImportPreview,
   ImportRequest,
   ImportResult,
   InspectionView,
@@ -209,6 +210,14 @@ export const CONTRACT: Record<string, Operation> = {
     success: { status: 201, schema: ImportResult, description: 'Imported' },
     errors: [400, 409, 413, 415, 422],
     idempotent: true,
+  },
+  'POST /inspections/import/preview': {
+    operationId: 'previewImport',
+    summary:
+      'Read a plan as the import would — the column each field comes from, the first rows, the counts, or every error — and write nothing (admins)',
+    body: ImportRequest,
+    success: { status: 200, schema: ImportPreview, description: 'What the import would read, or its errors' },
+    errors: [400, 413, 415],
   },
   'GET /inspections': {
     summary: 'List inspections',

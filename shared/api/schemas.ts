@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OUTCOME_KINDS } from '#shared/domain/plan/model.ts';
+import { LEDGER_FIELDS, OUTCOME_KINDS } from '#shared/domain/plan/model.ts';
 import { MAX_PROGRESS_TEXT } from '#shared/domain/progress.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
 import { cleanLine, cleanMultiline, isWellFormedText } from '#shared/domain/text.ts';
@@ -66,6 +66,17 @@ export const SpreadsheetUpload = z.strictObject({
   inspection: z.record(requestText(), requestText()).optional().meta({
     description: 'Inspection fields the spreadsheet lacks or should override (title, feedbackDate, …)',
   }),
+  columns: z
+    .record(requestText().max(50), requestText().max(200))
+    // One entry per ledger field at most; the fields themselves are checked with the file.
+    .refine((columns) => Object.keys(columns).length <= LEDGER_FIELDS.length, {
+      message: `at most ${LEDGER_FIELDS.length} columns, one per field`,
+    })
+    .optional()
+    .meta({
+      description: `Ledger columns mapped by hand, field → the header as the file writes it, for headers the importer does not recognise; fields: ${LEDGER_FIELDS.join(', ')}`,
+      example: { deadline: '完成日期', dept: '牵头单位' },
+    }),
 });
 
 export const ImportRequest = z
@@ -356,8 +367,44 @@ export const ImportResult = z
     importId: z.string(),
     itemCount: z.number(),
     replaced: z.boolean(),
+    columns: z.record(z.string(), z.string()).optional().meta({
+      description:
+        'For a spreadsheet: the header each ledger field was read from (detected or mapped by hand)',
+    }),
   })
   .meta({ id: 'ImportResult' });
+
+const PlanErrorView = z.object({ path: z.string(), message: z.string(), messageZh: z.string() });
+const PreviewLayout = {
+  columns: z.record(z.string(), z.string()).meta({
+    description: 'The header each ledger field would be read from (empty for a JSON plan)',
+  }),
+  header: z.array(z.string()).meta({ description: 'The header row as read' }),
+};
+
+export const ImportPreview = z
+  .discriminatedUnion('ok', [
+    z.object({
+      ok: z.literal(true),
+      ...PreviewLayout,
+      sample: z
+        .array(z.record(z.string(), z.string()))
+        .meta({ description: 'The first data rows as read, field → cell text' }),
+      counts: z.object({
+        aspects: z.number(),
+        problems: z.number(),
+        items: z.number(),
+        measures: z.number(),
+      }),
+      inspection: z.record(z.string(), z.unknown()),
+    }),
+    z.object({
+      ok: z.literal(false),
+      ...PreviewLayout,
+      errors: z.array(PlanErrorView).meta({ description: 'Every error, at its row and column or path' }),
+    }),
+  ])
+  .meta({ id: 'ImportPreview' });
 
 export const ErrorBody = z
   .object({

@@ -132,6 +132,82 @@ describe('rectify CLI', () => {
     expect((await rectify(['totals', 'sample-health-2024-r1'], 'department')).code).toBe(1);
   });
 
+  it('imports a 台账 with its own headers, mapping an unknown one by --columns, and prints the mapping', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-columns-'));
+    try {
+      const [, ...rows] = readFileSync(path.join(fixtures, 'plan.sample.zh.csv'), 'utf8').split('\n');
+      const header =
+        '问题类别,存在问题,问题表现,整改举措,是否完成,整改状态,牵头领导,承办单位,办结日期,整改结果,情况说明';
+      const file = path.join(dir, '台账.csv');
+      writeFileSync(file, [header, ...rows].join('\n'));
+      const fields = path.join(dir, 'inspection.json');
+      const inspection = JSON.parse(readFileSync(path.join(fixtures, 'plan.sample.inspection.json'), 'utf8'));
+      writeFileSync(fields, JSON.stringify({ ...inspection, id: 'cli-columns-1' }));
+
+      const unmapped = await rectify(['import', file, '--inspection', fields]);
+      expect(unmapped.code).toBe(1);
+      expect(unmapped.stderr).toMatch(/表头缺少“责任科室”.*columns\.dept/);
+
+      const wrong = await rectify([
+        '--lang',
+        'en',
+        'import',
+        file,
+        '--inspection',
+        fields,
+        '--columns',
+        'deadline=完成日期',
+      ]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('columns.deadline: no column 完成日期 in the header row');
+
+      const preview = await rectify([
+        'import',
+        file,
+        '--inspection',
+        fields,
+        '--preview',
+        '--columns',
+        'deadline=办结日期，dept=承办单位',
+      ]);
+      expect(preview.code, preview.stderr).toBe(0);
+      expect(preview.stdout).toContain('完成时限 ← 办结日期');
+      expect(preview.stdout).toContain('2 个方面，3 个问题，4 个事项');
+      expect(preview.stdout).toContain('乡镇卫生院全科医生配备不足');
+      expect(preview.stdout).toContain('仅预览，未导入');
+      expect((await rectify(['ledger', 'cli-columns-1'])).code).toBe(1);
+
+      const previewErrors = await rectify([
+        '--lang',
+        'en',
+        'import',
+        file,
+        '--inspection',
+        fields,
+        '--preview',
+      ]);
+      expect(previewErrors.code).toBe(1);
+      expect(previewErrors.stdout).toContain('aspect ← 问题类别');
+      expect(previewErrors.stderr).toMatch(/row 1, column 责任科室: the header has no 责任科室/);
+      expect(previewErrors.stderr).toContain('preview only, nothing was imported');
+
+      const imported = await rectify([
+        'import',
+        file,
+        '--inspection',
+        fields,
+        '--columns',
+        'deadline=办结日期,dept=承办单位',
+      ]);
+      expect(imported.stdout, imported.stderr).toMatch(/已导入 cli-columns-1：4 个事项/);
+      expect(imported.stdout).toMatch(
+        /列对应（字段 ← 文件表头）：[\s\S]*责任科室 ← 承办单位[\s\S]*完成时限 ← 办结日期/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an invalid plan locally, listing every error, and imports nothing', async () => {
     const result = await rectify(['import', path.join(fixtures, 'plan.sample.zh.csv')]);
     expect(result.code).toBe(1);

@@ -117,6 +117,12 @@ const MATRIX: {
     expect: expected(403, { admin: 409 }),
   },
   {
+    route: 'POST /inspections/import/preview',
+    send: (who) => api.post('/inspections/import/preview', who && users[who], { plan }),
+    // A preview reads the plan and writes nothing: the admin gets it even for an existing inspection.
+    expect: expected(403, { admin: 200 }),
+  },
+  {
     route: 'GET /me',
     send: (who) => api.get('/me', who && users[who]),
     expect: expected(200),

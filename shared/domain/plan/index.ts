@@ -19,5 +19,11 @@ export {
   parseStatusLabel,
 } from './labels.ts';
 export type * from './model.ts';
-export { OUTCOME_KINDS } from './model.ts';
-export { parsePlanSpreadsheet, type SpreadsheetOptions } from './spreadsheet.ts';
+export { LEDGER_FIELDS, OUTCOME_KINDS } from './model.ts';
+export {
+  LEDGER_COLUMN_NAMES,
+  parsePlanSpreadsheet,
+  readPlanSpreadsheet,
+  type SpreadsheetLayout,
+  type SpreadsheetOptions,
+} from './spreadsheet.ts';

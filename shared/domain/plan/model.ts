@@ -61,6 +61,26 @@ export interface PlanOutcome {
   readonly note?: string;
 }
 
+/**
+ * What a ledger column (台账列) of a spreadsheet plan holds, in ledger order; an importer may map
+ * a column to one by hand (spreadsheet.ts `columns`).
+ */
+export const LEDGER_FIELDS = [
+  'aspect',
+  'problem',
+  'item',
+  'measure',
+  'measureDone',
+  'status',
+  'leader',
+  'leaderId',
+  'dept',
+  'deadline',
+  'progress',
+  'description',
+] as const;
+export type LedgerField = (typeof LEDGER_FIELDS)[number];
+
 /** The inspection (巡察 / 审计) the plan answers. */
 export interface PlanInspection {
   readonly id?: string;

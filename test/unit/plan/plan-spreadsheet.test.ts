@@ -424,13 +424,15 @@ describe('parsePlanSpreadsheet refuses, naming row and column', () => {
     expect(zh).toEqual([
       {
         path: 'row 1, column 责任科室',
-        message: 'the header has no 责任科室 (dept) column',
-        messageZh: '表头缺少“责任科室”（dept）列',
+        message:
+          'the header has no 责任科室 (dept) column; if the file names it otherwise, map it as columns.dept',
+        messageZh: '表头缺少“责任科室”（dept）列；如文件中该列另有名称，请用 columns.dept 指定',
       },
       {
         path: 'row 1, column 完成时限',
-        message: 'the header has no 完成时限 (deadline) column',
-        messageZh: '表头缺少“完成时限”（deadline）列',
+        message:
+          'the header has no 完成时限 (deadline) column; if the file names it otherwise, map it as columns.deadline',
+        messageZh: '表头缺少“完成时限”（deadline）列；如文件中该列另有名称，请用 columns.deadline 指定',
       },
     ]);
     expect(en.map((e) => e.path)).toEqual(['row 1, column dept']);
