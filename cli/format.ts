@@ -6,6 +6,7 @@ import {
   parseStatusLabel,
 } from '#shared/domain/plan/index.ts';
 import { ITEM_STATUSES, type ItemStatus, STATUS_LABELS } from '#shared/domain/status.ts';
+import { UNSAFE_CHARACTERS } from '#shared/domain/text.ts';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -33,12 +34,6 @@ const TEXT = {
 export const t = (key: keyof typeof TEXT, lang: Lang) => TEXT[key][lang];
 
 /**
- * Control characters but line feed and tab (C0 — ESC among them —, DEL, C1 — CSI U+009B among
- * them) and bidi formatting characters (embeddings, overrides, isolates, marks).
- */
-const UNSAFE_FOR_TERMINAL = /[[\p{Cc}--[\t\n]]\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gv;
-
-/**
  * Text from the API or a file made safe to print: a name or progress text holding ESC [2J or
  * U+202E could clear the screen or reorder what is shown, so each such character is printed as
  * its escape (`\u001b`), visible and, inside JSON output, still the same JSON. Lone surrogates
@@ -48,7 +43,7 @@ const UNSAFE_FOR_TERMINAL = /[[\p{Cc}--[\t\n]]\u061C\u200E\u200F\u202A-\u202E\u2
 export function terminalText(text: string): string {
   return text
     .toWellFormed()
-    .replace(UNSAFE_FOR_TERMINAL, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+    .replace(UNSAFE_CHARACTERS, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 }
 
 /** Writes to stdout / stderr through terminalText. */

@@ -103,6 +103,18 @@ async function readPlan(
   return { result: parsePlanJson(plan), body: { plan } };
 }
 
+/** Prints every error of a plan at its place and returns the refusal to throw (exit 1). */
+function planRefused(
+  errors: readonly { path: string; message: string; messageZh: string }[],
+  outcome: { en: string; zh: string },
+): UsageError {
+  for (const error of errors)
+    printError(`  ${error.path}: ${lang() === 'en' ? error.message : error.messageZh}\n`);
+  return new UsageError(
+    lang() === 'en' ? `${errors.length} error(s); ${outcome.en}` : `共 ${errors.length} 处错误${outcome.zh}`,
+  );
+}
+
 type Preview =
   | {
       ok: true;
@@ -121,13 +133,10 @@ async function previewPlan(body: unknown): Promise<void> {
   const preview = await client().post<Preview>('/inspections/import/preview', body);
   if (Object.keys(preview.columns).length > 0) print(`${columnsList(preview.columns, lang())}\n`);
   if (!preview.ok) {
-    for (const error of preview.errors)
-      printError(`  ${error.path}: ${lang() === 'en' ? error.message : error.messageZh}\n`);
-    throw new UsageError(
-      lang() === 'en'
-        ? `${preview.errors.length} error(s); preview only, nothing was imported`
-        : `共 ${preview.errors.length} 处错误（仅预览，未导入）`,
-    );
+    throw planRefused(preview.errors, {
+      en: 'preview only, nothing was imported',
+      zh: '（仅预览，未导入）',
+    });
   }
   const { aspects, problems, items, measures } = preview.counts;
   say(
@@ -187,13 +196,7 @@ program
       step(1, 'validated');
       if (!result.ok) {
         if (interactive) bar.stop();
-        for (const error of result.errors)
-          printError(`  ${error.path}: ${lang() === 'en' ? error.message : error.messageZh}\n`);
-        throw new UsageError(
-          lang() === 'en'
-            ? `${result.errors.length} error(s); nothing was imported`
-            : `共 ${result.errors.length} 处错误，未导入`,
-        );
+        throw planRefused(result.errors, { en: 'nothing was imported', zh: '，未导入' });
       }
       const items = result.plan.aspects.reduce(
         (sum, a) => sum + a.problems.reduce((s, p) => s + p.items.length, 0),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LEDGER_FIELDS, OUTCOME_KINDS } from '#shared/domain/plan/model.ts';
 import { MAX_PROGRESS_TEXT } from '#shared/domain/progress.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
-import { cleanLine, cleanMultiline, isWellFormedText } from '#shared/domain/text.ts';
+import { cleanLine, cleanMultiline, isWellFormedText, MALFORMED_TEXT } from '#shared/domain/text.ts';
 import { MAX_REASON_LENGTH } from '#shared/domain/transitions.ts';
 import { LANGS } from '#shared/i18n/lang.ts';
 
@@ -21,7 +21,7 @@ export const requestText = (kind: 'line' | 'multiline' = 'line') =>
   z
     .string()
     .refine(isWellFormedText, {
-      message: 'not well-formed Unicode text (it holds a lone surrogate) / 不是有效的 Unicode 文本',
+      message: `${MALFORMED_TEXT.message} / ${MALFORMED_TEXT.messageZh}`,
       abort: true,
     })
     .overwrite(kind === 'line' ? cleanLine : cleanMultiline);

@@ -77,8 +77,6 @@ export interface Revision {
   readonly items: Item[];
   /** Only the records this replace appends (PlanRevised, Withdrawn, and new items' Imported). */
   readonly records: ItemEvent[];
-  /** Refs of the current generation (their chains carry over to the new one). */
-  readonly carried: string[];
   readonly revised: string[];
   readonly withdrawn: string[];
   readonly added: string[];
@@ -268,7 +266,6 @@ export function revisePlan(current: readonly Item[], plan: Plan, context: Revisi
     inspection: fresh.inspection,
     items,
     records,
-    carried: current.map((item) => item.ref),
     revised,
     withdrawn,
     added,

@@ -15,19 +15,28 @@
  * - Single-line text (names, titles, codes) also turns line breaks and tabs into a space.
  */
 
-/** Control characters (\p{Cc}: C0, DEL, C1) but tab and line feed, and the bidi formatting characters. */
-const UNSAFE = /[[\p{Cc}--[\t\n]]\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gv;
+/**
+ * Control characters (\p{Cc}: C0, DEL, C1) but tab and line feed, and the bidi formatting
+ * characters: removed from text that is stored, escaped in what the CLI prints.
+ */
+export const UNSAFE_CHARACTERS = /[[\p{Cc}--[\t\n]]\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gv;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
 
 /** False for a string holding a lone surrogate. */
 export const isWellFormedText = (text: string): boolean => text.isWellFormed();
 
+/** What a field that is not well-formed text is told, in both languages. */
+export const MALFORMED_TEXT = {
+  message: 'not well-formed Unicode text (it holds a lone surrogate)',
+  messageZh: '不是有效的 Unicode 文本（含有不成对的代理项）',
+} as const;
+
 /** Multi-line text with control and bidi characters removed (line feeds and tabs kept). */
 export function cleanMultiline(text: string): string {
-  return text.replace(UNSAFE, '');
+  return text.replace(UNSAFE_CHARACTERS, '');
 }
 
 /** Single-line text: control and bidi characters removed, line breaks and tabs made spaces. */
 export function cleanLine(text: string): string {
-  return text.replace(LINE_BREAKS, ' ').replace(UNSAFE, '');
+  return text.replace(LINE_BREAKS, ' ').replace(UNSAFE_CHARACTERS, '');
 }

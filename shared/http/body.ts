@@ -6,7 +6,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '#shared/domain/errors.ts';
-import { isWellFormedText } from '#shared/domain/text.ts';
+import { isWellFormedText, MALFORMED_TEXT } from '#shared/domain/text.ts';
 import { formatPath, issuesOf } from '#shared/domain/validation.ts';
 import type { ApiEvent } from './handler.ts';
 
@@ -38,13 +38,7 @@ export function parseJsonBody<S extends z.ZodType>(
   }
   const malformed = malformedTextPaths(value);
   if (malformed.length > 0) {
-    throw new ValidationFailed(
-      malformed.map((path) => ({
-        path,
-        message: 'not well-formed Unicode text (it holds a lone surrogate)',
-        messageZh: '不是有效的 Unicode 文本（含有不成对的代理项）',
-      })),
-    );
+    throw new ValidationFailed(malformed.map((path) => ({ path, ...MALFORMED_TEXT })));
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ValidationFailed(issuesOf(parsed.error));

@@ -17,7 +17,7 @@ const KEY_LIFETIME_SECONDS = 24 * 60 * 60;
 const HEADER = 'idempotency-key';
 /** As /openapi.json documents the header; a longer or binary key is refused before anything runs. */
 const MAX_KEY_LENGTH = 255;
-const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+const KEY_PATTERN = new RegExp(`^[\\x20-\\x7e]{1,${MAX_KEY_LENGTH}}$`);
 const APPLIES = 'rectify.idempotency.applies';
 
 /**

@@ -137,10 +137,11 @@ export async function importPlan(
   const importId = newImportId();
   if (existing)
     return replacePlan(stores, principal, plan, existing, importId, request.withdrawReason, columns, now);
+  const actor = actorRef(principal);
   const ledger = ledgerFromPlan(plan, {
     inspectionId,
     importId,
-    actor: actorRef(principal),
+    actor,
     at: now.toISOString(),
     newId: randomUUID,
     replacedImports: [],
@@ -148,7 +149,6 @@ export async function importPlan(
   // The counters of the new generation are seeded before it becomes visible.
   const { inspection } = ledger;
   await rebuildTotals(stores, inspection, now, ledger.items);
-  const actor = actorRef(principal);
   await store.importLedger(
     ledger,
     undefined,

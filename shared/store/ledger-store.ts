@@ -53,8 +53,14 @@ const INSPECTION_STORE_ONLY = ['revising'];
 export const REVISION_LEASE_MS = 60_000;
 /** The flip needs this much of the lease left, so a writer whose clock runs ahead cannot slip in. */
 const LEASE_MARGIN_MS = 5_000;
-/** Item chains read at once while a replace copies them. */
+/** BatchGetItem calls in flight while a replace reads the chains it copies. */
 const COPY_PARALLEL = 8;
+
+/** What a write refused under a replace's lease is told. */
+const beingRevised = (inspectionId: string) =>
+  new Conflict(
+    `the plan of inspection ${inspectionId} is being revised (a replace import); nothing was changed, retry in a moment`,
+  );
 
 /** A live lease blocks item writes: absent, or expired by the writer's clock. */
 const NO_LIVE_LEASE = '(attribute_not_exists(revising) OR revising.#until < :now)';
@@ -79,6 +85,7 @@ function itemRecord(item: Item, importId: string): StoredRecord {
  * address the event without reading the item.
  */
 function eventRecord(event: ItemEvent, importId: string, item: Item): StoredRecord {
+  const leader = leaderKeyOf(item);
   return {
     ...event,
     ...keys.chainEvent(importId, item.ref, event.seq),
@@ -88,7 +95,7 @@ function eventRecord(event: ItemEvent, importId: string, item: Item): StoredReco
     title: item.title,
     department: item.responsibleDept,
     // The leader key, not the name: the notifier addresses `leader:<key>` inboxes by it.
-    ...(leaderKeyOf(item) ? { leader: leaderKeyOf(item) } : {}),
+    ...(leader ? { leader } : {}),
   };
 }
 
@@ -175,9 +182,7 @@ export class LedgerStore extends TableStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         if (error.Item) {
-          throw new Conflict(
-            `the plan of inspection ${inspectionId} is being revised (a replace import); nothing was changed, retry in a moment`,
-          );
+          throw beingRevised(inspectionId);
         }
         return undefined;
       }
@@ -343,7 +348,9 @@ export class LedgerStore extends TableStore {
       const chains = new Map<string, StoredRecord[]>();
       for (const record of records) {
         const ref = record.ref as string;
-        chains.set(ref, [...(chains.get(ref) ?? []), record]);
+        const chain = chains.get(ref);
+        if (chain) chain.push(record);
+        else chains.set(ref, [record]);
       }
       for (const chain of chains.values()) chain.sort((a, b) => (a.seq as number) - (b.seq as number));
       const torn = items.filter((item) => {
@@ -600,9 +607,7 @@ export class LedgerStore extends TableStore {
           }),
         );
         if (current?.importId === inspection.importId && current.revising) {
-          throw new Conflict(
-            `the plan of inspection ${inspection.inspectionId} is being revised (a replace import); nothing was changed, retry in a moment`,
-          );
+          throw beingRevised(inspection.inspectionId);
         }
         throw new Conflict(
           `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,

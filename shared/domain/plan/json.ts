@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cleanLine, cleanMultiline, isWellFormedText } from '../text.ts';
+import { cleanLine, cleanMultiline, isWellFormedText, MALFORMED_TEXT } from '../text.ts';
 import {
   ACCEPTED_OUTCOME_LABELS,
   ACCEPTED_STATUS_LABELS,
@@ -44,13 +44,7 @@ type TextKind = 'line' | 'multiline';
 const planText = (kind: TextKind) =>
   z
     .string()
-    .refine(
-      isWellFormedText,
-      bilingual(
-        'not well-formed Unicode text (it holds a lone surrogate)',
-        '不是有效的 Unicode 文本（含有不成对的代理项）',
-      ),
-    )
+    .refine(isWellFormedText, bilingual(MALFORMED_TEXT.message, MALFORMED_TEXT.messageZh))
     .overwrite(kind === 'line' ? cleanLine : cleanMultiline)
     .trim();
 const requiredText = (max: number, kind: TextKind = 'line') => planText(kind).min(1).max(max);

@@ -156,12 +156,26 @@ function cellOf(raw: string, at: () => string): string {
   return cleanMultiline(raw).trim();
 }
 
-/** `row 3, column B`, with `sheet …, ` in front except on the ledger (as spreadsheet.ts writes). */
+/**
+ * Where a spreadsheet error is: `row 3, column 完成时限` (or `column B`), with `sheet …, ` in front
+ * except on the ledger, which every path is about. The one spelling of a place in errors.
+ */
+export const formatPlace = (place: {
+  readonly sheet?: string;
+  readonly row: number;
+  readonly column?: string;
+}) =>
+  `${place.sheet ? `sheet ${place.sheet}, ` : ''}row ${place.row}${place.column ? `, column ${place.column}` : ''}`;
+
 type PlaceOf = (row: number, column?: number) => string;
 const placeIn =
   (sheet: string | undefined): PlaceOf =>
   (row, column) =>
-    `${sheet === undefined ? '' : `sheet ${sheet}, `}row ${row}${column === undefined ? '' : `, column ${columnLetters(column)}`}`;
+    formatPlace({
+      ...(sheet === undefined ? {} : { sheet }),
+      row,
+      ...(column === undefined ? {} : { column: columnLetters(column) }),
+    });
 
 /** Refuses text beyond the last row or column a plan may use, at its place. */
 function checkPosition(row: number, column: number, placeOf: PlaceOf): void {

@@ -9,6 +9,7 @@ import {
   type PlanResult,
 } from './model.ts';
 import {
+  formatPlace,
   normaliseName,
   type Row,
   readWorkbook,
@@ -42,9 +43,6 @@ interface Place {
   /** Inspection sheet 1, ledger 2, outcomes 3: errors come out in document order. */
   readonly rank: number;
 }
-
-const formatPlace = (place: Place) =>
-  `${place.sheet ? `sheet ${place.sheet}, ` : ''}row ${place.row}${place.column ? `, column ${place.column}` : ''}`;
 
 /**
  * The header names each column goes by, after normaliseName (so 完成时限（必填） is 完成时限). Offices
