@@ -10,6 +10,7 @@ import { STATUS_OF } from '#shared/http/status.ts';
 import { errorMessage } from '#shared/i18n/error-messages.ts';
 import { negotiateLang } from '#shared/i18n/lang.ts';
 import { bootstrapResources, type LocalResources, resourceEnvironment } from './bootstrap.ts';
+import { consoleServer } from './console-server.ts';
 import { type DevKey, loadOrCreateDevKey, verifyDevToken } from './dev-auth.ts';
 import { type Emulator, LOCAL_CREDENTIALS } from './emulator/index.ts';
 import {
@@ -33,6 +34,8 @@ export interface LocalRuntimeOptions {
   readonly devKey?: DevKey;
   /** See BootstrapOptions: tests shorten queue visibility timeouts. */
   readonly queueVisibilityTimeoutSeconds?: number;
+  /** The built console (web/build.ts) to serve at `/`, with its dev login; none when unset. */
+  readonly consoleDir?: string;
   /** Called once per request with a one-line access log entry. */
   readonly onRequest?: (line: string) => void;
 }
@@ -215,6 +218,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const devKey = options.devKey ?? (await loadOrCreateDevKey());
   const routes = new RouteTable(httpRoutes());
   const schedules = startSchedules();
+  const serveConsole = options.consoleDir
+    ? consoleServer({
+        dir: options.consoleDir,
+        devKey,
+        stage: resources.stage,
+        storageOrigin: new URL(options.emulator.endpoint).origin,
+      })
+    : undefined;
 
   const server: Server = createServer((request, response) => {
     const started = performance.now();
@@ -223,7 +234,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         `${request.method} ${request.url} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`,
       );
     });
-    serveRequest(request, response, routes, devKey, schedules).catch((error: unknown) => {
+    (async () => {
+      if (serveConsole && (await serveConsole(request, response))) return;
+      await serveRequest(request, response, routes, devKey, schedules);
+    })().catch((error: unknown) => {
       // What API Gateway answers when the integration fails or times out.
       const timedOut = error instanceof FunctionTimedOut;
       if (!timedOut) console.error('local runtime: integration failed', error);

@@ -4,6 +4,7 @@
  * stops everything it started on Ctrl-C.
  */
 import { ROLES } from '#shared/domain/roles.ts';
+import { buildConsole } from '../web/build.ts';
 import { EmulatorUnavailable, startEmulator } from './emulator/index.ts';
 import { startLocalRuntime } from './runtime.ts';
 
@@ -13,6 +14,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`PORT=${process.env.PORT} is not a port number\n`);
   process.exit(2);
 }
+
+// The console is built first (esbuild, well under a second): a build error stops here, not in a browser.
+const consoleBuild = buildConsole();
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 try {
@@ -30,6 +34,7 @@ try {
     emulator,
     stage: process.env.RECTIFY_STAGE ?? 'local',
     port,
+    consoleDir: consoleBuild.outDir,
     onRequest: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
 } catch (error) {
@@ -47,6 +52,8 @@ const readyMs = Math.round(performance.now() - startedAt);
 process.stdout.write(
   [
     `Rectify is running at ${runtime.url} (ready in ${readyMs} ms; emulator: ${emulator.kind} at ${emulator.endpoint})`,
+    '',
+    `Console (整改工作台): open ${runtime.url}/ and sign in with the dev login (any role, 科室 and name).`,
     '',
     'Get a token for a role (prints the bare JWT):',
     ...ROLES.map(
