@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: `unit` (pure code, no emulator), `integration` (the real SDK over HTTP against
- * one emulator per run, started by the global setup) and `infra` (CDK synthesis + cdk-nag).
+ * Four projects: `unit` (pure code, no emulator), `integration` (the real SDK over HTTP against
+ * one emulator per run, started by the global setup), `browser` (the console in Chromium against
+ * `npm start`) and `infra` (CDK synthesis + cdk-nag).
  * Test files run in parallel worker processes; integration files isolate themselves by stage
  * name, so they never share tables or buckets.
  */
@@ -18,6 +19,18 @@ export default defineConfig({
           globalSetup: ['test/support/emulator-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Real Chromium against a real `npm start`; one file at a time (each runs a browser and a
+        // runtime, and the machine has two cores).
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/emulator-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
         },
       },
       {

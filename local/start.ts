@@ -3,6 +3,9 @@
  * RECTIFY_EMULATOR_ENDPOINT), creates the resources, serves the HTTP API on 127.0.0.1:PORT, and
  * stops everything it started on Ctrl-C.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ROLES } from '#shared/domain/roles.ts';
 import { buildConsole } from '../web/build.ts';
 import { EmulatorUnavailable, startEmulator } from './emulator/index.ts';
@@ -16,7 +19,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 // The console is built first (esbuild, well under a second): a build error stops here, not in a browser.
-const consoleBuild = buildConsole();
+// Each process builds its own copy, so two `npm start`s (or the tests' ones) never share files.
+const consoleBuild = buildConsole(mkdtempSync(path.join(tmpdir(), 'rectify-console-')));
+process.once('exit', () => rmSync(consoleBuild.outDir, { recursive: true, force: true }));
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 try {

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  devLogin,
+  expectAccessible,
+  launchBrowser,
+  openPage,
+  PHONE,
+  pageProblems,
+  type RunningConsole,
+  snap,
+  startConsole,
+} from '../support/browser.ts';
+
+const plan = JSON.parse(readFileSync(new URL('../fixtures/plan.sample.json', import.meta.url), 'utf8'));
+
+let app: RunningConsole;
+let browser: Browser;
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startConsole('smoke'), launchBrowser()]);
+  const admin = await app.token({ role: 'admin', name: '李四' });
+  const imported = await fetch(`${app.url}/inspections/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ plan }),
+  });
+  expect(imported.status).toBe(201);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('console start-up', () => {
+  for (const viewport of [DESKTOP, PHONE]) {
+    it(`a 科室 clerk signs in and sees only their 科室's items (${viewport.width} px)`, async () => {
+      const page = await openPage(browser, app.url, viewport);
+      await snap(page, 'login');
+      await expectAccessible(page, 'dev login');
+      await devLogin(page, { role: '科室', department: '基层卫生科', name: '张三' });
+      await expect.poll(() => page.getByRole('link', { name: '乡镇卫生院全科医生配备不足' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: '民营医院监督检查覆盖面不足' }).count()).toBe(0);
+      await snap(page, 'my-items');
+      await expectAccessible(page, 'my items');
+      expect(pageProblems(page)).toEqual([]);
+      await page.context().close();
+    });
+  }
+});

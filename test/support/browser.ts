@@ -1,0 +1,164 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { DevTokenRequest } from '#local/dev-auth.ts';
+import { sharedEmulator, uniqueStage } from './runtime.ts';
+
+/**
+ * The browser journeys' harness: a real `npm start` (local/start.ts, on the run's shared emulator,
+ * its own stage and signing key), Debian's Chromium driven by playwright-core, the dev login
+ * through the page itself, axe-core scans and screenshots.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+export const CHROMIUM = process.env.RECTIFY_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(root, 'test-results/console');
+
+export const DESKTOP = { width: 1280, height: 900 } as const;
+export const PHONE = { width: 375, height: 812 } as const;
+
+export interface RunningConsole {
+  readonly url: string;
+  /** A dev token minted by the same endpoint the login page uses (for seeding data by API). */
+  token(request: Omit<DevTokenRequest, 'subject'>): Promise<string>;
+  /** Everything the process printed (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Runs `npm start`'s script and resolves once it prints its URL. */
+export async function startConsole(label: string): Promise<RunningConsole> {
+  const keyDir = mkdtempSync(path.join(tmpdir(), 'rectify-browser-'));
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'local/start.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: '0',
+      RECTIFY_STAGE: uniqueStage(label),
+      RECTIFY_DEV_KEY_FILE: path.join(keyDir, 'key.json'),
+      RECTIFY_EMULATOR_ENDPOINT: sharedEmulator().endpoint,
+    },
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (found) resolve(found);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before ready:\n${output}`)));
+  });
+  return {
+    url,
+    output: () => output,
+    async token(request) {
+      const response = await fetch(`${url}/__local/dev-token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      const body = (await response.json()) as { token?: string };
+      if (!body.token) throw new Error(`no dev token: ${JSON.stringify(body)}`);
+      return body.token;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGINT');
+        await exited;
+      }
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}
+
+/**
+ * A fresh context (own storage, so each user is signed in alone) in zh-CN at the given size.
+ * Uncaught page errors and CSP violations fail the test that owns the page.
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) {
+      problems.push(`CSP: ${message.text()}`);
+    }
+  });
+  (page as Page & { problems: string[] }).problems = problems;
+  await page.goto(url);
+  return page;
+}
+
+/** Page errors and CSP violations seen so far (expect it empty at the end of a journey). */
+export function pageProblems(page: Page): readonly string[] {
+  return (page as Page & { problems?: string[] }).problems ?? [];
+}
+
+export type RoleName = '管理员' | '领导' | '科室' | '审计';
+
+/** Signs in through the dev login page, by its accessible names. */
+export async function devLogin(page: Page, who: { role: RoleName; department?: string; name: string }) {
+  await page.getByLabel('角色').selectOption({ label: who.role });
+  if (who.department) await page.getByLabel('科室').fill(who.department);
+  await page.getByLabel('姓名').fill(who.name);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '我的事项' }).waitFor();
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Runs axe-core in the page and fails on any serious or critical violation, naming each. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  // Evaluated through the DevTools protocol, which the page's CSP (same-origin scripts only, no
+  // inline) does not govern; a <script> tag would be refused, as it should be.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.slice(0, 3).map((node) => ({ target: node.target })),
+    }));
+  });
+  const serious = violations.filter(
+    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+  );
+  expect(serious, `axe on ${where}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+/** Saves a screenshot as test-results/console/<name>-<width>.png (kept by each run, not committed). */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+}
