@@ -40,7 +40,7 @@ export interface RuntimeFixture {
  */
 export function useLocalRuntime(
   label: string,
-  options: { queueVisibilityTimeoutSeconds?: number } = {},
+  options: { queueVisibilityTimeoutSeconds?: number; consoleDir?: string } = {},
 ): () => RuntimeFixture {
   let fixture: RuntimeFixture | undefined;
   let keyDir: string | undefined;
