@@ -6,6 +6,7 @@ import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { type BindableResources, bindAccess } from './constructs/bind-access.ts';
 import { BusRules } from './constructs/bus-rules.ts';
+import { type ConsoleDomain, ConsoleHosting } from './constructs/console-hosting.ts';
 import { RectifyEventBus } from './constructs/event-bus.ts';
 import { EvidenceBucket, type EvidenceLockMode } from './constructs/evidence-bucket.ts';
 import { FunctionSchedule } from './constructs/function-schedule.ts';
@@ -28,8 +29,11 @@ export interface RectifyStackProps extends StackProps {
 
 /**
  * Rectify in one environment-agnostic stack: the stateful resources of infra/resources.ts, the
- * HTTP API with its user pool, and one function per manifest entry, wired to its triggers with
- * exactly the access it declares.
+ * HTTP API with its user pool, one function per manifest entry, wired to its triggers with
+ * exactly the access it declares, and the web console behind CloudFront.
+ *
+ * Context read here: `consoleDomainName` and `consoleCertificateArn` (both or neither) serve the
+ * console on a domain of the deployer's own instead of the distribution's `*.cloudfront.net`.
  */
 export class RectifyStack extends Stack {
   readonly functions: ReadonlyMap<FunctionName, ServiceFunction>;
@@ -47,7 +51,7 @@ export class RectifyStack extends Stack {
     const archives = new ArchiveBucket(this, 'Archives', { retain, accessLogs: evidence.accessLogs });
     const archiveSigning = new SigningKey(this, 'ArchiveSigning', { retain });
     const events = new RectifyEventBus(this, 'Events');
-    const http = new RectifyHttpApi(this, 'Http', { retain });
+    const http = new RectifyHttpApi(this, 'Http', { retain, stage: props.stage });
     const buckets = { evidence: evidence.bucket, archives: archives.bucket };
     const queues = new RectifyQueues(this, 'Queues', { buckets });
     new BusRules(this, 'Rules', { buses: { events: events.bus }, queues: queues.queues });
@@ -116,6 +120,17 @@ export class RectifyStack extends Stack {
     }
     this.functions = created;
 
+    // After the routes: the API's CORS allows the methods they use.
+    const consoleDomain = consoleDomainFromContext(this);
+    const webConsole = new ConsoleHosting(this, 'Console', {
+      retain,
+      stage: props.stage,
+      http,
+      evidence: evidence.bucket,
+      accessLogs: evidence.accessLogs,
+      ...(consoleDomain ? { domain: consoleDomain } : {}),
+    });
+
     // Stable output names for deploy scripts and clients: `Rectify-<stage>.ApiUrl`, …
     new CfnOutput(this, 'ApiUrl', { value: http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: http.userPool.userPoolId });
@@ -132,5 +147,45 @@ export class RectifyStack extends Stack {
       value: http.userPool.userPoolProviderUrl,
       description: 'Issuer (iss) of the ID tokens the API accepts',
     });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: webConsole.url,
+      description: 'The web console (整改工作台): open it and sign in',
+    });
+    new CfnOutput(this, 'LoginDomain', {
+      value: http.loginDomain.baseUrl(),
+      description: 'Cognito managed login, where the console sends users to sign in',
+    });
   }
+}
+
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** CloudFront takes certificates from ACM in us-east-1 only. */
+const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/**
+ * Context `consoleDomainName` and `consoleCertificateArn`, both or neither: the console on a
+ * domain of the deployer's own instead of the distribution's `*.cloudfront.net` name.
+ */
+function consoleDomainFromContext(stack: Stack): ConsoleDomain | undefined {
+  const read = (key: string) => {
+    const value = stack.node.tryGetContext(key);
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  const domainName = read('consoleDomainName');
+  const certificateArn = read('consoleCertificateArn');
+  if (domainName === undefined && certificateArn === undefined) return undefined;
+  if (domainName === undefined || certificateArn === undefined) {
+    throw new Error('context consoleDomainName and consoleCertificateArn go together: give both or neither');
+  }
+  if (!DOMAIN_NAME.test(domainName)) {
+    throw new Error(
+      `context consoleDomainName must be a lowercase DNS name, not ${JSON.stringify(domainName)}`,
+    );
+  }
+  if (!CLOUDFRONT_CERTIFICATE_ARN.test(certificateArn)) {
+    throw new Error(
+      `context consoleCertificateArn must be an ACM certificate ARN in us-east-1 (CloudFront reads no other region), not ${certificateArn}`,
+    );
+  }
+  return { domainName, certificateArn };
 }

@@ -39,6 +39,24 @@ export const LOCK_CHANGING_ACTIONS = [
   's3:PutBucketObjectLockConfiguration',
 ] as const;
 
+/** S3 PutBucketCors's `CORSRule`, as the SDK spells it. */
+export interface BucketCorsRule {
+  readonly AllowedOrigins: string[];
+  readonly AllowedMethods: string[];
+  readonly MaxAgeSeconds: number;
+}
+
+/**
+ * Who may upload evidence from a browser: the console at `origin`, by the presigned POST form
+ * (shared/services/evidence.ts) and nothing else. The form's fields travel in a
+ * multipart/form-data body, which needs no allowed header; the upload's progress listener is
+ * what makes the browser ask first. Charts and downloads are read as images or navigations,
+ * which need no CORS.
+ */
+export function evidenceUploadCors(origin: string): BucketCorsRule[] {
+  return [{ AllowedOrigins: [origin], AllowedMethods: ['POST'], MaxAgeSeconds: 3600 }];
+}
+
 /** What every Rectify bucket is: private, owner-only (no ACLs), encrypted, reachable over TLS 1.2+ only. */
 export const privateBucket = {
   blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

@@ -135,6 +135,13 @@ const lambdas = (synth: Synthesised) => Object.values(lambdasByName(synth));
 /** CDK's bucket-notification custom resource: runs at deployment only, with its own role. */
 const NOTIFICATIONS_HANDLER = /^BucketNotificationsHandler/;
 const isNotificationsHandler = (logicalId: string) => NOTIFICATIONS_HANDLER.test(logicalId);
+/**
+ * CDK's deploy-time handlers of the console's hosting (infra/constructs/console-hosting.ts): the
+ * copy of the build into its bucket, and the SDK calls that set CORS for the console's origin.
+ * Both run with roles of ours, without managed policies.
+ */
+const CONSOLE_DEPLOY_HANDLERS =
+  /^(CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C|AWS679f53fac002430cb0da5b7982bd2287)/;
 
 describe('ledger table', () => {
   it('has the keys and global indexes of infra/resources.ts', () => {
@@ -466,7 +473,7 @@ describe('functions', () => {
     expect(managed.every(isNotificationsHandler)).toBe(true);
     expect(managed.length).toBeLessThanOrEqual(1);
   });
-  it('has no Lambda function besides the manifest functions and the CDK notification handler', () => {
+  it("has no Lambda function besides the manifest functions and CDK's notification and console deployment handlers", () => {
     const manifestIds = new Set(
       [...dev.stack.functions.values()].map((fn) =>
         dev.stack.getLogicalId(fn.node.defaultChild as CfnElement),
@@ -475,7 +482,10 @@ describe('functions', () => {
     const others = Object.keys(dev.template.findResources('AWS::Lambda::Function')).filter(
       (id) => !manifestIds.has(id),
     );
-    expect(others.every(isNotificationsHandler)).toBe(true);
+    expect(others.filter((id) => !isNotificationsHandler(id) && !CONSOLE_DEPLOY_HANDLERS.test(id))).toEqual(
+      [],
+    );
+    expect(others.filter((id) => CONSOLE_DEPLOY_HANDLERS.test(id))).toHaveLength(2);
   });
   it('grants nothing on Resource * but the two X-Ray actions active tracing needs', () => {
     const wildcardGrants = Object.values(dev.template.findResources('AWS::IAM::Policy'))
@@ -554,9 +564,17 @@ describe('HTTP API', () => {
       stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0],
     );
   });
-  it('outputs the API URL, user pool id, client id, issuer and the archive signing key', () => {
+  it('outputs the API URL, user pool id, client id, issuer, archive signing key, console URL and login domain', () => {
     expect(Object.keys(dev.template.findOutputs('*')).sort()).toEqual(
-      ['ApiUrl', 'ArchiveSigningKeyArn', 'Issuer', 'UserPoolClientId', 'UserPoolId'].sort(),
+      [
+        'ApiUrl',
+        'ArchiveSigningKeyArn',
+        'ConsoleUrl',
+        'Issuer',
+        'LoginDomain',
+        'UserPoolClientId',
+        'UserPoolId',
+      ].sort(),
     );
   });
 });
@@ -610,9 +628,9 @@ describe('user pool', () => {
   it('enforces threat protection', () => {
     expect(userPool(dev).UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
   });
-  it('gives callers a client without a secret and without OAuth flows', () => {
+  it('gives callers a client without a secret whose only OAuth flow is the authorization code grant', () => {
     const client = single(dev, 'AWS::Cognito::UserPoolClient').Properties;
-    expect([client.GenerateSecret, client.AllowedOAuthFlows]).toEqual([false, undefined]);
+    expect([client.GenerateSecret, client.AllowedOAuthFlows]).toEqual([false, ['code']]);
   });
 });
 
