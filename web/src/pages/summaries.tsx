@@ -1,8 +1,414 @@
-import { useT } from '../lib/i18n.tsx';
+import { useState } from 'preact/hooks';
+import { ApiError, NetworkError, seg } from '../api/client.ts';
+import type { Inspection, Summary, SummaryList, SummaryRequest } from '../api/types.ts';
+import {
+  DeskNav,
+  inspectionOf,
+  openLink,
+  RoleGate,
+  TableScroll,
+  useInspection,
+} from '../components/admin-common.tsx';
+import { Async, describedBy, ErrorNotice, Field } from '../components/ui.tsx';
+import { useDraft } from '../lib/drafts.ts';
+import { formatBytes, formatDate, formatInstant, todayIn } from '../lib/format.ts';
+import { useLang, useT } from '../lib/i18n.tsx';
 import type { Route } from '../lib/router.ts';
+import { hasRole, useSession } from '../lib/session.ts';
+import { useLoad } from '../lib/use-load.ts';
 
-/** TODO(console): the summaries page. */
-export default function Page(_props: { route: Route }) {
+/**
+ * 整改报告: the latest summary (paragraph, chart, its four files), the list of earlier ones, and
+ * for admins 生成报告. File links are presigned for 5 minutes, so a link about to expire is
+ * re-read from the API at the click.
+ */
+export default function Page({ route }: { route: Route }) {
+  return (
+    <RoleGate roles={['admin', 'leader', 'auditor']}>
+      <Summaries inspectionId={inspectionOf(route)} />
+    </RoleGate>
+  );
+}
+
+type Listed = SummaryList['summaries'][number];
+
+function Summaries({ inspectionId }: { inspectionId: string }) {
   const t = useT();
-  return <h1>{t('summaries', 'summaries')}</h1>;
+  const { api, me } = useSession();
+  const inspection = useInspection(inspectionId);
+  const base = `/inspections/${seg(inspectionId)}/summaries`;
+  // The summary shown: the latest unless one was picked from the list or just generated.
+  const [shown, setShown] = useState<Summary | null>();
+  const [latest] = useLoad(
+    async (signal) => {
+      try {
+        return await api.get<Summary>(`${base}/latest`, undefined, signal);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    [inspectionId],
+  );
+  const [extra, setExtra] = useState<{ summaries: Listed[]; next?: string }>();
+  const [firstPage, reloadList] = useLoad(
+    async (signal) => {
+      setExtra(undefined);
+      return api.get<SummaryList>(base, { limit: 20 }, signal);
+    },
+    [inspectionId],
+  );
+  const [more, setMore] = useState<unknown>();
+
+  async function loadMore(next: string) {
+    setMore(undefined);
+    try {
+      const page = await api.get<SummaryList>(base, { limit: 20, next });
+      setExtra({
+        summaries: [...(extra?.summaries ?? []), ...page.summaries],
+        ...(page.next ? { next: page.next } : {}),
+      });
+    } catch (error) {
+      setMore(error);
+    }
+  }
+
+  const current = shown !== undefined ? shown : latest.state === 'ready' ? latest.value : undefined;
+  return (
+    <section class="admin-summaries">
+      <DeskNav inspectionId={inspectionId} current="summaries" />
+      <h1>
+        {t('整改报告', 'Summaries')}
+        {inspection.state === 'ready' && <span class="muted"> · {inspection.value.title}</span>}
+      </h1>
+      <Async loaded={inspection}>
+        {(found) => (
+          <>
+            {hasRole(me, 'admin') && (
+              <GenerateForm
+                inspection={found}
+                onGenerated={(summary) => {
+                  setShown(summary);
+                  reloadList();
+                }}
+              />
+            )}
+            <div aria-live="polite">
+              {latest.state === 'loading' && shown === undefined ? (
+                <p class="muted">{t('加载中…', 'Loading…')}</p>
+              ) : latest.state === 'error' && shown === undefined ? (
+                <ErrorNotice error={latest.error} />
+              ) : current ? (
+                <SummaryView
+                  key={current.summaryId}
+                  summary={current}
+                  inspection={found}
+                  onRefreshed={setShown}
+                />
+              ) : (
+                <p class="muted">{t('还没有整改报告。', 'No summary yet.')}</p>
+              )}
+            </div>
+            <h2>{t('全部报告', 'All summaries')}</h2>
+            <Async loaded={firstPage}>
+              {(page) => {
+                const rows = [...page.summaries, ...(extra?.summaries ?? [])];
+                const next = extra ? extra.next : page.next;
+                return (
+                  <>
+                    <SummaryTable
+                      rows={rows}
+                      inspection={found}
+                      currentId={current?.summaryId}
+                      onOpen={async (summaryId) =>
+                        setShown(await api.get<Summary>(`/summaries/${seg(summaryId)}`))
+                      }
+                    />
+                    {next && (
+                      <button type="button" onClick={() => void loadMore(next)}>
+                        {t('加载更多', 'Load more')}
+                      </button>
+                    )}
+                    {more !== undefined && <ErrorNotice error={more} />}
+                  </>
+                );
+              }}
+            </Async>
+          </>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function GenerateForm({
+  inspection,
+  onGenerated,
+}: {
+  inspection: Inspection;
+  onGenerated: (s: Summary) => void;
+}) {
+  const t = useT();
+  const lang = useLang();
+  const { api } = useSession();
+  const today = todayIn(inspection.timezone);
+  const draft = useDraft<{ asOf: string; lang: 'zh-CN' | 'en' }>(`summary.${inspection.inspectionId}`, {
+    asOf: '',
+    lang,
+  });
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const fields = error instanceof ApiError ? error.fieldErrors(lang) : {};
+  const general = error !== undefined && Object.keys(fields).length === 0;
+
+  async function generate(event: Event) {
+    event.preventDefault();
+    setSending(true);
+    setError(undefined);
+    const body: SummaryRequest = {
+      lang: draft.value.lang,
+      ...(draft.value.asOf ? { asOf: draft.value.asOf } : {}),
+    };
+    try {
+      const summary = await api.request<Summary>(
+        'POST',
+        `/inspections/${seg(inspection.inspectionId)}/summaries`,
+        {
+          body,
+          idempotencyKey: draft.idempotencyKey,
+        },
+      );
+      draft.clear();
+      onGenerated(summary);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <form class="card admin-form" onSubmit={generate} aria-labelledby="summary-form-title">
+      <h2 id="summary-form-title">{t('生成整改情况报告', 'Generate a summary')}</h2>
+      <div class="admin-grid">
+        <Field
+          id="summary-asof"
+          label={t('截至日期', 'As of')}
+          hint={t(
+            '可选；留空为现在，填写日期则截至当天结束',
+            'Optional: now when blank, else the end of that day',
+          )}
+          error={fields.asOf}
+        >
+          <input
+            id="summary-asof"
+            type="date"
+            max={today}
+            value={draft.value.asOf}
+            aria-describedby={describedBy('summary-asof', fields.asOf, 'hint')}
+            onInput={(e) => draft.set({ ...draft.value, asOf: (e.target as HTMLInputElement).value })}
+          />
+        </Field>
+        <Field id="summary-lang" label={t('报告语言', 'Language')} error={fields.lang}>
+          <select
+            id="summary-lang"
+            value={draft.value.lang}
+            aria-describedby={describedBy('summary-lang', fields.lang)}
+            onChange={(e) =>
+              draft.set({
+                ...draft.value,
+                lang: (e.target as HTMLSelectElement).value === 'en' ? 'en' : 'zh-CN',
+              })
+            }
+          >
+            <option value="zh-CN">中文</option>
+            <option value="en">English</option>
+          </select>
+        </Field>
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={sending}>
+          {t('生成报告', 'Generate')}
+        </button>
+        {sending && (
+          <span class="muted" aria-live="polite">
+            {t('正在生成…', 'Generating…')}
+          </span>
+        )}
+      </div>
+      {general && <ErrorNotice error={error} />}
+      {error instanceof NetworkError && (
+        <p class="muted">
+          {t(
+            '再次点击“生成报告”即可重试，不会重复生成。',
+            'Press Generate again to retry; it will not run twice.',
+          )}
+        </p>
+      )}
+    </form>
+  );
+}
+
+const FILE_NAMES: Record<string, [string, string]> = {
+  'summary.md': ['报告正文（Markdown）', 'Report (Markdown)'],
+  'summary.json': ['完整数据（JSON）', 'Full data (JSON)'],
+  'chart.svg': ['进度图（SVG）', 'Chart (SVG)'],
+  'ledger.xlsx': ['台账（Excel）', 'Ledger (Excel)'],
+};
+
+function SummaryView({
+  summary,
+  inspection,
+  onRefreshed,
+}: {
+  summary: Summary;
+  inspection: Inspection;
+  onRefreshed: (summary: Summary) => void;
+}) {
+  const t = useT();
+  const lang = useLang();
+  const { api } = useSession();
+  const [error, setError] = useState<unknown>();
+  const chart = summary.files.find((file) => file.name === 'chart.svg');
+  const reread = () => api.get<Summary>(`/summaries/${seg(summary.summaryId)}`);
+
+  async function download(event: MouseEvent, name: string, expiresAt: string) {
+    // A link with more than 20 s left is followed as it is; an older one is re-read first.
+    if (Date.parse(expiresAt) - Date.now() > 20_000) return;
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const fresh = await reread();
+      onRefreshed(fresh);
+      const file = fresh.files.find((candidate) => candidate.name === name);
+      if (file) openLink(file.url);
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  return (
+    <article class="card admin-summary" aria-labelledby="summary-title">
+      <h2 id="summary-title">
+        {t('整改情况报告', 'Summary')}
+        {t(
+          `（截至 ${formatDate(summary.asOfDate, lang)}）`,
+          ` (as of ${formatDate(summary.asOfDate, lang)})`,
+        )}
+      </h2>
+      <p class="muted">
+        {t('生成于', 'Generated')} {formatInstant(summary.generatedAt, inspection.timezone, lang)} ·{' '}
+        {summary.trigger === 'schedule' ? t('每周自动', 'weekly schedule') : summary.generatedBy.name}
+      </p>
+      <p class="admin-paragraph">{summary.paragraph[lang]}</p>
+      {summary.changes && (
+        <p class="muted">
+          {t(
+            `较上次报告：新增已整改 ${summary.changes.newlyRectified} 项，新增逾期 ${summary.changes.newlyOverdue} 项。`,
+            `Since the previous summary: ${summary.changes.newlyRectified} newly rectified, ${summary.changes.newlyOverdue} newly overdue.`,
+          )}
+        </p>
+      )}
+      {chart && (
+        <img
+          class="admin-chart"
+          src={chart.url}
+          alt={t('整改进度图：各状态事项数', 'Progress chart: items by status')}
+          // An expired link shows nothing: re-read the summary for a fresh one (once).
+          onError={() => {
+            if (Date.parse(chart.expiresAt) <= Date.now()) void reread().then(onRefreshed, setError);
+          }}
+        />
+      )}
+      <h3>{t('报告文件', 'Files')}</h3>
+      <ul class="admin-files">
+        {summary.files.map((file) => (
+          <li key={file.name}>
+            <span>
+              {t(...(FILE_NAMES[file.name] ?? [file.name, file.name]))}{' '}
+              <span class="muted">
+                {file.name} · {formatBytes(file.size)}
+              </span>
+            </span>
+            <a
+              href={file.url}
+              // Storage saves it (Content-Disposition: attachment); should a store show it
+              // instead (the local emulator does), the console stays open in this tab.
+              target="_blank"
+              rel="noopener"
+              onClick={(event) => void download(event as unknown as MouseEvent, file.name, file.expiresAt)}
+            >
+              {t('下载', 'Download')}
+              <span class="sr-only"> {file.name}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </article>
+  );
+}
+
+function SummaryTable({
+  rows,
+  inspection,
+  currentId,
+  onOpen,
+}: {
+  rows: readonly Listed[];
+  inspection: Inspection;
+  currentId: string | undefined;
+  onOpen: (summaryId: string) => Promise<void>;
+}) {
+  const t = useT();
+  const lang = useLang();
+  const [error, setError] = useState<unknown>();
+  if (rows.length === 0) return <p class="muted">{t('还没有整改报告。', 'No summary yet.')}</p>;
+  return (
+    <>
+      <TableScroll label={t('全部报告', 'All summaries')}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('截至', 'As of')}</th>
+              <th scope="col">{t('生成于', 'Generated')}</th>
+              <th scope="col">{t('方式', 'Trigger')}</th>
+              <th scope="col">{t('摘要', 'Paragraph')}</th>
+              <th scope="col">
+                <span class="sr-only">{t('操作', 'Action')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.summaryId} aria-current={row.summaryId === currentId ? 'true' : undefined}>
+                <td>{formatDate(row.asOfDate, lang)}</td>
+                <td>{formatInstant(row.generatedAt, inspection.timezone, lang)}</td>
+                <td>{row.trigger === 'schedule' ? t('每周自动', 'Schedule') : t('手动', 'Request')}</td>
+                <td class="admin-excerpt">{row.paragraph[lang]}</td>
+                <td>
+                  {row.summaryId === currentId ? (
+                    <span class="muted">{t('正在查看', 'Shown')}</span>
+                  ) : (
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => {
+                        setError(undefined);
+                        onOpen(row.summaryId).catch(setError);
+                      }}
+                    >
+                      {t('查看', 'Show')}
+                      <span class="sr-only">{formatDate(row.asOfDate, lang)}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </>
+  );
 }
