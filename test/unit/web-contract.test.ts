@@ -11,7 +11,16 @@ import { RouteTable } from '#shared/http/route-table.ts';
  * method it is called with.
  */
 const SOURCE = path.resolve(import.meta.dirname, '../../web/src');
-const API_ROOTS = ['me', 'items', 'inspections', 'evidence', 'archives', 'summaries', 'departments', 'health'];
+const API_ROOTS = [
+  'me',
+  'items',
+  'inspections',
+  'evidence',
+  'archives',
+  'summaries',
+  'departments',
+  'health',
+];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
