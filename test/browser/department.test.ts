@@ -11,6 +11,7 @@ import {
   openPage,
   PHONE,
   pageProblems,
+  printPdf,
   type RunningConsole,
   snap,
   startConsole,
@@ -44,13 +45,7 @@ beforeAll(async () => {
     body: JSON.stringify({ plan }),
   });
   expect(imported.status).toBe(201);
-  // A real PDF, printed by Chromium itself, with Chinese text in it.
-  const printer = await browser.newPage();
-  await printer.setContent(
-    '<html lang="zh-CN"><body><h1>家庭医生签约服务质量抽查报告</h1><p>基层卫生科 2024年</p></body></html>',
-  );
-  writeFileSync(pdfPath, await printer.pdf());
-  await printer.close();
+  await printPdf(browser, pdfPath, '家庭医生签约服务质量抽查报告', '基层卫生科 2024年');
 });
 afterAll(async () => {
   await browser?.close();

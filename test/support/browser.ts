@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -155,4 +155,12 @@ export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const width = page.viewportSize()?.width ?? 0;
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+}
+
+/** Writes a real PDF, printed by Chromium itself, with the given Chinese text in it. */
+export async function printPdf(browser: Browser, file: string, title: string, body: string): Promise<void> {
+  const printer = await browser.newPage();
+  await printer.setContent(`<html lang="zh-CN"><body><h1>${title}</h1><p>${body}</p></body></html>`);
+  writeFileSync(file, await printer.pdf());
+  await printer.close();
 }

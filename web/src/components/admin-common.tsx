@@ -38,7 +38,15 @@ export function useInspection(inspectionId: string): Loaded<Inspection> {
 type Desk = 'board' | 'queue' | 'summaries' | 'outcomes' | 'settings';
 
 /** The inspection's desks, the current one marked, each only for the roles that may open it. */
-export function DeskNav({ inspectionId, current }: { inspectionId: string; current: Desk }) {
+export function DeskNav({
+  inspectionId,
+  current,
+  label,
+}: {
+  inspectionId: string;
+  current?: Desk;
+  label?: string;
+}) {
   const t = useT();
   const { me } = useSession();
   const desks: [Desk | 'archives', string, string, boolean][] = [
@@ -50,7 +58,7 @@ export function DeskNav({ inspectionId, current }: { inspectionId: string; curre
     ['archives', '证据包', 'Archives', hasRole(me, 'admin', 'auditor')],
   ];
   return (
-    <nav class="desks" aria-label={t('工作台', 'Desks')}>
+    <nav class="desks" aria-label={label ?? t('工作台', 'Desks')}>
       {desks
         .filter(([, , , allowed]) => allowed)
         .map(([desk, zh, en]) => (

@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  devLogin,
+  launchBrowser,
+  openPage,
+  PHONE,
+  pageProblems,
+  printPdf,
+  type RunningConsole,
+  snap,
+  startConsole,
+} from '../support/browser.ts';
+
+/**
+ * The whole path across roles, through the pages only: a 科室 clerk on a phone reports progress
+ * by keyboard alone, uploads a real PDF and asks for the item to be marked rectified; a second
+ * person, an admin at a desk, finds it in 待销号 with that evidence, closes it out, and the board
+ * counts it. Then the same admin reads the console in English.
+ */
+const plan = JSON.parse(readFileSync(new URL('../fixtures/plan.sample.json', import.meta.url), 'utf8'));
+const INSPECTION = plan.inspection.id as string;
+const work = mkdtempSync(path.join(tmpdir(), 'rectify-journey-'));
+const pdfPath = path.join(work, '家庭医生签约服务整改佐证.pdf');
+
+let app: RunningConsole;
+let browser: Browser;
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startConsole('journey'), launchBrowser()]);
+  const admin = await app.token({ role: 'admin', name: '李四' });
+  const imported = await fetch(`${app.url}/inspections/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ plan }),
+  });
+  expect(imported.status).toBe(201);
+  await printPdf(browser, pdfPath, '家庭医生签约服务整改佐证', '签约服务质量抽查覆盖12个乡镇');
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const figure = (page: Page, key: string) => page.locator(`.admin-totals .total-${key} dd`).textContent();
+
+async function goTo(page: Page, hash: string, heading: string | RegExp) {
+  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 60_000 });
+}
+
+describe('from the 科室 to 销号', () => {
+  it('a clerk reports and rectifies on a phone; another person closes out and the board counts it', async () => {
+    const clerk = await openPage(browser, app.url, PHONE);
+    await devLogin(clerk, { role: '科室', department: '基层卫生科', name: '张三' });
+    await clerk.getByRole('link', { name: '家庭医生签约服务质量不高' }).click();
+    await clerk.getByRole('heading', { level: 1, name: /家庭医生签约服务质量不高/ }).waitFor();
+
+    // Keyboard only: focus the progress text, type, then Tab to 提交 and press Enter.
+    await clerk.getByLabel('工作进展').focus();
+    await clerk.keyboard.type('已完成签约服务质量抽查，整改报告见佐证材料。');
+    for (let presses = 0; presses < 20; presses += 1) {
+      await clerk.keyboard.press('Tab');
+      const focused = await clerk.evaluate('document.activeElement && document.activeElement.textContent');
+      if (String(focused).trim() === '提交') break;
+    }
+    await clerk.keyboard.press('Enter');
+    await clerk.getByText('已提交，已记入整改历史').waitFor();
+
+    await clerk.getByLabel('上传佐证材料').setInputFiles(pdfPath);
+    const upload = clerk.locator('.uploads li', { hasText: '家庭医生签约服务整改佐证.pdf' });
+    await expect
+      .poll(() => upload.getByRole('status').textContent(), { timeout: 70_000, interval: 500 })
+      .toContain('已校验入库');
+    await clerk.getByRole('button', { name: '申请整改完成' }).click();
+    await clerk.getByText('状态已变更为“已整改”').waitFor();
+    await snap(clerk, 'journey-clerk-rectified');
+    expect(pageProblems(clerk)).toEqual([]);
+    await clerk.context().close();
+
+    const office = await openPage(browser, app.url, DESKTOP);
+    await devLogin(office, { role: '管理员', name: '王五' });
+    await office.getByRole('link', { name: plan.inspection.title }).click();
+    await office.getByRole('heading', { level: 1, name: /整改看板/ }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => figure(office, 'rectified')).toBe('2');
+    const closedBefore = Number(await figure(office, 'closed'));
+
+    await goTo(office, `#/inspections/${INSPECTION}/queue`, '待销号');
+    const card = office.getByRole('article', { name: /家庭医生签约服务质量不高/ });
+    await card.getByRole('button', { name: /下载/ }).first().waitFor();
+    expect(await card.textContent()).toContain('家庭医生签约服务整改佐证.pdf');
+    expect(await card.textContent()).toContain('张三');
+    await card.getByRole('button', { name: '销号', exact: true }).click();
+    await office.getByRole('status').filter({ hasText: '已销号：1.1.2' }).waitFor();
+
+    await goTo(office, `#/inspections/${INSPECTION}/board`, /整改看板/);
+    await expect.poll(() => figure(office, 'closed')).toBe(String(closedBefore + 1));
+    expect(await figure(office, 'rectified')).toBe('1');
+    expect(pageProblems(office)).toEqual([]);
+    await office.context().close();
+  });
+
+  it('switches to English and back, and keeps the choice across a reload', async () => {
+    const page = await openPage(browser, app.url, DESKTOP);
+    await devLogin(page, { role: '管理员', name: '王五' });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My items' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await goTo(page, `#/inspections/${INSPECTION}/board`, /Board/);
+    await page.locator('.admin-totals').waitFor({ timeout: 60_000 });
+    const board = (await page.locator('main').textContent()) ?? '';
+    expect(board).toMatch(/Closed/);
+    expect(board).not.toMatch(/已销号|正在整改/);
+    await snap(page, 'board-en');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: /Board/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { level: 1, name: /整改看板/ }).waitFor();
+    expect(pageProblems(page)).toEqual([]);
+    await page.context().close();
+  });
+});
