@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ChainEvent, Item } from '../api/types.ts';
-import { type ChainCheck, verifyChain } from '../lib/chain.ts';
+import { type BrowserChainCheck, verifyChain } from '../lib/chain.ts';
 import { formatInstant } from '../lib/format.ts';
 import { type Translate, useLang, useT } from '../lib/i18n.tsx';
 import { STATUS_OPTIONS } from './ui.tsx';
@@ -112,7 +112,11 @@ function Summary({ event, item }: { event: ChainEvent; item: Item }) {
   }
 }
 
-function brokenText(check: Extract<ChainCheck, { ok: false }>, events: readonly ChainEvent[], t: Translate) {
+function brokenText(
+  check: Extract<BrowserChainCheck, { index: number }>,
+  events: readonly ChainEvent[],
+  t: Translate,
+) {
   const record = events[check.index];
   const type = record ? typeName(record.type, t) : '';
   const why =
@@ -142,7 +146,7 @@ export function HistoryTimeline({
 }) {
   const t = useT();
   const lang = useLang();
-  const [check, setCheck] = useState<ChainCheck>();
+  const [check, setCheck] = useState<BrowserChainCheck>();
   // A reloaded history has not been verified yet.
   useEffect(() => setCheck(undefined), [events]);
   const broken = check && !check.ok ? check : undefined;
