@@ -2,24 +2,22 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevTokenRequest } from '#local/dev-auth.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from '../fixtures/generate-plan.ts';
-import { apiClient } from '../support/api.ts';
 import {
+  type ConsoleFixture,
   DESKTOP,
   devLogin,
   expectAccessible,
-  launchBrowser,
   openPage,
   PHONE,
   pageProblems,
   type RunningConsole,
+  SAMPLE_PLAN,
   snap,
-  startConsole,
+  useConsole,
 } from '../support/browser.ts';
 import { storeEvidence } from '../support/evidence.ts';
-import type { RuntimeFixture } from '../support/runtime.ts';
 
 /**
  * The inspection office's desks, through the UI: import a 台账 with errors (each shown at its row
@@ -29,7 +27,7 @@ import type { RuntimeFixture } from '../support/runtime.ts';
  * and files shown. Every page is scanned by axe at desktop and phone width.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const plan = JSON.parse(readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8'));
+const plan = SAMPLE_PLAN;
 const INSPECTION = plan.inspection.id as string;
 const csvInspection = JSON.parse(
   readFileSync(path.join(root, 'test/fixtures/plan.sample.inspection.json'), 'utf8'),
@@ -44,19 +42,13 @@ const ADMIN_A = { role: 'admin', name: '李四' } as const;
 const ADMIN_B = { role: '管理员', name: '王五' } as const;
 const BIG = 'bench-board-2000';
 
+const started = useConsole('admin');
 let app: RunningConsole;
 let browser: Browser;
-let api: ReturnType<typeof apiClient>;
+let api: ConsoleFixture['api'];
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startConsole('admin'), launchBrowser()]);
-  // The support client mints with a subject; the console's dev-token endpoint derives it.
-  const fixture = {
-    url: app.url,
-    token: ({ subject: _subject, ...request }: DevTokenRequest) => app.token(request),
-  } as unknown as RuntimeFixture;
-  api = apiClient(() => fixture);
-  expect((await api.post('/inspections/import', ADMIN_A, { plan })).status).toBe(201);
+  ({ app, browser, api } = started());
   // 1.1.2 is in progress in the plan: A stores a file and marks it rectified, so A may not close it.
   const itemId = `${INSPECTION}.1.1.2`;
   await storeEvidence(api, ADMIN_A, itemId, {
@@ -71,10 +63,6 @@ beforeAll(async () => {
   });
   expect(marked.status, marked.text).toBe(200);
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
 
 async function signIn(page: Page, name: string) {
   await devLogin(page, { role: '管理员', name });

@@ -6,22 +6,20 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DevTokenRequest } from '#local/dev-auth.ts';
-import { apiClient } from '../support/api.ts';
 import {
+  type ConsoleFixture,
   DESKTOP,
   devLogin,
   expectAccessible,
-  launchBrowser,
   openPage,
   PHONE,
   pageProblems,
   type RunningConsole,
+  SAMPLE_PLAN,
   snap,
-  startConsole,
+  useConsole,
 } from '../support/browser.ts';
 import { storeEvidence } from '../support/evidence.ts';
-import type { RuntimeFixture } from '../support/runtime.ts';
 
 /**
  * The auditor's journey, through the UI only: pick the inspection, request an archive of one
@@ -29,13 +27,14 @@ import type { RuntimeFixture } from '../support/runtime.ts';
  * separate process) accepts the downloaded file; the fingerprint on the page is the API's.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const plan = JSON.parse(readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8'));
+const plan = SAMPLE_PLAN;
 const INSPECTION = plan.inspection.id as string;
 const TITLE = plan.inspection.title as string;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const pdf = Buffer.from('%PDF-1.7\n% 签约服务整改报告\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 
 const work = mkdtempSync(path.join(tmpdir(), 'rectify-auditor-'));
+const started = useConsole('auditor');
 let app: RunningConsole;
 let browser: Browser;
 let publicKeySha256 = '';
@@ -43,16 +42,9 @@ let archiveFile = '';
 let keyFile = '';
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startConsole('auditor'), launchBrowser()]);
-  // The support client mints with a subject; the console's dev-token endpoint takes none.
-  const fixture = {
-    url: app.url,
-    token: ({ subject: _subject, ...request }: DevTokenRequest) => app.token(request),
-  } as unknown as RuntimeFixture;
-  const api = apiClient(() => fixture);
-  const admin = { role: 'admin', name: '整改办' } as const;
+  let api: ConsoleFixture['api'];
+  ({ app, browser, api } = started());
   const clerk = { role: 'department', department: '基层卫生科', name: '张三' } as const;
-  expect((await api.post('/inspections/import', admin, { plan })).status).toBe(201);
   // One stored file in the 科室 the archive asks for, one in another (left out by the filter).
   await storeEvidence(api, clerk, `${INSPECTION}.1.1.2`, {
     bytes: pdf,
@@ -70,8 +62,6 @@ beforeAll(async () => {
   expect(publicKeySha256).toMatch(/^[0-9a-f]{64}$/);
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 

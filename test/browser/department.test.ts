@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -7,14 +7,14 @@ import {
   DESKTOP,
   devLogin,
   expectAccessible,
-  launchBrowser,
   openPage,
   PHONE,
   pageProblems,
   printPdf,
   type RunningConsole,
+  SAMPLE_PLAN,
   snap,
-  startConsole,
+  useConsole,
 } from '../support/browser.ts';
 
 /**
@@ -23,8 +23,8 @@ import {
  * it, mark the item rectified, verify the history's hash chain in the browser (and see a record
  * altered in transit named as broken); the inbox; another 科室's item typed by hand is not found.
  */
-const root = path.resolve(import.meta.dirname, '../..');
-const plan = JSON.parse(readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8'));
+const _root = path.resolve(import.meta.dirname, '../..');
+const plan = SAMPLE_PLAN;
 const INSPECTION = plan.inspection.id as string;
 const ITEM = `${INSPECTION}.1.1.2`;
 const OTHER_DEPT_ITEM = `${INSPECTION}.1.2.1`;
@@ -33,25 +33,15 @@ const PROGRESS = `完成家庭医生签约服务质量抽查，覆盖12个乡镇
 
 const work = mkdtempSync(path.join(tmpdir(), 'rectify-department-'));
 const pdfPath = path.join(work, '签约服务质量抽查报告.pdf');
+const started = useConsole('department');
 let app: RunningConsole;
 let browser: Browser;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startConsole('department'), launchBrowser()]);
-  const admin = await app.token({ role: 'admin', name: '李四' });
-  const imported = await fetch(`${app.url}/inspections/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ plan }),
-  });
-  expect(imported.status).toBe(201);
+  ({ app, browser } = started());
   await printPdf(browser, pdfPath, '家庭医生签约服务质量抽查报告', '基层卫生科 2024年');
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function signIn(viewport: { width: number; height: number }): Promise<Page> {
   const page = await openPage(browser, app.url, viewport);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
   devLogin,
-  launchBrowser,
   openPage,
   PHONE,
   pageProblems,
   printPdf,
   type RunningConsole,
+  SAMPLE_PLAN,
   snap,
-  startConsole,
+  useConsole,
 } from '../support/browser.ts';
 
 /**
@@ -22,29 +22,19 @@ import {
  * person, an admin at a desk, finds it in 待销号 with that evidence, closes it out, and the board
  * counts it. Then the same admin reads the console in English.
  */
-const plan = JSON.parse(readFileSync(new URL('../fixtures/plan.sample.json', import.meta.url), 'utf8'));
+const plan = SAMPLE_PLAN;
 const INSPECTION = plan.inspection.id as string;
 const work = mkdtempSync(path.join(tmpdir(), 'rectify-journey-'));
 const pdfPath = path.join(work, '家庭医生签约服务整改佐证.pdf');
 
+const started = useConsole('journey');
 let app: RunningConsole;
 let browser: Browser;
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startConsole('journey'), launchBrowser()]);
-  const admin = await app.token({ role: 'admin', name: '李四' });
-  const imported = await fetch(`${app.url}/inspections/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ plan }),
-  });
-  expect(imported.status).toBe(201);
+  ({ app, browser } = started());
   await printPdf(browser, pdfPath, '家庭医生签约服务整改佐证', '签约服务质量抽查覆盖12个乡镇');
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const figure = (page: Page, key: string) => page.locator(`.admin-totals .total-${key} dd`).textContent();
 

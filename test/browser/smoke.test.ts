@@ -1,36 +1,25 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
   devLogin,
   expectAccessible,
-  launchBrowser,
   openPage,
   PHONE,
   pageProblems,
   type RunningConsole,
   snap,
-  startConsole,
+  useConsole,
 } from '../support/browser.ts';
 
-const plan = JSON.parse(readFileSync(new URL('../fixtures/plan.sample.json', import.meta.url), 'utf8'));
+const _plan = JSON.parse(readFileSync(new URL('../fixtures/plan.sample.json', import.meta.url), 'utf8'));
 
+const started = useConsole('smoke');
 let app: RunningConsole;
 let browser: Browser;
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startConsole('smoke'), launchBrowser()]);
-  const admin = await app.token({ role: 'admin', name: '李四' });
-  const imported = await fetch(`${app.url}/inspections/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ plan }),
-  });
-  expect(imported.status).toBe(201);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+beforeAll(() => {
+  ({ app, browser } = started());
 });
 
 describe('console start-up', () => {

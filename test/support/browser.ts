@@ -4,9 +4,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { DevTokenRequest } from '#local/dev-auth.ts';
-import { sharedEmulator, uniqueStage } from './runtime.ts';
+import { apiClient } from './api.ts';
+import { type RuntimeFixture, sharedEmulator, uniqueStage } from './runtime.ts';
 
 /**
  * The browser journeys' harness: a real `npm start` (local/start.ts, on the run's shared emulator,
@@ -163,4 +164,49 @@ export async function printPdf(browser: Browser, file: string, title: string, bo
   await printer.setContent(`<html lang="zh-CN"><body><h1>${title}</h1><p>${body}</p></body></html>`);
   writeFileSync(file, await printer.pdf());
   await printer.close();
+}
+
+export const SAMPLE_PLAN = JSON.parse(
+  readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8'),
+);
+
+export interface ConsoleFixture {
+  readonly app: RunningConsole;
+  readonly browser: Browser;
+  /** The test API client (test/support/api.ts) on this console's runtime, for seeding. */
+  readonly api: ReturnType<typeof apiClient>;
+}
+
+/**
+ * One file's console: `npm start` and Chromium started before its tests (with the sample plan
+ * imported by an admin, 李四, unless told not to), both stopped after. Call the returned
+ * function inside hooks and tests.
+ */
+export function useConsole(label: string, options: { samplePlan?: boolean } = {}): () => ConsoleFixture {
+  let fixture: ConsoleFixture | undefined;
+  beforeAll(async () => {
+    const [app, browser] = await Promise.all([startConsole(label), launchBrowser()]);
+    // The support client mints with a subject; the console's dev-token endpoint derives it.
+    const runtime = {
+      url: app.url,
+      token: ({ subject: _subject, ...request }: DevTokenRequest) => app.token(request),
+    } as unknown as RuntimeFixture;
+    fixture = { app, browser, api: apiClient(() => runtime) };
+    if (options.samplePlan ?? true) {
+      const imported = await fixture.api.post(
+        '/inspections/import',
+        { role: 'admin', name: '李四' },
+        { plan: SAMPLE_PLAN },
+      );
+      expect(imported.status, imported.text).toBe(201);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await fixture?.browser.close();
+    await fixture?.app.stop();
+  });
+  return () => {
+    if (!fixture) throw new Error('the console is not started: use the fixture inside a hook or test');
+    return fixture;
+  };
 }
