@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
   devLogin,
+  expectAccessible,
   openPage,
   PHONE,
   pageProblems,
@@ -90,6 +91,31 @@ describe('from the 科室 to 销号', () => {
     await goTo(office, `#/inspections/${INSPECTION}/board`, /整改看板/);
     await expect.poll(() => figure(office, 'closed')).toBe(String(closedBefore + 1));
     expect(await figure(office, 'rectified')).toBe('1');
+    expect(pageProblems(office)).toEqual([]);
+    await office.context().close();
+  });
+
+  it('a leader sees the items they lead, an admin each inspection with its totals and desks', async () => {
+    const leader = await openPage(browser, app.url, PHONE);
+    await devLogin(leader, { role: '领导', name: '王强' });
+    await leader.getByRole('link', { name: '乡镇卫生院全科医生配备不足' }).waitFor();
+    expect(await leader.getByRole('link', { name: '家庭医生签约服务质量不高' }).count()).toBe(1);
+    // 赵敏's and 李明's items are not his.
+    expect(await leader.getByRole('link', { name: '民营医院监督检查覆盖面不足' }).count()).toBe(0);
+    expect(await leader.getByRole('link', { name: '个别单位超标准列支差旅费' }).count()).toBe(0);
+    await snap(leader, 'home-leader');
+    await expectAccessible(leader, 'home (leader)');
+    await leader.context().close();
+
+    const office = await openPage(browser, app.url, DESKTOP);
+    await devLogin(office, { role: '管理员', name: '王五' });
+    const card = office.getByRole('article', { name: plan.inspection.title });
+    await card.getByText(/共4项：/).waitFor();
+    for (const desk of ['整改看板', '待销号', '整改报告', '整改成效', '设置', '证据包']) {
+      expect(await card.getByRole('link', { name: desk }).count(), desk).toBe(1);
+    }
+    await snap(office, 'home-admin');
+    await expectAccessible(office, 'home (admin)');
     expect(pageProblems(office)).toEqual([]);
     await office.context().close();
   });

@@ -102,14 +102,17 @@ export function DevLogin({
         </div>
         {role === 'leader' && (
           <div class="field">
-            <label for="login-leader">
-              {t('领导编号（默认为姓名）', 'Leader id (defaults to the name)')}
-            </label>
+            <label for="login-leader">{t('领导编号（可选）', 'Leader id (optional)')}</label>
             <input
               id="login-leader"
               value={leaderId}
+              aria-describedby="login-leader-hint"
               onInput={(e) => setLeaderId((e.target as HTMLInputElement).value)}
             />
+            {/* The plan's 责任领导编号; without one, items are matched by the leader's name. */}
+            <small id="login-leader-hint" class="muted">
+              {t('留空时按上面填写的名字匹配所分管的事项', 'Left empty, items are matched by the name above')}
+            </small>
           </div>
         )}
         {error && (
