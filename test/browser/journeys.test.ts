@@ -120,6 +120,32 @@ describe('from the 科室 to 销号', () => {
     await office.context().close();
   });
 
+  it('a clerk withdraws a file uploaded by mistake, with a reason, and it stops counting', async () => {
+    const clerk = await openPage(browser, app.url, PHONE);
+    await devLogin(clerk, { role: '科室', department: '医政医管科', name: '赵医政' });
+    await clerk.getByRole('link', { name: '民营医院监督检查覆盖面不足' }).click();
+    await clerk.getByLabel('上传佐证材料').setInputFiles(pdfPath);
+    const listed = clerk.locator('.evidence-list li', { hasText: '家庭医生签约服务整改佐证.pdf' });
+    await expect.poll(() => listed.textContent(), { timeout: 70_000, interval: 500 }).toContain('已校验入库');
+    await clerk.getByRole('heading', { name: /佐证材料\s*\(1\)/ }).waitFor();
+
+    await listed.getByText('撤回…').click();
+    // No reason: the browser's own required check stops it before anything is sent.
+    await listed.getByRole('button', { name: /确认撤回/ }).click();
+    expect(await listed.textContent()).toContain('已校验入库');
+    await listed.getByLabel('撤回原因').fill('传错了文件，应为医政医管科的检查报告');
+    await listed.getByRole('button', { name: /确认撤回/ }).click();
+    await clerk.getByRole('heading', { name: /佐证材料\s*\(0\)/ }).waitFor();
+    await expect.poll(() => listed.textContent()).toContain('已撤回');
+    expect(await listed.getByRole('button', { name: '下载' }).count()).toBe(0);
+    await expect
+      .poll(() => clerk.locator('.timeline > li').filter({ hasText: '传错了文件' }).count())
+      .toBe(1);
+    await expectAccessible(clerk, 'item page after a withdrawal');
+    expect(pageProblems(clerk)).toEqual([]);
+    await clerk.context().close();
+  });
+
   it('switches to English and back, and keeps the choice across a reload', async () => {
     const page = await openPage(browser, app.url, DESKTOP);
     await devLogin(page, { role: '管理员', name: '王五' });

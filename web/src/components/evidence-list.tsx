@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
-import { seg } from '../api/client.ts';
-import type { DownloadLink, Evidence } from '../api/types.ts';
+import { ApiError, seg } from '../api/client.ts';
+import type { DownloadLink, Evidence, WithdrawRequest } from '../api/types.ts';
+import { useDraft } from '../lib/drafts.ts';
 import { formatBytes, formatInstant } from '../lib/format.ts';
 import { useLang, useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
-import { errorText } from './ui.tsx';
+import { describedBy, errorText, Field } from './ui.tsx';
 
 const STATE_TEXT: Record<Evidence['state'], [string, string]> = {
   pending: ['待校验', 'Pending verification'],
@@ -24,8 +25,20 @@ function open(url: string) {
   anchor.remove();
 }
 
-/** An item's evidence files in every state, newest first, with 下载 for stored ones. */
-export function EvidenceList({ evidence, timezone }: { evidence: readonly Evidence[]; timezone: string }) {
+/**
+ * An item's evidence files in every state, newest first, with 下载 for stored ones and, where the
+ * caller may still change the item, 撤回 (withdraw) with a reason.
+ */
+export function EvidenceList({
+  evidence,
+  timezone,
+  onWithdrawn,
+}: {
+  evidence: readonly Evidence[];
+  timezone: string;
+  /** Set when withdrawing is possible (a writer, the item not yet rectified); called after one. */
+  onWithdrawn?: (() => void) | undefined;
+}) {
   const t = useT();
   const lang = useLang();
   if (evidence.length === 0) return <p class="muted">{t('还没有佐证材料', 'No evidence yet')}</p>;
@@ -53,6 +66,7 @@ export function EvidenceList({ evidence, timezone }: { evidence: readonly Eviden
             <span class="hash">{file.sha256}</span>
           </details>
           {file.state === 'stored' && <DownloadButton evidenceId={file.evidenceId} />}
+          {file.state === 'stored' && onWithdrawn && <WithdrawForm file={file} onWithdrawn={onWithdrawn} />}
         </li>
       ))}
     </ul>
@@ -92,5 +106,65 @@ function DownloadButton({ evidenceId }: { evidenceId: string }) {
         </span>
       )}
     </div>
+  );
+}
+
+/**
+ * 撤回: the file stays in storage and in the history, but no longer counts as evidence. A reason
+ * is required; the draft (and its Idempotency-Key) is kept until the server accepts it.
+ */
+function WithdrawForm({ file, onWithdrawn }: { file: Evidence; onWithdrawn: () => void }) {
+  const { api } = useSession();
+  const t = useT();
+  const lang = useLang();
+  const draft = useDraft<string>(`withdraw.${file.evidenceId}`, '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const id = `withdraw-${file.evidenceId}`;
+  const fieldError = error instanceof ApiError ? error.fieldErrors(lang).reason : undefined;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const body: WithdrawRequest = { reason: draft.value };
+      await api.request('POST', `/evidence/${seg(file.evidenceId)}/withdraw`, {
+        body,
+        idempotencyKey: draft.idempotencyKey,
+      });
+      draft.clear();
+      onWithdrawn();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <details class="withdraw">
+      <summary>{t('撤回…', 'Withdraw…')}</summary>
+      <form onSubmit={submit}>
+        <Field id={id} label={t('撤回原因', 'Reason for withdrawing')} error={fieldError}>
+          <textarea
+            id={id}
+            required
+            value={draft.value}
+            aria-describedby={describedBy(id, fieldError)}
+            onInput={(e) => draft.set((e.target as HTMLTextAreaElement).value)}
+          />
+        </Field>
+        {error !== undefined && !fieldError && (
+          <p class="notice error" role="alert">
+            {errorText(error, t)}
+          </p>
+        )}
+        <button type="submit" class="danger" disabled={busy}>
+          {t('确认撤回', 'Withdraw this file')}
+          <span class="sr-only"> {file.fileName}</span>
+        </button>
+      </form>
+    </details>
   );
 }

@@ -140,7 +140,15 @@ function ItemBody({
           {t('佐证材料', 'Evidence')} <span class="muted">({item.evidenceCount})</span>
         </h2>
         {writer && <EvidenceUploader itemId={item.itemId} onSettled={onChanged} />}
-        <EvidenceSection itemId={item.itemId} refresh={refresh} timezone={timezone} />
+        <EvidenceSection
+          itemId={item.itemId}
+          refresh={refresh}
+          timezone={timezone}
+          // The server refuses withdrawals once the item is rectified: the sign-off counted them.
+          onWithdrawn={
+            writer && (item.status === 'not_started' || item.status === 'in_progress') ? onChanged : undefined
+          }
+        />
       </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t('整改历史', 'History')}</h2>
@@ -613,10 +621,12 @@ function EvidenceSection({
   itemId,
   refresh,
   timezone,
+  onWithdrawn,
 }: {
   itemId: string;
   refresh: number;
   timezone: string;
+  onWithdrawn: (() => void) | undefined;
 }) {
   const { api } = useSession();
   const [loaded] = useLoad(
@@ -626,7 +636,7 @@ function EvidenceSection({
   );
   return (
     <Async loaded={loaded}>
-      {({ evidence }) => <EvidenceList evidence={evidence} timezone={timezone} />}
+      {({ evidence }) => <EvidenceList evidence={evidence} timezone={timezone} onWithdrawn={onWithdrawn} />}
     </Async>
   );
 }
