@@ -16,13 +16,20 @@
  *     frames after the last), medians of several; floors: the board's final DOM set as one
  *     innerHTML, and the same filter form with a trivial handler. Target ≤ 200 ms.
  *
- * Options: BENCH_ITEMS (2000), BENCH_COLD_LOADS (5), BENCH_REPEATS (4, per filter value).
+ *  d. Hashing a 100 MiB evidence file in the page, as the upload does (web/src/lib/sha256-stream.ts,
+ *     bundled alone): time, throughput and the renderer process's peak RSS growth, against the
+ *     floor of reading the whole file and hashing it with WebCrypto (fast, but the file sits in
+ *     memory whole — what the streaming hash is there to avoid).
+ *
+ * Options: BENCH_ITEMS (2000), BENCH_COLD_LOADS (5), BENCH_REPEATS (4, per filter value),
+ * BENCH_HASH_MIB (100).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
+import { buildSync } from 'esbuild';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import { startEmulator } from '#local/emulator/index.ts';
@@ -34,6 +41,7 @@ import { median } from './measure.ts';
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
 const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS ?? 5);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 4);
+const HASH_MIB = Number(process.env.BENCH_HASH_MIB ?? 100);
 const CHROMIUM = process.env.RECTIFY_CHROMIUM ?? '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '..');
 const samplePlan = JSON.parse(readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8'));
@@ -62,6 +70,55 @@ interface Row {
   met: string;
 }
 const rows: Row[] = [];
+/** Chromium's renderer processes now (pid list), read from /proc. */
+function rendererPids(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function rssMiB(pid: number): number {
+  try {
+    const kib = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Number(kib) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `script` in a fresh page and samples the RSS of the renderer that page started, every
+ * 10 ms: the peak growth over its idle size, and what the script returned.
+ */
+async function withRendererPeak(browser: Browser, url: string, prelude: string, script: string) {
+  const before = new Set(rendererPids());
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // A loopback origin is a secure context (WebCrypto's digest needs one; about:blank is not).
+  await page.goto(url);
+  await page.evaluate(prelude);
+  const renderers = rendererPids().filter((pid) => !before.has(pid));
+  const idle = Math.max(0, ...renderers.map(rssMiB));
+  let peak = idle;
+  const sampler = setInterval(() => {
+    for (const pid of renderers) peak = Math.max(peak, rssMiB(pid));
+  }, 10);
+  try {
+    const result = (await page.evaluate(script)) as { ms: number; hex: string };
+    return { ...result, growthMiB: renderers.length ? peak - idle : Number.NaN };
+  } finally {
+    clearInterval(sampler);
+    await context.close();
+  }
+}
+
 const row = (figure: string, value: number, floor: number | undefined, target: number, unit: 'ms' | 'KB') => {
   const text = (n: number) => (unit === 'ms' ? msText(n) : kb(n * 1024));
   rows.push({
@@ -462,6 +519,60 @@ async function main() {
       }
       await floorContext.close();
       await context.close();
+    }
+
+    // ---- d. Hashing a 100 MiB file in the page ----
+    {
+      const hasher = buildSync({
+        entryPoints: [path.join(root, 'web/src/lib/sha256-stream.ts')],
+        bundle: true,
+        format: 'iife',
+        globalName: 'rectifyHash',
+        platform: 'browser',
+        minify: true,
+        write: false,
+      }).outputFiles[0]?.text as string;
+      // The file is a Blob of HASH_MIB distinct 1 MiB parts (the same bytes in both pages, so the
+      // two digests must agree), held by the browser's blob storage as a picked file is.
+      const makeFile = `window.file = new Blob(Array.from({ length: ${HASH_MIB} }, (_, n) => {
+        const part = new Uint8Array(1 << 20); for (let i = 0; i < part.length; i += 97) part[i] = (i * 31 + n) & 255; return part;
+      }), { type: 'application/pdf' });`;
+      const streamed = await withRendererPeak(
+        browser,
+        floorUrl,
+        `${hasher}; window.rectifyHash = rectifyHash; ${makeFile}`,
+        `(async () => { const t0 = performance.now(); const hex = await rectifyHash.sha256File(window.file); return { ms: performance.now() - t0, hex }; })()`,
+      );
+      const whole = await withRendererPeak(
+        browser,
+        floorUrl,
+        makeFile,
+        `(async () => { const t0 = performance.now(); const digest = await crypto.subtle.digest('SHA-256', await window.file.arrayBuffer());
+          const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''); return { ms: performance.now() - t0, hex }; })()`,
+      );
+      const mibs = (ms: number) => `${(HASH_MIB / (ms / 1000)).toFixed(0)} MiB/s`;
+      log(
+        `d. ${HASH_MIB} MiB hashed: streaming ${msText(streamed.ms)} (${mibs(streamed.ms)}, renderer +${streamed.growthMiB.toFixed(0)} MiB); ` +
+          `whole-file WebCrypto ${msText(whole.ms)} (${mibs(whole.ms)}, renderer +${whole.growthMiB.toFixed(0)} MiB)`,
+      );
+      rows.push({
+        figure: `d. SHA-256 of ${HASH_MIB} MiB, streaming (time)`,
+        value: msText(streamed.ms),
+        floor: msText(whole.ms),
+        ratio: `${(streamed.ms / whole.ms).toFixed(2)}×`,
+        target: '(info)',
+        met: mibs(streamed.ms),
+      });
+      rows.push({
+        figure: `d. SHA-256 of ${HASH_MIB} MiB, renderer RSS growth`,
+        value: `${streamed.growthMiB.toFixed(0)} MiB`,
+        floor: `${whole.growthMiB.toFixed(0)} MiB`,
+        ratio: `${(streamed.growthMiB / whole.growthMiB).toFixed(2)}×`,
+        target: `< ${HASH_MIB} MiB`,
+        met: streamed.growthMiB < HASH_MIB ? 'met' : 'NOT met',
+      });
+      if (streamed.hex !== whole.hex)
+        throw new Error(`the two hashes differ: ${streamed.hex} vs ${whole.hex}`);
     }
 
     // ---- The table ----
