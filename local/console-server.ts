@@ -38,23 +38,43 @@ export interface ConsoleServerOptions {
   readonly stage: string;
   /** The emulator's S3 endpoint: presigned uploads go there, so the CSP must allow it. */
   readonly storageOrigin: string;
+  /**
+   * What `/config.json` says; `npm start` leaves it unset (the dev login). The Cognito path's
+   * browser test sets `auth: 'cognito'` with a stand-in identity provider (test/support/mock-oidc.ts).
+   */
+  readonly config?: ConsoleConfig;
 }
 
 export type ConsoleServer = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 /** Answers the console's requests and returns true, or returns false for the API's. */
 export function consoleServer(options: ConsoleServerOptions): ConsoleServer {
-  const headers = consoleSecurityHeaders({ api: [], storage: [options.storageOrigin] });
+  const config: ConsoleConfig = options.config ?? { auth: 'dev', apiUrl: '', stage: options.stage };
+  // The console fetches discovery and tokens from the identity provider, as the cloud's CSP allows
+  // (infra/constructs/console-hosting.ts): the same origins here, so the CSP is tested as well.
+  const identity =
+    config.auth === 'cognito'
+      ? [new URL(config.authority).origin, new URL(config.loginDomain).origin]
+      : undefined;
+  const headers = consoleSecurityHeaders({
+    api: [],
+    storage: [options.storageOrigin],
+    ...(identity ? { identity } : {}),
+  });
   // Plain HTTP on loopback: HSTS would pin 127.0.0.1 to https in the developer's browser.
   delete headers['strict-transport-security'];
-  const config: ConsoleConfig = { auth: 'dev', apiUrl: '', stage: options.stage };
   const root = path.resolve(options.dir);
 
   return async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
     if (url.pathname === '/__local/dev-token' && method === 'POST') {
-      await mintForLoginPage(request, response, options.devKey);
+      // Only the dev login mints: a console configured for Cognito must have no way around it.
+      if (config.auth !== 'dev') {
+        send(response, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'not found');
+      } else {
+        await mintForLoginPage(request, response, options.devKey);
+      }
       return true;
     }
     if (method !== 'GET' && method !== 'HEAD') return false;

@@ -9,6 +9,7 @@ import { RouteTable } from '#shared/http/route-table.ts';
 import { STATUS_OF } from '#shared/http/status.ts';
 import { errorMessage } from '#shared/i18n/error-messages.ts';
 import { negotiateLang } from '#shared/i18n/lang.ts';
+import type { ConsoleConfig } from '../web/hosting.ts';
 import { bootstrapResources, type LocalResources, resourceEnvironment } from './bootstrap.ts';
 import { consoleServer } from './console-server.ts';
 import { type DevKey, loadOrCreateDevKey, verifyDevToken } from './dev-auth.ts';
@@ -36,6 +37,8 @@ export interface LocalRuntimeOptions {
   readonly queueVisibilityTimeoutSeconds?: number;
   /** The built console (web/build.ts) to serve at `/`, with its dev login; none when unset. */
   readonly consoleDir?: string;
+  /** What the console's `/config.json` says; the dev login when unset (see ConsoleServerOptions). */
+  readonly consoleConfig?: ConsoleConfig;
   /** Called once per request with a one-line access log entry. */
   readonly onRequest?: (line: string) => void;
 }
@@ -224,6 +227,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         devKey,
         stage: resources.stage,
         storageOrigin: new URL(options.emulator.endpoint).origin,
+        ...(options.consoleConfig ? { config: options.consoleConfig } : {}),
       })
     : undefined;
 

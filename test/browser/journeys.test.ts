@@ -166,3 +166,32 @@ describe('from the 科室 to 销号', () => {
     await page.context().close();
   });
 });
+
+describe('two admins at once', () => {
+  it('a close-out based on a stale read is refused, the page reloads the item, and the next press closes it', async () => {
+    const { api } = started();
+    const office = await openPage(browser, app.url, DESKTOP);
+    await devLogin(office, { role: '管理员', name: '王五' });
+    await goTo(office, `#/inspections/${INSPECTION}/queue`, '待销号');
+    const card = office.getByRole('article', { name: /乡镇卫生院全科医生配备不足/ });
+    await card.getByRole('button', { name: '销号', exact: true }).waitFor();
+
+    // Meanwhile another admin reports progress on it: the version this page read is now old.
+    const itemId = `${INSPECTION}.1.1.1`;
+    const reported = await api.post(
+      `/items/${itemId}/progress`,
+      { role: 'admin', name: '李四' },
+      { text: '补充说明：全科医生已全部到岗。' },
+    );
+    expect(reported.status, reported.text).toBe(201);
+
+    await card.getByRole('button', { name: '销号', exact: true }).click();
+    await office.getByRole('status').filter({ hasText: '已被他人更新，已重新载入' }).waitFor();
+    await card.getByRole('button', { name: '销号', exact: true }).click();
+    await office.getByRole('status').filter({ hasText: '已销号：1.1.1' }).waitFor();
+    const item = await api.get(`/items/${itemId}`, { role: 'admin', name: '王五' });
+    expect(item.json.status).toBe('closed');
+    expect(pageProblems(office)).toEqual([]);
+    await office.context().close();
+  });
+});

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { type DevKey, type DevTokenRequest, loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import type { Emulator } from '#local/emulator/types.ts';
 import { type LocalRuntime, startLocalRuntime } from '#local/runtime.ts';
+import type { ConsoleConfig } from '../../web/hosting.ts';
 
 /** The run's shared emulator, as the global setup started it (this file never stops it). */
 export function sharedEmulator(): Emulator {
@@ -40,7 +41,15 @@ export interface RuntimeFixture {
  */
 export function useLocalRuntime(
   label: string,
-  options: { queueVisibilityTimeoutSeconds?: number; consoleDir?: string } = {},
+  options: {
+    queueVisibilityTimeoutSeconds?: number;
+    consoleDir?: string;
+    /**
+     * The console's `/config.json` (the dev login when unset). A function, given the stage, when
+     * it names something only an earlier beforeAll knows (the stand-in identity provider's port).
+     */
+    consoleConfig?: ConsoleConfig | ((stage: string) => ConsoleConfig);
+  } = {},
 ): () => RuntimeFixture {
   let fixture: RuntimeFixture | undefined;
   let keyDir: string | undefined;
@@ -48,12 +57,17 @@ export function useLocalRuntime(
     keyDir = mkdtempSync(path.join(tmpdir(), 'rectify-key-'));
     const keyFile = path.join(keyDir, 'dev-signing-key.json');
     const devKey = await loadOrCreateDevKey(keyFile);
+    const stage = uniqueStage(label);
+    const { consoleConfig, ...rest } = options;
     const runtime = await startLocalRuntime({
       emulator: sharedEmulator(),
-      stage: uniqueStage(label),
+      stage,
       port: 0,
       devKey,
-      ...options,
+      ...rest,
+      ...(consoleConfig
+        ? { consoleConfig: typeof consoleConfig === 'function' ? consoleConfig(stage) : consoleConfig }
+        : {}),
     });
     fixture = {
       url: runtime.url,

@@ -32,11 +32,13 @@ export function cognitoAuth(config: Extract<ConsoleConfig, { auth: 'cognito' }>)
       if (params.has('code') && params.has('state')) {
         const user = await manager.signinRedirectCallback();
         idToken = user.id_token;
-        // Drop ?code=&state= from the address bar; the page the user was on is in the hash.
-        window.history.replaceState(null, '', `/${window.location.hash}`);
+        // Drop ?code=&state= from the address bar and go back to the page sign-in started from
+        // (kept in the sign-in state by signIn: the redirect back carries no #fragment).
+        const hash = typeof user.state === 'string' && user.state.startsWith('#') ? user.state : '';
+        window.history.replaceState(null, '', `/${hash}`);
       }
     },
-    signIn: () => manager.signinRedirect(),
+    signIn: () => manager.signinRedirect({ state: window.location.hash }),
     async signOut() {
       await manager.removeUser();
       idToken = undefined;
@@ -44,6 +46,10 @@ export function cognitoAuth(config: Extract<ConsoleConfig, { auth: 'cognito' }>)
       logout.searchParams.set('client_id', config.clientId);
       logout.searchParams.set('logout_uri', `${origin}/`);
       window.location.assign(logout.toString());
+      // The page is leaving; /logout brings it back to `/`, which signs in afresh. Never resolve:
+      // main.tsx restarts when sign-out resolves, and that sign-in redirect would cancel this
+      // navigation, and Cognito's session cookie could survive (test/browser/cloud-login.test.ts).
+      await new Promise<never>(() => {});
     },
   };
 }

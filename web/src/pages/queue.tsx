@@ -14,7 +14,7 @@ import { DeskNav, inspectionOf, openLink, RoleGate, useLedger } from '../compone
 import { Async, describedBy, ErrorNotice, errorText, Field, Light, StatusBadge } from '../components/ui.tsx';
 import { useDraft } from '../lib/drafts.ts';
 import { formatBytes, formatDate, formatInstant } from '../lib/format.ts';
-import { useLang, useT } from '../lib/i18n.tsx';
+import { type Translate, useLang, useT } from '../lib/i18n.tsx';
 import { href, type Route } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -34,6 +34,24 @@ export default function Page({ route }: { route: Route }) {
     </RoleGate>
   );
 }
+
+/**
+ * Someone changed the item since this page read it (409 with the versions): the ledger is read
+ * again so the next press is based on what is there now; what was typed stays in its draft.
+ */
+function isStale(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.status === 409 &&
+    typeof (error.details as { currentVersion?: unknown })?.currentVersion === 'number'
+  );
+}
+
+const staleText = (item: { ref: string; title: string }, t: Translate) =>
+  t(
+    `${item.ref} ${item.title} 已被他人更新，已重新载入，请核对后再操作。`,
+    `${item.ref} ${item.title} was changed by someone else and has been reloaded: check it, then try again.`,
+  );
 
 function Queue({ inspectionId }: { inspectionId: string }) {
   const t = useT();
@@ -190,6 +208,7 @@ function RectifiedCard({
       onChanged(t(`已销号：${item.ref} ${item.title}`, `Closed out: ${item.ref} ${item.title}`));
     } catch (error) {
       setCloseError(error);
+      if (isStale(error)) onChanged(staleText(item, t));
     } finally {
       setClosing(false);
     }
@@ -411,6 +430,7 @@ function ReopenForm({ item, onChanged }: { item: Item; onChanged: (message: stri
       onChanged(t(`已重新打开：${item.ref} ${item.title}`, `Reopened: ${item.ref} ${item.title}`));
     } catch (caught) {
       setError(caught);
+      if (isStale(caught)) onChanged(staleText(item, t));
     } finally {
       setSending(false);
     }
