@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { DevTokenRequest } from '#local/dev-auth.ts';
 import { apiClient } from './api.ts';
 import { type RuntimeFixture, sharedEmulator, uniqueStage } from './runtime.ts';
@@ -87,6 +87,9 @@ export function launchBrowser(): Promise<Browser> {
  * A fresh context (own storage, so each user is signed in alone) in zh-CN at the given size.
  * Uncaught page errors and CSP violations fail the test that owns the page.
  */
+/** Pages still open, for the record a failing test leaves behind (useConsole's afterEach). */
+const openPages = new Set<Page>();
+
 export async function openPage(
   browser: Browser,
   url: string,
@@ -102,6 +105,8 @@ export async function openPage(
     }
   });
   (page as Page & { problems: string[] }).problems = problems;
+  openPages.add(page);
+  page.once('close', () => openPages.delete(page));
   await page.goto(url);
   return page;
 }
@@ -201,6 +206,29 @@ export function useConsole(label: string, options: { samplePlan?: boolean } = {}
       expect(imported.status, imported.text).toBe(201);
     }
   }, 120_000);
+  // A failing journey leaves what each open page showed: a screenshot, its address and text.
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return;
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    let n = 0;
+    for (const page of openPages) {
+      n += 1;
+      const name = `FAILED-${context.task.name.replace(/[^\w一-龥]+/g, '-').slice(0, 60)}-${n}.png`;
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true }).catch(() => undefined);
+      const text = await page
+        .locator('body')
+        .textContent({ timeout: 1000 })
+        .catch(() => '');
+      process.stderr.write(
+        `failed test, page ${n}: ${page.url()}\n${text?.slice(0, 2000)}\n(screenshot ${name})\n`,
+      );
+      await page
+        .context()
+        .close()
+        .catch(() => undefined);
+    }
+    openPages.clear();
+  });
   afterAll(async () => {
     await fixture?.browser.close();
     await fixture?.app.stop();

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 export type Loaded<T> =
   | { readonly state: 'loading' }
   | { readonly state: 'error'; readonly error: Error }
-  | { readonly state: 'ready'; readonly value: T };
+  /** `refreshing`: a reload is under way; the value shown is the previous one. */
+  | { readonly state: 'ready'; readonly value: T; readonly refreshing?: boolean };
 
 /** Loads once per change of `deps`, ignoring answers that arrive after a newer load began. */
 export function useLoad<T>(
@@ -14,7 +15,9 @@ export function useLoad<T>(
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
-    setLoaded((previous) => (previous.state === 'ready' ? previous : { state: 'loading' }));
+    setLoaded((previous) =>
+      previous.state === 'ready' ? { ...previous, refreshing: generation > 0 } : { state: 'loading' },
+    );
     load(controller.signal).then(
       (value) => controller.signal.aborted || setLoaded({ state: 'ready', value }),
       (error: Error) => controller.signal.aborted || setLoaded({ state: 'error', error }),

@@ -74,12 +74,20 @@ function Queue({ inspectionId }: { inspectionId: string }) {
       <div role="status">{done && <p class="notice ok">{done}</p>}</div>
       <Async loaded={loaded}>
         {(ledger) => (
-          <QueueLists
-            items={ledger.items}
-            inspection={ledger.inspection}
-            today={ledger.today}
-            onChanged={changed}
-          />
+          // While the items are read again after a change, nothing can be pressed on the old
+          // versions (a second press would only meet the same conflict).
+          <fieldset
+            class="plain"
+            disabled={loaded.state === 'ready' && loaded.refreshing}
+            aria-busy={loaded.state === 'ready' && loaded.refreshing}
+          >
+            <QueueLists
+              items={ledger.items}
+              inspection={ledger.inspection}
+              today={ledger.today}
+              onChanged={changed}
+            />
+          </fieldset>
         )}
       </Async>
     </section>
