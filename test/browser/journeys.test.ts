@@ -186,7 +186,19 @@ describe('two admins at once', () => {
     expect(reported.status, reported.text).toBe(201);
 
     await card.getByRole('button', { name: '销号', exact: true }).click();
-    await office.getByRole('status').filter({ hasText: '已被他人更新，已重新载入' }).waitFor({ timeout: 8000 }).catch(async (e) => { console.log('DEBUG', await card.textContent(), await office.getByRole('status').allTextContents(), await office.locator('main').textContent()); throw e; });
+    await office
+      .getByRole('status')
+      .filter({ hasText: '已被他人更新，已重新载入' })
+      .waitFor({ timeout: 8000 })
+      .catch(async (e) => {
+        console.log(
+          'DEBUG',
+          await card.textContent(),
+          await office.getByRole('status').allTextContents(),
+          await office.locator('main').textContent(),
+        );
+        throw e;
+      });
     await card.getByRole('button', { name: '销号', exact: true }).click();
     await office.getByRole('status').filter({ hasText: '已销号：1.1.1' }).waitFor();
     const item = await api.get(`/items/${itemId}`, { role: 'admin', name: '王五' });
