@@ -108,6 +108,7 @@ export const DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE = {
   SummaryGenerated: 'SummaryGenerated',
   ArchiveReady: 'ArchiveReady',
   ArchiveFailed: 'ArchiveFailed',
+  ReportTextSet: undefined,
 } as const satisfies Record<InspectionEventType, InspectionDetailType | undefined>;
 
 export type PublishedInspectionEvent = {

@@ -415,6 +415,17 @@ export const functions = {
     // GetObject lets it sign the links.
     access: [READ_LEDGER, { bucket: 'evidence', mode: 'read', prefix: 'summaries/' }],
   },
+  reportText: {
+    entry: 'functions/report-text/handler.ts',
+    description: 'Saves (admins) and reads the texts of the 整改情况报告 the office writes itself.',
+    triggers: [
+      { kind: 'http', method: 'PUT', path: '/inspections/{inspectionId}/report-text', auth: ['admin'] },
+      { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/report-text', auth: REPORT_READERS },
+    ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER],
+  },
   setSummarySchedule: {
     entry: 'functions/set-summary-schedule/handler.ts',
     description: "Sets an inspection's weekly summary slot (weekday and hour in its zone) or turns it off.",

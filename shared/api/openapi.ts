@@ -30,6 +30,8 @@ import {
   OutcomeView,
   ProgressRequest,
   PublicKeyView,
+  ReportTextRequest,
+  ReportTextView,
   SummaryList,
   SummaryListQuery,
   SummaryRequest,
@@ -126,6 +128,20 @@ export const CONTRACT: Record<string, Operation> = {
   'POST /me/notifications/{notificationId}/read': {
     summary: 'Mark one notification read (the first reading time is kept)',
     success: { status: 200, schema: NotificationView, description: 'The notification' },
+    errors: [404],
+  },
+  'PUT /inspections/{inspectionId}/report-text': {
+    operationId: 'setReportText',
+    summary: "Save the report's own texts (opening, part 一, part 三, 落款); each save is a chain record",
+    body: ReportTextRequest,
+    success: { status: 200, schema: ReportTextView, description: 'Saved; reports from now on use them' },
+    errors: [400, 404, 413, 415, 422],
+    idempotent: true,
+  },
+  'GET /inspections/{inspectionId}/report-text': {
+    operationId: 'getReportText',
+    summary: 'The report texts in force (empty: the report writes its defaults)',
+    success: { status: 200, schema: ReportTextView, description: 'The texts' },
     errors: [404],
   },
   'POST /inspections/{inspectionId}/outcomes': {

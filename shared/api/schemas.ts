@@ -623,6 +623,33 @@ export const SummaryList = z
   })
   .meta({ id: 'SummaryList' });
 
+/** Texts of the 整改情况报告 the office writes; the whole set is saved each time (omitted = default). */
+const reportText = (max: number) => requestText('multiline').trim().min(1).max(max).optional();
+export const ReportTextRequest = z
+  .strictObject({
+    opening: reportText(5_000).meta({ description: 'The opening paragraph (before part 一)' }),
+    organisation: reportText(20_000).meta({ description: 'Part 一: how the rectification was organised' }),
+    nextSteps: reportText(20_000).meta({ description: 'Part 三: next steps (下一步工作打算)' }),
+    issuingUnit: requestText().trim().min(1).max(100).optional().meta({
+      description: 'The issuing unit in the 落款 (default: the inspected unit)',
+    }),
+  })
+  .meta({ id: 'ReportTextRequest' });
+
+export const ReportTextView = z
+  .object({
+    inspectionId: z.string(),
+    texts: z.object({
+      opening: z.string().optional(),
+      organisation: z.string().optional(),
+      nextSteps: z.string().optional(),
+      issuingUnit: z.string().optional(),
+    }),
+    savedAt: z.iso.datetime().optional(),
+    savedBy: z.object({ subject: z.string(), name: z.string() }).optional(),
+  })
+  .meta({ id: 'ReportText' });
+
 export const SummaryScheduleRequest = z
   .strictObject({
     enabled: z.boolean(),

@@ -7,14 +7,16 @@ import type { ActorRef } from './item.ts';
  * supersede the previous plan's); `OutcomeRecorded` an outcome an admin recorded later (these
  * survive re-imports); `SummaryGenerated` a summary and the SHA-256 of each of its files, so a
  * report handed to leaders can be checked against the trail; `ArchiveReady` / `ArchiveFailed` an
- * evidence archive (who asked, what it holds and its SHA-256).
+ * evidence archive (who asked, what it holds and its SHA-256); `ReportTextSet` the texts the office
+ * wrote for its 整改情况报告 (the whole set as saved).
  */
 export type InspectionEventType =
   | 'PlanImported'
   | 'OutcomeRecorded'
   | 'SummaryGenerated'
   | 'ArchiveReady'
-  | 'ArchiveFailed';
+  | 'ArchiveFailed'
+  | 'ReportTextSet';
 
 export type InspectionEvent = Linked & {
   readonly eventId: string;

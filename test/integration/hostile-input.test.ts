@@ -82,6 +82,7 @@ const PROFILES: Record<string, Profile> = {
   'GET /inspections/{inspectionId}/archives': {},
   'GET /archives/{archiveId}': {},
   'GET /archives/public-key': {},
+  'GET /inspections/{inspectionId}/report-text': {},
   'POST /inspections/import': { writes: true, body: { plan } },
   // Writes nothing even when valid, but every probe here is wrong in one way and must be refused;
   // the snapshot after each route shows it wrote nothing either way.
@@ -131,6 +132,11 @@ const PROFILES: Record<string, Profile> = {
     textField: 'note',
   },
   'POST /inspections/{inspectionId}/summaries': { writes: true, body: { asOf: '2024-10-20', lang: 'zh-CN' } },
+  'PUT /inspections/{inspectionId}/report-text': {
+    writes: true,
+    body: { nextSteps: '持续巩固整改成果，开展“回头看”。', issuingUnit: '市卫生健康委员会' },
+    textField: 'nextSteps',
+  },
   'PUT /inspections/{inspectionId}/summary-schedule': {
     writes: true,
     body: { enabled: true, weekday: 1, hour: 9, lang: 'zh-CN' },

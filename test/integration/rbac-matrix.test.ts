@@ -206,6 +206,21 @@ const MATRIX: {
     expect: expected(404, REPORTS_ONLY),
   },
   {
+    // Past the gate an unknown field is refused (nothing is saved).
+    route: 'PUT /inspections/{inspectionId}/report-text',
+    send: (who) =>
+      api.call('PUT', `/inspections/${INSPECTION}/report-text`, {
+        ...(who ? { as: users[who] } : {}),
+        body: { foreword: '前言' },
+      }),
+    expect: expected(403, { admin: 400 }),
+  },
+  {
+    route: 'GET /inspections/{inspectionId}/report-text',
+    send: (who) => api.get(`/inspections/${INSPECTION}/report-text`, who && users[who]),
+    expect: expected(200, REPORTS_ONLY),
+  },
+  {
     route: 'PUT /inspections/{inspectionId}/summary-schedule',
     send: (who) =>
       api.call('PUT', `/inspections/${INSPECTION}/summary-schedule`, {
