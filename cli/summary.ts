@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Table from 'cli-table3';
@@ -61,14 +62,43 @@ export async function saveSummaryFiles(summary: SummaryView, directory: string):
   );
 }
 
-/** Generates a summary (or fetches the latest one) of an inspection. */
-export function fetchSummary(
+/** A summary asked for and not made yet (shared/api/schemas.ts SummaryJobView). */
+interface SummaryJobView {
+  summaryId: string;
+  state: 'queued' | 'building' | 'ready' | 'failed';
+  progress?: { phase: string; items?: number };
+  failure?: { reason: string };
+}
+
+const POLL_MS = 1_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Asks for a summary of an inspection and waits while it is made behind the queue (or fetches
+ * the latest one). The Idempotency-Key makes a retried request one summary.
+ */
+export async function fetchSummary(
   api: ApiClient,
   inspectionId: string,
   options: { asOf?: string; lang: Lang; latest?: boolean },
+  onProgress: (job: SummaryJobView) => void = () => {},
 ): Promise<SummaryView> {
   const route = `/inspections/${encodeURIComponent(inspectionId)}/summaries`;
-  return options.latest
-    ? api.get<SummaryView>(`${route}/latest`)
-    : api.post<SummaryView>(route, { lang: options.lang, ...(options.asOf ? { asOf: options.asOf } : {}) });
+  if (options.latest) return api.get<SummaryView>(`${route}/latest`);
+  const asked = await api.post<SummaryJobView>(
+    route,
+    { lang: options.lang, ...(options.asOf ? { asOf: options.asOf } : {}) },
+    { 'idempotency-key': randomUUID() },
+  );
+  for (;;) {
+    const read = await api.get<SummaryView | SummaryJobView>(
+      `/summaries/${encodeURIComponent(asked.summaryId)}`,
+    );
+    if ('files' in read) return read;
+    if (read.state === 'failed') {
+      throw new Error(`summary ${asked.summaryId} failed: ${read.failure?.reason ?? 'no reason recorded'}`);
+    }
+    onProgress(read);
+    await sleep(POLL_MS);
+  }
 }

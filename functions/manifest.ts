@@ -386,13 +386,21 @@ export const functions = {
   },
   requestSummary: {
     entry: 'functions/request-summary/handler.ts',
-    description: 'Generates a progress summary (整改情况报告) now or as of an earlier instant.',
+    description:
+      'Asks for a progress summary (整改情况报告) now or as of an earlier instant; made behind a queue.',
     triggers: [
       { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/summaries', auth: ['admin'] },
     ],
+    memoryMiB: 256,
+    timeoutSeconds: 10,
+    access: [WRITE_LEDGER, { queue: 'summaryJobs', mode: 'send' }],
+  },
+  buildSummary: {
+    entry: 'functions/build-summary/handler.ts',
+    description: 'Generates an asked-for summary and its files, however long the inspection takes to read.',
+    triggers: [{ kind: 'sqs', queue: 'summaryJobs', batchSize: 1 }],
     memoryMiB: 1024,
-    // API Gateway answers within 30 s; larger inspections are summarised by the schedule.
-    timeoutSeconds: 29,
+    timeoutSeconds: 900,
     access: [WRITE_LEDGER, ...SUMMARY_FILES],
     // Thousands of items pass through memory once: collect young garbage early (bench:summaries).
     nodeOptions: STREAMING_NODE_OPTIONS,

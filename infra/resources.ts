@@ -136,6 +136,8 @@ export const queues = {
   unpublished: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
   /** Archive requests, waiting for the builder (which may take up to its 15-minute timeout). */
   archiveJobs: { envVar: 'ARCHIVE_JOBS_QUEUE_URL', visibilityTimeoutSeconds: 16 * 60, maxReceiveCount: 3 },
+  /** Summaries asked for through the API, waiting for the generator (up to its 15-minute timeout). */
+  summaryJobs: { envVar: 'SUMMARY_JOBS_QUEUE_URL', visibilityTimeoutSeconds: 16 * 60, maxReceiveCount: 3 },
   /** Schedule invocations that still failed after Scheduler's retries (its dead-letter queue). */
   scheduleFailures: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueDefinition>;

@@ -1,16 +1,18 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SummaryRequest } from '#shared/api/schemas.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { idempotentByHeader } from '#shared/http/idempotency.ts';
-import { generateSummary, summaryView } from '#shared/services/summaries.ts';
-import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
+import { sqs, summaryJobsQueueUrl } from '#shared/queue/client.ts';
+import { requestSummary, summaryJobView } from '#shared/services/summaries.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
-import { summaryStore } from '#shared/store/summary-store.ts';
+import { summaryJobStore } from '#shared/store/summary-job-store.ts';
 
 /**
- * POST /inspections/{inspectionId}/summaries `{ asOf?, lang? }` — generates a summary now (admins):
- * its files are stored and the record and SummaryGenerated are written before it answers 201.
+ * POST /inspections/{inspectionId}/summaries `{ asOf?, lang? }` — asks for a summary (admins):
+ * 202 with its id at once; the generator makes it behind a queue however long the inspection
+ * takes to read, and GET /summaries/{id} follows it to its files.
  */
 export const handler = httpHandler('requestSummary', async ({ event, principal, pathParameters }) => {
   const request = parseJsonBody(event, SummaryRequest);
@@ -20,15 +22,22 @@ export const handler = httpHandler('requestSummary', async ({ event, principal, 
       : request.asOf.length === 10
         ? request.asOf
         : new Date(request.asOf);
-  const { record } = await generateSummary(
-    { ledger: ledgerStore(), chains: inspectionChainStore(), summaries: summaryStore() },
+  const job = await requestSummary(
+    { ledger: ledgerStore(), jobs: summaryJobStore() },
+    async (summaryId) => {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: summaryJobsQueueUrl(),
+          MessageBody: JSON.stringify({ summaryId }),
+        }),
+      );
+    },
     {
       inspectionId: pathParameters.inspectionId ?? '',
       ...(asOf ? { asOf } : {}),
       lang: request.lang,
-      trigger: 'request',
       actor: actorRef(principal),
     },
   );
-  return { status: 201, body: await summaryView(record) };
+  return { status: 202, body: summaryJobView(job) };
 }).use(idempotentByHeader('requestSummary'));

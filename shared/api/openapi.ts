@@ -32,6 +32,7 @@ import {
   PublicKeyView,
   ReportTextRequest,
   ReportTextView,
+  SummaryJobView,
   SummaryList,
   SummaryListQuery,
   SummaryRequest,
@@ -160,9 +161,14 @@ export const CONTRACT: Record<string, Operation> = {
     errors: [404],
   },
   'POST /inspections/{inspectionId}/summaries': {
-    summary: 'Generate a progress summary (整改情况报告) now, or as of an earlier instant (admins)',
+    summary:
+      'Ask for a progress summary (整改情况报告) now, or as of an earlier instant (admins); it is made behind a queue',
     body: SummaryRequest,
-    success: { status: 201, schema: SummaryView, description: 'The summary and links to its files' },
+    success: {
+      status: 202,
+      schema: SummaryJobView,
+      description: 'Queued: follow it with GET /summaries/{summaryId} until its state is ready (or failed)',
+    },
     errors: [400, 404, 409],
     idempotent: true,
   },
@@ -181,8 +187,13 @@ export const CONTRACT: Record<string, Operation> = {
   },
   'GET /summaries/{summaryId}': {
     operationId: 'getSummary',
-    summary: 'One summary',
-    success: { status: 200, schema: SummaryView, description: 'The summary and links to its files' },
+    summary: 'One summary, or the job of one asked for and not made yet',
+    success: {
+      status: 200,
+      schema: z.union([SummaryView, SummaryJobView]),
+      description:
+        'The summary (state ready) and links to its files, or its job (queued, building or failed)',
+    },
     errors: [404],
   },
   'PUT /inspections/{inspectionId}/summary-schedule': {

@@ -602,6 +602,31 @@ export const SummaryView = z
       'The headline of a summary (paragraph, totals, outcomes, breakdowns) and links to its four files; the full lists are in summary.json',
   });
 
+export const SummaryJobView = z
+  .object({
+    summaryId: z.string(),
+    inspectionId: z.string(),
+    asOf: z.iso
+      .datetime()
+      .meta({ description: 'The instant the summary is of, fixed when it was asked for' }),
+    lang: z.enum(LANGS),
+    requestedBy: Actor,
+    requestedAt: z.iso.datetime(),
+    state: z.enum(['queued', 'building', 'ready', 'failed']),
+    progress: z
+      .object({
+        phase: z.enum(['reading', 'rendering', 'storing', 'recording']),
+        at: z.iso.datetime(),
+        items: z.number().optional(),
+      })
+      .optional(),
+    failure: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
+  })
+  .meta({
+    id: 'SummaryJob',
+    description: 'A summary asked for and not made yet (or failed): follow it with GET /summaries/{id}',
+  });
+
 export const SummaryListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   next: requestText().max(2000).optional().meta({ description: 'The `next` of the previous page' }),

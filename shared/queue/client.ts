@@ -8,3 +8,7 @@ export const sqs = new SQSClient({});
 export function archiveJobsQueueUrl(): string {
   return requiredEnv(queues.archiveJobs.envVar);
 }
+
+export function summaryJobsQueueUrl(): string {
+  return requiredEnv(queues.summaryJobs.envVar);
+}

@@ -25,6 +25,7 @@ import { downloadLinkOf, putReportFile, readReportFile } from '#shared/storage/f
 import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { InspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
+import type { SummaryJob, SummaryJobStore, SummaryPhase } from '#shared/store/summary-job-store.ts';
 import type { SummaryFile, SummaryRecord, SummaryStore } from '#shared/store/summary-store.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
@@ -50,6 +51,27 @@ export interface SummaryRequest {
   readonly lang: Lang;
   readonly trigger: Summary['trigger'];
   readonly actor: ActorRef;
+  /** Told as the generation moves from phase to phase (a queued job records it for the API). */
+  readonly onProgress?: (phase: SummaryPhase, detail?: { items: number }) => Promise<void>;
+}
+
+/**
+ * The instant a summary is of: `asOf` as given (a calendar date: its end in the inspection's
+ * zone, but never later than now), or now; one in the future is refused, naming the field.
+ */
+function resolveAsOf(inspection: Inspection, asOf: Date | string | undefined, now: Date): Date {
+  const resolved =
+    typeof asOf === 'string' ? minDate(endOfCalendarDate(asOf, inspection.timezone), now) : (asOf ?? now);
+  if (resolved > now) {
+    throw new ValidationFailed([
+      {
+        path: 'asOf',
+        message: `asOf ${resolved.toISOString()} is in the future; a summary is of what has happened`,
+        messageZh: `asOf（${resolved.toISOString()}）晚于当前时间，报告只能截至已发生的时刻`,
+      },
+    ]);
+  }
+  return resolved;
 }
 
 /**
@@ -201,20 +223,9 @@ export async function generateSummary(
   if (existing) return { record: existing, created: false };
   const summaryId = request.summaryId ?? `r-${randomBytes(10).toString('hex')}`;
   const inspection = await stores.ledger.requireInspection(request.inspectionId);
-  const asOf =
-    typeof request.asOf === 'string'
-      ? minDate(endOfCalendarDate(request.asOf, inspection.timezone), now)
-      : (request.asOf ?? now);
-  if (asOf > now) {
-    throw new ValidationFailed([
-      {
-        path: 'asOf',
-        message: `asOf ${asOf.toISOString()} is in the future; a summary is of what has happened`,
-        messageZh: `asOf（${asOf.toISOString()}）晚于当前时间，报告只能截至已发生的时刻`,
-      },
-    ]);
-  }
+  const asOf = resolveAsOf(inspection, request.asOf, now);
   const asOfIso = asOf.toISOString();
+  await request.onProgress?.('reading');
   const summary = await summarise(stores, inspection, {
     summaryId,
     asOf,
@@ -222,7 +233,9 @@ export async function generateSummary(
     trigger: request.trigger,
     lang: request.lang,
   });
+  await request.onProgress?.('storing', { items: summary.totals.total });
   const files = await storeFiles(summary);
+  await request.onProgress?.('recording', { items: summary.totals.total });
   let record: SummaryRecord | undefined;
   try {
     await stores.chains.append(inspection.inspectionId, (head) => {
@@ -377,4 +390,82 @@ export async function latestSummary(
   const [latest] = (await stores.summaries.list(inspectionId, { limit: 1 })).records;
   if (!latest) throw new NotFound('summary', `${inspectionId}/latest`);
   return latest;
+}
+
+// ---- Summaries asked for through the API: a job behind a queue ------------------------------
+
+export interface SummaryJobStores extends SummaryStores {
+  readonly jobs: SummaryJobStore;
+}
+
+/**
+ * Asks for a summary (POST …/summaries): checks what can be checked now (the inspection, the
+ * as-of instant, fixed here so a queued job summarises the moment it was asked for), records the
+ * job and hands it to the queue. The generator (runSummaryJob) does the rest, however long the
+ * inspection takes to read.
+ */
+export async function requestSummary(
+  stores: Pick<SummaryJobStores, 'ledger' | 'jobs'>,
+  enqueue: (summaryId: string) => Promise<void>,
+  request: { inspectionId: string; asOf?: Date | string; lang: Lang; actor: ActorRef },
+  now = new Date(),
+): Promise<SummaryJob> {
+  const inspection = await stores.ledger.requireInspection(request.inspectionId);
+  const job: SummaryJob = {
+    summaryId: `r-${randomBytes(10).toString('hex')}`,
+    inspectionId: inspection.inspectionId,
+    asOf: resolveAsOf(inspection, request.asOf, now).toISOString(),
+    lang: request.lang,
+    requestedBy: request.actor,
+    requestedAt: now.toISOString(),
+    state: 'queued',
+    attempt: 0,
+  };
+  await stores.jobs.create(job);
+  await enqueue(job.summaryId);
+  return job;
+}
+
+/**
+ * One delivery of a summary job. The summary id is the job's, so a retry after a crash finds
+ * the summary if the earlier attempt got as far as recording it, and never makes a second one.
+ * A failure is retried by redelivery; the last delivery records it (the API then says why)
+ * instead of failing again.
+ */
+export async function runSummaryJob(
+  stores: SummaryJobStores,
+  summaryId: string,
+  delivery: { receiveCount: number; maxReceives: number },
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  const job = await stores.jobs.claim(summaryId, now().toISOString());
+  if (!job) return; // ended already (ready or failed): a duplicate delivery
+  try {
+    await generateSummary(
+      stores,
+      {
+        inspectionId: job.inspectionId,
+        summaryId,
+        asOf: new Date(job.asOf),
+        lang: job.lang,
+        trigger: 'request',
+        actor: job.requestedBy,
+        onProgress: (phase, detail) =>
+          stores.jobs.update(job, { progress: { phase, at: now().toISOString(), ...(detail ?? {}) } }),
+      },
+      now(),
+    );
+    await stores.jobs.update(job, { state: 'ready' });
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    logger.error('summary job failed', { summaryId, attempt: job.attempt, error });
+    if (delivery.receiveCount < delivery.maxReceives) throw error;
+    await stores.jobs.update(job, { state: 'failed', failure: { reason, at: now().toISOString() } });
+  }
+}
+
+/** What GET /summaries/{id} says of a summary that is not (yet) there: its job. */
+export function summaryJobView(job: SummaryJob) {
+  const { attempt: _attempt, ...view } = job;
+  return view;
 }

@@ -8,6 +8,7 @@
  * | chain event | CHAIN#<importId>#<ref>          | SEQ#<seq>       | —                                                 | —                               |
  * | inspection event | INSPCHAIN#<inspectionId>   | SEQ#<seq>       | —                                                 | —                               |
  * | summary     | SUMMARY#<summaryId>             | META            | SUMMARIES#<inspectionId> / <asOf>#<summaryId>     | —                               |
+ * | summary job | SUMMARYJOB#<summaryId>          | META            | —                                                 | —                               |
  * | archive     | ARCHIVE#<archiveId>             | META            | ARCHIVES#<inspectionId> / <requestedAt>#<archiveId> | —                             |
  * | evidence    | EVIDENCE#<evidenceId>           | META            | ITEMEVIDENCE#<itemId> / <requestedAt>#<evidenceId> | —                              |
  * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
@@ -65,6 +66,7 @@ export const keys = {
     GSI1SK: `${asOf}#${summaryId}`,
   }),
   summariesOfInspection: (inspectionId: string) => `SUMMARIES#${inspectionId}`,
+  summaryJob: (summaryId: string) => ({ PK: `SUMMARYJOB#${summaryId}`, SK: 'META' }),
   archive: (archiveId: string) => ({ PK: `ARCHIVE#${archiveId}`, SK: 'META' }),
   archiveOfInspection: (inspectionId: string, requestedAt: string, archiveId: string) => ({
     GSI1PK: `ARCHIVES#${inspectionId}`,

@@ -19,6 +19,7 @@ import { eventually } from '../support/eventually.ts';
 import { storeEvidence } from '../support/evidence.ts';
 import { queueIsIdle } from '../support/queues.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
+import { askForSummary } from '../support/summaries.ts';
 
 /**
  * Evidence archives (证据包) through the local runtime: request → queue → builder → signed ZIP in
@@ -83,7 +84,7 @@ beforeAll(async () => {
     fileName: '清退凭证.pdf',
     contentType: 'application/pdf',
   });
-  expect((await api.post(`/inspections/${INSPECTION}/summaries`, users.admin, {})).status).toBe(201);
+  await askForSummary(api, users.admin, INSPECTION, {});
   publicKeyPem = (await api.get('/archives/public-key', users.auditor)).json.publicKeyPem;
   expect(publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
 }, 120_000);

@@ -116,6 +116,7 @@ describe('bootstrapResources', () => {
       ARCHIVE_BUCKET_NAME: resources.buckets.archives.name,
       EVENT_BUS_NAME: resources.buses.events.name,
       ARCHIVE_JOBS_QUEUE_URL: resources.queues.archiveJobs.url,
+      SUMMARY_JOBS_QUEUE_URL: resources.queues.summaryJobs.url,
       ARCHIVE_SIGNING_KEY_ID: resources.signingKeys.archiveSigning.arn,
     });
   });

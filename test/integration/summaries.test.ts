@@ -3,9 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSummary, runSummaryJob } from '#shared/services/summaries.ts';
+import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
+import { ledgerStore } from '#shared/store/ledger-store.ts';
+import { type SummaryJob, summaryJobStore } from '#shared/store/summary-job-store.ts';
+import { summaryStore } from '#shared/store/summary-store.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
+import { askForSummary } from '../support/summaries.ts';
 
 /**
  * Summaries (整改情况报告) through the local runtime's HTTP API and schedules, against the sample
@@ -96,9 +102,11 @@ describe('a summary on request', () => {
   let first: { summaryId: string; files: FileLink[]; paragraph: Record<string, string>; asOf: string };
 
   it('writes the paragraph the reports write, with the ledger’s numbers', async () => {
-    const response = await api.post(summaries, users.admin, { asOf: '2024-10-20' });
-    expect(response.status, response.text).toBe(201);
-    first = response.json;
+    const { asked, summary } = await askForSummary(api, users.admin, INSPECTION, { asOf: '2024-10-20' });
+    // Asked for: a job with the instant fixed now; made behind the queue.
+    expect(asked.json).toMatchObject({ state: 'queued', asOf: '2024-10-20T15:59:59.999Z', lang: 'zh-CN' });
+    first = summary;
+    expect(first.summaryId).toBe(asked.json.summaryId);
     expect(first.paragraph['zh-CN']).toBe(
       '截至2024年10月20日，巡察反馈的4个具体事项已经整改完成2项，正在整改1项（家庭医生签约服务质量不高），尚未启动1项。' +
         '提出整改措施6条，已经完成4条。建立健全制度3项，免职科级干部1人、批评教育2人，退缴违规钱款12650元。',
@@ -153,13 +161,19 @@ describe('a summary on request', () => {
 
   it('is one summary per Idempotency-Key, and reads back by id, as latest and in the list', async () => {
     const key = { 'idempotency-key': 'summary-once' };
-    const once = await api.post(summaries, users.admin, { asOf: '2024-10-21' }, key);
+    const { asked: once, summary } = await askForSummary(
+      api,
+      users.admin,
+      INSPECTION,
+      { asOf: '2024-10-21' },
+      key,
+    );
     const twice = await api.post(summaries, users.admin, { asOf: '2024-10-21' }, key);
-    expect(once.status).toBe(201);
+    expect(twice.status).toBe(202);
     expect(twice.json.summaryId).toBe(once.json.summaryId);
     const byId = await api.get(`/summaries/${once.json.summaryId}`, users.auditor);
     expect(byId.status).toBe(200);
-    expect(byId.json.paragraph).toEqual(once.json.paragraph);
+    expect(byId.json.paragraph).toEqual(summary.paragraph);
     expect((await api.get(`${summaries}/latest`, users.leader)).json.summaryId).toBe(once.json.summaryId);
     const list = (await api.get(summaries, users.admin)).json.summaries.map(
       (s: { summaryId: string }) => s.summaryId,
@@ -173,9 +187,9 @@ describe('a summary on request', () => {
       expectedVersion: 1,
     });
     expect(started.status, started.text).toBe(200);
-    const past = (await api.post(summaries, users.admin, { asOf: '2024-10-22' })).json;
+    const past = (await askForSummary(api, users.admin, INSPECTION, { asOf: '2024-10-22' })).summary;
     expect(past.totals).toMatchObject({ not_started: 1, in_progress: 1 });
-    const now = (await api.post(summaries, users.admin, {})).json;
+    const now = (await askForSummary(api, users.admin, INSPECTION, {})).summary;
     expect(now.totals).toMatchObject({ not_started: 0, in_progress: 2 });
     expect(now.paragraph['zh-CN']).not.toContain('尚未启动');
     expect(now.changes).toMatchObject({
@@ -206,6 +220,63 @@ describe('a summary on request', () => {
 
   it('is not shown to department users, who see only their own items', async () => {
     expect((await api.get(`${summaries}/latest`, users.department)).status).toBe(403);
+  });
+});
+
+describe('a summary job behind the queue', () => {
+  const stores = () => ({
+    ledger: ledgerStore(),
+    chains: inspectionChainStore(),
+    summaries: summaryStore(),
+    jobs: summaryJobStore(),
+  });
+  const job = (summaryId: string, inspectionId = INSPECTION): SummaryJob => ({
+    summaryId,
+    inspectionId,
+    asOf: '2024-10-25T15:59:59.999Z',
+    lang: 'zh-CN',
+    requestedBy: { subject: 'admin-1', name: '整改办', roles: ['admin'] },
+    requestedAt: new Date().toISOString(),
+    state: 'queued',
+    attempt: 0,
+  });
+  const delivery = (receiveCount: number) => ({ receiveCount, maxReceives: 3 });
+
+  it('retries a failed attempt by redelivery and records the failure on the last one, with its reason', async () => {
+    await stores().jobs.create(job('r-00000000000000000f01', 'no-such-inspection'));
+    await expect(runSummaryJob(stores(), 'r-00000000000000000f01', delivery(1))).rejects.toThrow();
+    expect((await api.get('/summaries/r-00000000000000000f01', users.admin)).json).toMatchObject({
+      state: 'building',
+    });
+    await runSummaryJob(stores(), 'r-00000000000000000f01', delivery(3));
+    const failed = (await api.get('/summaries/r-00000000000000000f01', users.admin)).json;
+    expect(failed.state).toBe('failed');
+    expect(failed.failure.reason).toContain('no-such-inspection');
+    expect(failed.attempt).toBeUndefined();
+  });
+
+  it('makes one summary however often the job is delivered, also after a crash past the record', async () => {
+    const summaryId = 'r-00000000000000000d01';
+    await stores().jobs.create(job(summaryId));
+    // An earlier attempt that recorded the summary and died before saying so.
+    await generateSummary(stores(), {
+      inspectionId: INSPECTION,
+      summaryId,
+      asOf: new Date('2024-10-25T15:59:59.999Z'),
+      lang: 'zh-CN',
+      trigger: 'request',
+      actor: { subject: 'admin-1', name: '整改办', roles: ['admin'] },
+    });
+    const sealed = async () =>
+      (await inspectionChainStore().chain(INSPECTION)).filter(
+        (event) => event.type === 'SummaryGenerated' && event.data.summaryId === summaryId,
+      ).length;
+    await runSummaryJob(stores(), summaryId, delivery(2));
+    await runSummaryJob(stores(), summaryId, delivery(3));
+    expect(await sealed()).toBe(1);
+    const read = (await api.get(`/summaries/${summaryId}`, users.admin)).json;
+    expect(read).toMatchObject({ state: 'ready', summaryId, asOf: '2024-10-25T15:59:59.999Z' });
+    expect((await summaryJobStore().get(summaryId))?.state).toBe('ready');
   });
 });
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, NetworkError, seg } from '../api/client.ts';
-import type { Inspection, Summary, SummaryList, SummaryRequest } from '../api/types.ts';
+import type { Inspection, Summary, SummaryJob, SummaryList, SummaryRequest } from '../api/types.ts';
 import {
   DeskNav,
   inspectionOf,
@@ -157,9 +157,28 @@ function GenerateForm({
     lang,
   });
   const [sending, setSending] = useState(false);
+  const [job, setJob] = useState<SummaryJob>();
   const [error, setError] = useState<unknown>();
   const fields = error instanceof ApiError ? error.fieldErrors(lang) : {};
   const general = error !== undefined && Object.keys(fields).length === 0;
+
+  /** The summary is made behind a queue: follow its job until it is there (or failed). */
+  async function follow(summaryId: string): Promise<Summary> {
+    for (;;) {
+      const read = await api.get<Summary | SummaryJob>(`/summaries/${seg(summaryId)}`);
+      if ('files' in read) return read;
+      if (read.state === 'failed') {
+        throw new Error(
+          t(
+            `报告生成失败：${read.failure?.reason ?? ''}`,
+            `The summary failed: ${read.failure?.reason ?? ''}`,
+          ),
+        );
+      }
+      setJob(read);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 
   async function generate(event: Event) {
     event.preventDefault();
@@ -170,7 +189,7 @@ function GenerateForm({
       ...(draft.value.asOf ? { asOf: draft.value.asOf } : {}),
     };
     try {
-      const summary = await api.request<Summary>(
+      const asked = await api.request<SummaryJob>(
         'POST',
         `/inspections/${seg(inspection.inspectionId)}/summaries`,
         {
@@ -178,12 +197,15 @@ function GenerateForm({
           idempotencyKey: draft.idempotencyKey,
         },
       );
+      // Accepted: the draft is done with; what follows is waiting for the generator.
       draft.clear();
-      onGenerated(summary);
+      setJob(asked);
+      onGenerated(await follow(asked.summaryId));
     } catch (caught) {
       setError(caught);
     } finally {
       setSending(false);
+      setJob(undefined);
     }
   }
 
@@ -232,7 +254,14 @@ function GenerateForm({
         </button>
         {sending && (
           <span class="muted" aria-live="polite">
-            {t('正在生成…', 'Generating…')}
+            {job?.progress
+              ? t(
+                  `正在生成：${PHASES[job.progress.phase][0]}${job.progress.items === undefined ? '' : `（${job.progress.items}项）`}…`,
+                  `Generating: ${PHASES[job.progress.phase][1]}${job.progress.items === undefined ? '' : ` (${job.progress.items} items)`}…`,
+                )
+              : job
+                ? t('已排队，等待生成…', 'Queued, waiting for the generator…')
+                : t('正在提交…', 'Sending…')}
           </span>
         )}
       </div>
@@ -254,6 +283,14 @@ const FILE_NAMES: Record<string, [string, string]> = {
   'summary.json': ['完整数据（JSON）', 'Full data (JSON)'],
   'chart.svg': ['进度图（SVG）', 'Chart (SVG)'],
   'ledger.xlsx': ['台账（Excel）', 'Ledger (Excel)'],
+  'report.docx': ['整改情况报告（Word，公文格式）', 'Report (Word, official-document layout)'],
+};
+
+const PHASES: Record<NonNullable<SummaryJob['progress']>['phase'], [string, string]> = {
+  reading: ['读取台账', 'reading the ledger'],
+  rendering: ['生成文件', 'rendering the files'],
+  storing: ['保存文件', 'storing the files'],
+  recording: ['记入整改历史', 'recording it in the trail'],
 };
 
 function SummaryView({

@@ -1,0 +1,118 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tables } from '#infra/resources.ts';
+import { requiredEnv } from '#shared/config.ts';
+import type { ActorRef } from '#shared/domain/item.ts';
+import type { Lang } from '#shared/i18n/lang.ts';
+import { documentClient } from './client.ts';
+import { keys } from './keys.ts';
+import { TableStore } from './table-store.ts';
+
+export type SummaryJobState = 'queued' | 'building' | 'ready' | 'failed';
+
+/**
+ * A summary asked for through the API, while the generator works on it behind its queue. The
+ * summary itself (SummaryStore) is written only when it is complete; this record says how far it
+ * got, and why it failed if it did.
+ */
+export interface SummaryJob {
+  readonly summaryId: string;
+  readonly inspectionId: string;
+  /** The instant the summary is of, fixed when it was asked for. */
+  readonly asOf: string;
+  readonly lang: Lang;
+  readonly requestedBy: ActorRef;
+  readonly requestedAt: string;
+  readonly state: SummaryJobState;
+  /** Deliveries that have claimed the job (a retry is attempt 2, …). */
+  readonly attempt: number;
+  readonly progress?: { readonly phase: SummaryPhase; readonly at: string; readonly items?: number };
+  readonly failure?: { readonly reason: string; readonly at: string };
+}
+
+export type SummaryPhase = 'reading' | 'rendering' | 'storing' | 'recording';
+
+const strip = ({ PK: _p, SK: _s, entity: _e, ...job }: Record<string, unknown>) =>
+  job as unknown as SummaryJob;
+
+export class SummaryJobStore extends TableStore {
+  async create(job: SummaryJob): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...job, ...keys.summaryJob(job.summaryId), entity: 'SummaryJob' },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async get(summaryId: string): Promise<SummaryJob | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.summaryJob(summaryId), ConsistentRead: true }),
+    );
+    return Item ? strip(Item) : undefined;
+  }
+
+  /** Takes the job for a delivery (queued, or building by an attempt that died); undefined if it ended. */
+  async claim(summaryId: string, at: string): Promise<SummaryJob | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.summaryJob(summaryId),
+          UpdateExpression: 'SET #state = :building, attempt = attempt + :one, progress = :progress',
+          ConditionExpression: '#state IN (:queued, :building)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':building': 'building',
+            ':queued': 'queued',
+            ':one': 1,
+            ':progress': { phase: 'reading', at },
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? strip(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Moves the job on (progress, ready or failed); ignored once another attempt holds it. */
+  async update(
+    job: SummaryJob,
+    fields: Partial<Pick<SummaryJob, 'state' | 'progress' | 'failure'>>,
+  ): Promise<void> {
+    const names = Object.keys(fields) as (keyof typeof fields)[];
+    if (names.length === 0) return;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.summaryJob(job.summaryId),
+          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+          ConditionExpression: '#current = :building AND attempt = :attempt',
+          ExpressionAttributeNames: {
+            '#current': 'state',
+            ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':building': 'building',
+            ':attempt': job.attempt,
+            ...Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+let shared: SummaryJobStore | undefined;
+
+export function summaryJobStore(): SummaryJobStore {
+  shared ??= new SummaryJobStore(documentClient, requiredEnv(tables.ledger.envVar));
+  return shared;
+}
