@@ -389,7 +389,7 @@ program
   .argument('<inspectionId>')
   .option('--as-of <date>', 'as of the end of this date (YYYY-MM-DD, inspection zone) or an ISO instant')
   .option('--latest', 'show the latest summary instead of generating one')
-  .option('--out <dir>', 'directory for summary.json, summary.md, chart.svg and ledger.xlsx')
+  .option('--out <dir>', 'directory for summary.json, summary.md, chart.svg, ledger.xlsx and report.docx')
   .action(async (inspectionId: string, options: { asOf?: string; latest?: boolean; out?: string }) => {
     const summary = await fetchSummary(client(), inspectionId, { ...options, lang: lang() });
     print(`${summary.paragraph[lang()]}\n\n${summaryTable(summary, lang())}\n`);

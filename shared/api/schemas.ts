@@ -568,7 +568,7 @@ export const SummaryRequest = z
   .meta({ id: 'SummaryRequest' });
 
 const SummaryFileView = z.object({
-  name: z.enum(['summary.json', 'summary.md', 'chart.svg', 'ledger.xlsx']),
+  name: z.enum(['summary.json', 'summary.md', 'chart.svg', 'ledger.xlsx', 'report.docx']),
   contentType: z.string(),
   size: z.number(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -615,7 +615,7 @@ export const SummaryJobView = z
     state: z.enum(['queued', 'building', 'ready', 'failed']),
     progress: z
       .object({
-        phase: z.enum(['reading', 'rendering', 'storing', 'recording']),
+        phase: z.enum(['reading', 'rendering', 'recording']),
         at: z.iso.datetime(),
         items: z.number().optional(),
       })

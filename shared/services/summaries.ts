@@ -18,6 +18,10 @@ import {
 } from '#shared/domain/summary/schedule.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 import { logger } from '#shared/observability.ts';
+import { buildReport } from '#shared/domain/report/build.ts';
+import type { ReportInput } from '#shared/domain/report/model.ts';
+import { reportTextAsOf } from '#shared/domain/report/texts.ts';
+import { reportDocx } from '#shared/reports/report-docx.ts';
 import { summaryChartSvg } from '#shared/reports/summary-chart.ts';
 import { summaryMarkdown } from '#shared/reports/summary-markdown.ts';
 import { summaryWorkbook } from '#shared/reports/summary-workbook.ts';
@@ -110,15 +114,18 @@ async function previousOf(
   };
 }
 
+/** What the report document needs besides the summary: problem titles, descriptions, the office's texts. */
+type ReportSources = Omit<ReportInput, 'summary' | 'lang'>;
+
 /**
- * The four files, rendered and stored one at a time so that only one rendering is in memory at
+ * The five files, rendered and stored one at a time so that only one rendering is in memory at
  * once (a 20,000-item summary.json is some 12 MB). summary.json is compact: it is data, and the
  * next summary reads it back.
  */
 const FILES: readonly {
   name: string;
   contentType: string;
-  render: (summary: Summary) => Promise<Uint8Array>;
+  render: (summary: Summary, report: ReportSources) => Promise<Uint8Array>;
 }[] = [
   {
     name: 'summary.json',
@@ -140,13 +147,19 @@ const FILES: readonly {
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     render: (summary) => summaryWorkbook(summary, summary.lang),
   },
+  {
+    // The 整改情况报告 itself, in 公文 layout (GB/T 9704), written from the same snapshot.
+    name: 'report.docx',
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    render: (summary, report) => reportDocx(buildReport({ summary, ...report, lang: summary.lang })),
+  },
 ];
 
-async function storeFiles(summary: Summary): Promise<SummaryFile[]> {
+async function storeFiles(summary: Summary, report: ReportSources): Promise<SummaryFile[]> {
   const files: SummaryFile[] = [];
   for (const { name, contentType, render } of FILES) {
     const key = `summaries/${summary.inspection.inspectionId}/${summary.summaryId}/${name}`;
-    files.push({ name, contentType, ...(await putReportFile(key, await render(summary), contentType)) });
+    files.push({ name, contentType, ...(await putReportFile(key, await render(summary, report), contentType)) });
   }
   return files;
 }
@@ -156,14 +169,22 @@ async function summarise(
   stores: SummaryStores,
   inspection: Inspection,
   request: { summaryId: string; asOf: Date; now: Date; trigger: Summary['trigger']; lang: Lang },
-): Promise<Summary> {
+): Promise<{ summary: Summary; report: ReportSources }> {
   const asOfIso = request.asOf.toISOString();
   const [items, chain, previous] = await Promise.all([
     itemsAsOf(stores.ledger, inspection, asOfIso),
     stores.chains.chain(inspection.inspectionId),
     previousOf(stores.summaries, inspection.inspectionId, asOfIso),
   ]);
-  return buildSummary({
+  const descriptions: Record<string, string> = {};
+  for (const item of items) if (item.description) descriptions[item.ref] = item.description;
+  const report: ReportSources = {
+    aspects: inspection.aspects,
+    descriptions,
+    // The texts the office had saved by the summary's instant.
+    texts: reportTextAsOf(chain, asOfIso),
+  };
+  const summary = buildSummary({
     summaryId: request.summaryId,
     inspection,
     items,
@@ -174,6 +195,7 @@ async function summarise(
     lang: request.lang,
     ...(previous ? { previous } : {}),
   });
+  return { summary, report };
 }
 
 function recordOf(
@@ -226,15 +248,15 @@ export async function generateSummary(
   const asOf = resolveAsOf(inspection, request.asOf, now);
   const asOfIso = asOf.toISOString();
   await request.onProgress?.('reading');
-  const summary = await summarise(stores, inspection, {
+  const { summary, report } = await summarise(stores, inspection, {
     summaryId,
     asOf,
     now,
     trigger: request.trigger,
     lang: request.lang,
   });
-  await request.onProgress?.('storing', { items: summary.totals.total });
-  const files = await storeFiles(summary);
+  await request.onProgress?.('rendering', { items: summary.totals.total });
+  const files = await storeFiles(summary, report);
   await request.onProgress?.('recording', { items: summary.totals.total });
   let record: SummaryRecord | undefined;
   try {

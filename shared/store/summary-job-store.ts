@@ -30,7 +30,8 @@ export interface SummaryJob {
   readonly failure?: { readonly reason: string; readonly at: string };
 }
 
-export type SummaryPhase = 'reading' | 'rendering' | 'storing' | 'recording';
+/** Reading the items (the long part of a big inspection), rendering and storing the files, recording it. */
+export type SummaryPhase = 'reading' | 'rendering' | 'recording';
 
 const strip = ({ PK: _p, SK: _s, entity: _e, ...job }: Record<string, unknown>) =>
   job as unknown as SummaryJob;

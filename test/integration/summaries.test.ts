@@ -40,6 +40,35 @@ async function download(file: FileLink): Promise<Buffer> {
   expect(bytes.length).toBe(file.size);
   return bytes;
 }
+/** The paragraphs of a .docx as text (word/document.xml's w:t runs, joined per w:p). */
+async function docxParagraphs(bytes: Buffer): Promise<string[]> {
+  const { default: yauzl } = await import('yauzl');
+  const xml = await new Promise<string>((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error);
+      zip.on('entry', (entry: { fileName: string }) => {
+        if (entry.fileName !== 'word/document.xml') return zip.readEntry();
+        zip.openReadStream(entry as never, (streamError, stream) => {
+          if (streamError || !stream) return reject(streamError);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        });
+      });
+      zip.on('end', () => reject(new Error('no word/document.xml')));
+      zip.readEntry();
+    });
+  });
+  const unescapeXml = (text: string) =>
+    text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&amp;', '&');
+  return xml
+    .split('</w:p>')
+    .map((paragraph) =>
+      unescape([...paragraph.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('')),
+    )
+    .filter(Boolean);
+}
+
 const fileOf = (summary: { files: FileLink[] }, name: string) => {
   const file = summary.files.find((candidate) => candidate.name === name);
   if (!file) throw new Error(`no ${name}`);
@@ -134,10 +163,11 @@ describe('a summary on request', () => {
     );
   });
 
-  it('stores four files that download intact and open', async () => {
+  it('stores five files that download intact and open', async () => {
     expect(first.files.map((file) => file.name).sort()).toEqual([
       'chart.svg',
       'ledger.xlsx',
+      'report.docx',
       'summary.json',
       'summary.md',
     ]);
@@ -157,6 +187,10 @@ describe('a summary on request', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await download(fileOf(first, 'ledger.xlsx'))) as never);
     expect(workbook.worksheets).toHaveLength(3); // totals + two aspects
+    const report = await docxParagraphs(await download(fileOf(first, 'report.docx')));
+    expect(report).toContain('关于落实市委第一巡察组巡察市卫生健康委反馈意见整改情况的报告');
+    expect(report).toContain(first.paragraph['zh-CN']);
+    expect(report.filter((line) => /^问题\d+：/.test(line))).toHaveLength(4);
   });
 
   it('is one summary per Idempotency-Key, and reads back by id, as latest and in the list', async () => {
@@ -321,5 +355,26 @@ describe('the weekly schedule', () => {
       body: { enabled: false, weekday: 3, hour: 14 },
     });
     expect(await tick('summaries-hourly', '2024-11-13T06:00:00Z')).toMatchObject({ due: 0 });
+  });
+});
+
+describe('the report document', () => {
+  it('writes the office’s own texts into the report, as they stood at its instant', async () => {
+    const saved = await api.call('PUT', `/inspections/${INSPECTION}/report-text`, {
+      as: users.admin,
+      body: {
+        nextSteps: '持续巩固整改成果，年底前开展整改“回头看”。',
+        issuingUnit: '中共市卫生健康委员会党组',
+      },
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const now = (await askForSummary(api, users.admin, INSPECTION, {})).summary;
+    const report = await docxParagraphs(await download(fileOf(now, 'report.docx')));
+    expect(report).toContain('持续巩固整改成果，年底前开展整改“回头看”。');
+    expect(report).toContain('中共市卫生健康委员会党组');
+    // A report as of a date before the save has the defaults of then, not today's texts.
+    const past = (await askForSummary(api, users.admin, INSPECTION, { asOf: '2024-10-20' })).summary;
+    const then = await docxParagraphs(await download(fileOf(past, 'report.docx')));
+    expect(then.join('\n')).not.toContain('年底前开展整改“回头看”');
   });
 });

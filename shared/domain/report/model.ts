@@ -31,3 +31,32 @@ export interface ReportInput {
   readonly texts: ReportText;
   readonly lang: 'zh-CN' | 'en';
 }
+
+/**
+ * The report as text, before any file format: what report-docx.ts lays out in 公文 format and what
+ * tests read back. One block is one paragraph; office texts with line breaks are split into blocks.
+ */
+export type ReportBlockKind =
+  /** 一、二、三、 (黑体). */
+  | 'heading1'
+  /** （一）（二） an aspect, or 整改成效 (楷体). */
+  | 'heading2'
+  /** 1．针对“…”的问题 (仿宋, as the body: GB/T 9704 sets the third level in the body's face). */
+  | 'heading3'
+  | 'paragraph';
+
+export interface ReportBlock {
+  readonly kind: ReportBlockKind;
+  readonly text: string;
+  /** The item a paragraph is about (its 问题N, 工作进展 and 整改情况 lines), for readers and tests. */
+  readonly ref?: string;
+}
+
+export interface ReportDocument {
+  readonly lang: 'zh-CN' | 'en';
+  /** 关于落实…反馈意见整改情况的报告. */
+  readonly title: string;
+  readonly blocks: readonly ReportBlock[];
+  /** 落款: the issuing unit, the date (the summary's as-of date, in words) and the seal's place. */
+  readonly signature: { readonly unit: string; readonly date: string; readonly seal: string };
+}

@@ -288,8 +288,7 @@ const FILE_NAMES: Record<string, [string, string]> = {
 
 const PHASES: Record<NonNullable<SummaryJob['progress']>['phase'], [string, string]> = {
   reading: ['读取台账', 'reading the ledger'],
-  rendering: ['生成文件', 'rendering the files'],
-  storing: ['保存文件', 'storing the files'],
+  rendering: ['生成并保存文件', 'rendering and storing the files'],
   recording: ['记入整改历史', 'recording it in the trail'],
 };
 
