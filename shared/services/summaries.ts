@@ -7,6 +7,9 @@ import { calendarDate, endOfCalendarDate } from '#shared/domain/inspection.ts';
 import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import type { ActorRef, Item } from '#shared/domain/item.ts';
 import { outcomesOf } from '#shared/domain/outcomes.ts';
+import { buildReport } from '#shared/domain/report/build.ts';
+import type { ReportInput } from '#shared/domain/report/model.ts';
+import { reportTextAsOf } from '#shared/domain/report/texts.ts';
 import { buildSummary, type PreviousSummary } from '#shared/domain/summary/generate.ts';
 import type { Summary } from '#shared/domain/summary/model.ts';
 import { itemAsOf } from '#shared/domain/summary/replay.ts';
@@ -18,9 +21,6 @@ import {
 } from '#shared/domain/summary/schedule.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 import { logger } from '#shared/observability.ts';
-import { buildReport } from '#shared/domain/report/build.ts';
-import type { ReportInput } from '#shared/domain/report/model.ts';
-import { reportTextAsOf } from '#shared/domain/report/texts.ts';
 import { reportDocx } from '#shared/reports/report-docx.ts';
 import { summaryChartSvg } from '#shared/reports/summary-chart.ts';
 import { summaryMarkdown } from '#shared/reports/summary-markdown.ts';
@@ -159,7 +159,11 @@ async function storeFiles(summary: Summary, report: ReportSources): Promise<Summ
   const files: SummaryFile[] = [];
   for (const { name, contentType, render } of FILES) {
     const key = `summaries/${summary.inspection.inspectionId}/${summary.summaryId}/${name}`;
-    files.push({ name, contentType, ...(await putReportFile(key, await render(summary, report), contentType)) });
+    files.push({
+      name,
+      contentType,
+      ...(await putReportFile(key, await render(summary, report), contentType)),
+    });
   }
   return files;
 }
