@@ -8,8 +8,9 @@
  *  1. Generation of an as-of-now summary (`generateSummary`, trigger 'request', zh-CN): wall time
  *     and peak RSS, vs the floor: paging through the same items with Query alone (the Query that
  *     `LedgerStore.listItems` sends, page after page, counting the items and keeping none). What
- *     the summary adds to that read (building it, rendering summary.json, summary.md, chart.svg
- *     and ledger.xlsx, uploading them, the record and chain transaction) is what it costs.
+ *     the summary adds to that read (building it, rendering summary.json, summary.md, chart.svg,
+ *     ledger.xlsx and report.docx, uploading them, the record and chain transaction) is what it
+ *     costs; report.docx's own rendering time is printed apart (it is inside the run's peak RSS).
  *     Targets: ratio generation / floor ≤ 1.5, generation peak RSS ≤ 512 MiB.
  *     Each run is a fresh process, so that its peak RSS is its own: the child reports VmHWM from
  *     /proc/self/status as it ends (not getrusage's maxRSS, which on Linux a child starts with
@@ -49,7 +50,7 @@ interface GenerationResult {
   readonly pages: number;
   readonly peakRssBytes: number;
   /** listItems; from the later of it and the previous summary's read to the first upload; uploads; the record. */
-  readonly phases: { read: number; buildRender: number; upload: number; record: number };
+  readonly phases: { read: number; buildRender: number; upload: number; record: number; reportDocx: number };
   readonly files: { name: string; size: number }[];
 }
 
@@ -121,12 +122,19 @@ async function generationChild(inspectionId: string, summaryId: string) {
     recordStart: 0,
   };
   let items = 0;
+  // Each file is rendered, then put, in turn: report.docx's rendering is the gap between the end
+  // of the put before it and the start of its own.
+  const puts: { key: string; start: number; end: number }[] = [];
   s3.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName;
-      if (name === 'PutObjectCommand') marks.firstPut = Math.min(marks.firstPut, performance.now());
+      const start = performance.now();
+      if (name === 'PutObjectCommand') marks.firstPut = Math.min(marks.firstPut, start);
       const result = await next(args);
-      if (name === 'PutObjectCommand') marks.lastPut = Math.max(marks.lastPut, performance.now());
+      if (name === 'PutObjectCommand') {
+        marks.lastPut = Math.max(marks.lastPut, performance.now());
+        puts.push({ key: String((args.input as { Key?: string }).Key), start, end: performance.now() });
+      }
       if (name === 'GetObjectCommand') marks.previousEnd = performance.now();
       return result;
     },
@@ -170,6 +178,10 @@ async function generationChild(inspectionId: string, summaryId: string) {
       buildRender: marks.firstPut - readEnd,
       upload: marks.lastPut - marks.firstPut,
       record: ended - marks.recordStart,
+      reportDocx: (() => {
+        const at = puts.findIndex((put) => put.key.endsWith('/report.docx'));
+        return at > 0 ? (puts[at]?.start ?? 0) - (puts[at - 1]?.end ?? 0) : Number.NaN;
+      })(),
     },
     files: record.files.map(({ name, size }) => ({ name, size })),
   });
@@ -179,7 +191,7 @@ async function generationChild(inspectionId: string, summaryId: string) {
  * The generator runs with the Node options the manifest gives the summary functions (none today:
  * Node's defaults), so that a change there shows here; the floor with Node's defaults.
  */
-const GENERATOR_OPTIONS = [...((functions.requestSummary as FunctionSpec).nodeOptions ?? [])];
+const GENERATOR_OPTIONS = [...((functions.buildSummary as FunctionSpec).nodeOptions ?? [])];
 
 /** Runs a child mode of this file in a fresh Node process with this process's environment. */
 function child<T>(mode: '--floor' | '--generate', ...args: string[]): Promise<T> {
@@ -273,7 +285,8 @@ function print(results: SizeResult[]) {
     ['summary.json', 14],
     ['summary.md', 12],
     ['chart.svg', 11],
-    ['ledger.xlsx', 11],
+    ['ledger.xlsx', 13],
+    ['report.docx', 12],
   ];
   const row = (cells: string[]) => cells.map((cell, i) => cell.padEnd(columns[i]?.[1] ?? 0)).join('');
   console.log(row(columns.map(([name]) => name)));
@@ -295,6 +308,7 @@ function print(results: SizeResult[]) {
         kib(sizes.get('summary.md')),
         kib(sizes.get('chart.svg')),
         kib(sizes.get('ledger.xlsx')),
+        kib(sizes.get('report.docx')),
       ]),
     );
   }
@@ -309,7 +323,7 @@ function print(results: SizeResult[]) {
     console.log(
       `${r.size} items: generation phases (medians, ms): read items ${phase('read')} ` +
         `(${median(r.generations.map((g) => g.pages))} Query calls in all, floor ${median(r.floors.map((f) => f.pages))}), build + render ${phase('buildRender')}, ` +
-        `upload ${phase('upload')}, record ${phase('record')}; ` +
+        `upload ${phase('upload')} (report.docx rendered in ${phase('reportDocx')} of build + upload), record ${phase('record')}; ` +
         `first summary (no previous) ${r.first.ms.toFixed(0)} ms, ${mib(r.first.peakRssBytes)} MiB; ` +
         `plan generated in ${(r.planMs / 1000).toFixed(1)} s`,
     );
