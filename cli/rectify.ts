@@ -14,7 +14,7 @@ import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.t
 import type { PlanResult } from '#shared/domain/plan/model.ts';
 import { type ArchiveFilterOptions, fetchArchive } from './archive.ts';
 import { ApiClient, ApiError } from './client.ts';
-import { downloadEvidence, uploadEvidence } from './evidence.ts';
+import { downloadEvidence, downloadVerified, uploadEvidence } from './evidence.ts';
 import {
   columnsList,
   historyTable,
@@ -396,6 +396,29 @@ program
     const directory = options.out ?? `summary-${summary.inspectionId}-${summary.asOfDate}`;
     const saved = await saveSummaryFiles(summary, directory);
     say(`已保存（SHA-256 校验一致）：${saved.join('，')}`, `Saved (SHA-256 verified): ${saved.join(', ')}`);
+  });
+
+program
+  .command('report')
+  .description('write the 整改情况报告 (report.docx, 公文 layout) as of now or an earlier date, and save it')
+  .argument('<inspectionId>')
+  .option('--as-of <date>', 'as of the end of this date (YYYY-MM-DD, inspection zone) or an ISO instant')
+  .option('--out <file>', 'where to save it (default report-<inspection>-<date>.docx)')
+  .action(async (inspectionId: string, options: { asOf?: string; out?: string }) => {
+    // The document is one of the summary's files: asking for a summary writes it, and seals it.
+    // Its language is the command's (`rectify --lang en report …`).
+    const summary = await fetchSummary(client(), inspectionId, {
+      ...(options.asOf ? { asOf: options.asOf } : {}),
+      lang: lang(),
+    });
+    const file = summary.files.find((candidate) => candidate.name === 'report.docx');
+    if (!file) throw new Error(`summary ${summary.summaryId} has no report.docx`);
+    const target = path.resolve(options.out ?? `report-${summary.inspectionId}-${summary.asOfDate}.docx`);
+    await downloadVerified(file.url, target, file.sha256);
+    say(
+      `已保存整改情况报告（截至${summary.asOfDate}，SHA-256 校验一致）：${target}`,
+      `Saved the report (as of ${summary.asOfDate}, SHA-256 verified): ${target}`,
+    );
   });
 
 program

@@ -278,7 +278,7 @@ describe('rectify CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('records an outcome, then prints a summary as of a past date and saves its four files', async () => {
+  it('records an outcome, then prints a summary as of a past date and saves its files, and writes the report document', async () => {
     const recorded = await rectify([
       'outcome',
       'sample-health-2024-r1',
@@ -326,6 +326,30 @@ describe('rectify CLI', () => {
     expect(english.stdout).toMatch(/^As of 20 October 2024, of the 4 specific issues/);
     const refused = await rectify(['summary', 'sample-health-2024-r1', '--out', out], 'department');
     expect(refused.code).toBe(1);
+
+    // The report document alone, as of the same date, in English too.
+    const docx = path.join(out, '报告.docx');
+    const report = await rectify(['report', 'sample-health-2024-r1', '--as-of', '2024-10-20', '--out', docx]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain('已保存整改情况报告（截至2024-10-20');
+    const bytes = readFileSync(docx);
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    expect(bytes.includes(Buffer.from('word/document.xml'))).toBe(true);
+    const englishFile = path.join(out, 'report-en.docx');
+    const inEnglish = await rectify([
+      '--lang',
+      'en',
+      'report',
+      'sample-health-2024-r1',
+      '--out',
+      englishFile,
+    ]);
+    expect(inEnglish.code, inEnglish.stderr).toBe(0);
+    expect(inEnglish.stdout).toContain('Saved the report');
+    expect(readFileSync(englishFile).length).toBeGreaterThan(1000);
+    const badLang = await rectify(['--lang', 'fr', 'report', 'sample-health-2024-r1']);
+    expect(badLang.code).not.toBe(0);
+    expect(badLang.stderr).toContain("argument 'fr' is invalid");
     rmSync(out, { recursive: true, force: true });
   });
 

@@ -34,8 +34,13 @@ export default function setup() {
   process.stdout.write(`browser tests: installing ${missing.join(', ')} with apt-get (once per machine)…\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
-    stdio: 'inherit',
-    env,
-  });
+  // Waits for the dpkg lock rather than failing when the document readers' setup holds it.
+  execFileSync(
+    'apt-get',
+    ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', '--no-install-recommends', ...missing],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
 }

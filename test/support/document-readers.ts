@@ -88,10 +88,23 @@ export function ensureDocumentReaders(): DocumentReaders {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     try {
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...found.packages], {
-        stdio: 'inherit',
-        env,
-      });
+      // Waits for the dpkg lock rather than failing when the browser tests' setup holds it.
+      execFileSync(
+        'apt-get',
+        [
+          'install',
+          '-y',
+          '-qq',
+          '-o',
+          'DPkg::Lock::Timeout=300',
+          '--no-install-recommends',
+          ...found.packages,
+        ],
+        {
+          stdio: 'inherit',
+          env,
+        },
+      );
     } catch (error) {
       process.stdout.write(
         `document readers: apt-get failed (${(error as Error).message}); the tests needing them are skipped\n`,
