@@ -217,18 +217,26 @@ describe('the admin desks', () => {
     await page.context().close();
   });
 
-  it('generates a summary and shows its paragraph, chart and four files', async () => {
+  it('saves the report texts, generates a summary and shows its paragraph, chart and five files', async () => {
     const page = await openPage(browser, app.url, DESKTOP);
     await signIn(page, ADMIN_B.name);
     await go(page, `#/inspections/${INSPECTION}/summaries`, /整改报告/);
     await page.getByText('还没有整改报告。').first().waitFor({ timeout: 60_000 });
+    // The office's own words for part 三, saved before the report is written.
+    await page.getByText('报告文字（开头、组织情况、下一步、落款）').click();
+    await page.getByLabel('三、下一步工作打算').fill('持续巩固整改成果，年底前开展“回头看”。');
+    await page.getByRole('button', { name: '保存报告文字' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存：王五' }).waitFor();
+    const texts = await api.get(`/inspections/${INSPECTION}/report-text`, ADMIN_A);
+    expect(texts.json.texts).toEqual({ nextSteps: '持续巩固整改成果，年底前开展“回头看”。' });
     await page.getByRole('button', { name: '生成报告' }).click();
     const summary = page.locator('article.admin-summary');
     await summary.waitFor({ timeout: 60_000 });
     const paragraph = await summary.locator('.admin-paragraph').textContent();
     expect(paragraph?.length).toBeGreaterThan(10);
     const links = summary.getByRole('link', { name: /下载/ });
-    expect(await links.count()).toBe(4);
+    expect(await links.count()).toBe(5);
+    expect(await summary.textContent()).toContain('整改情况报告（Word，公文格式）');
     // The chart is the stored SVG, loaded from its presigned link (img-src allows storage).
     await expect
       .poll(() =>

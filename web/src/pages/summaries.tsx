@@ -9,6 +9,7 @@ import {
   TableScroll,
   useInspection,
 } from '../components/admin-common.tsx';
+import { ReportTextForm } from '../components/report-text-form.tsx';
 import { Async, describedBy, ErrorNotice, Field } from '../components/ui.tsx';
 import { useDraft } from '../lib/drafts.ts';
 import { formatBytes, formatDate, formatInstant, todayIn } from '../lib/format.ts';
@@ -84,6 +85,9 @@ function Summaries({ inspectionId }: { inspectionId: string }) {
       <Async loaded={inspection}>
         {(found) => (
           <>
+            {hasRole(me, 'admin') && (
+              <ReportTextForm inspectionId={found.inspectionId} timezone={found.timezone} />
+            )}
             {hasRole(me, 'admin') && (
               <GenerateForm
                 inspection={found}
