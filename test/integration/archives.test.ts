@@ -139,6 +139,7 @@ describe('an archive on request', () => {
         'history/inspection.json',
         'summary/summary.json',
         'summary/ledger.xlsx',
+        'summary/report.docx',
         'README.txt',
         'manifest.csv',
         'manifest.json',
