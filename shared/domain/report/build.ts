@@ -2,7 +2,7 @@ import type { OutcomeTally } from '../outcomes.ts';
 import { OUTCOME_LABELS } from '../plan/labels.ts';
 import type { ItemStatus } from '../status.ts';
 import type { Summary, SummaryItem, SummaryItemRef } from '../summary/model.ts';
-import { MAX_NAMED } from '../summary/paragraph.ts';
+import { enDate, MAX_NAMED, zhDate } from '../summary/paragraph.ts';
 import type { ReportBlock, ReportDocument, ReportInput, ReportText } from './model.ts';
 
 /**
@@ -51,20 +51,6 @@ export function chineseNumeral(n: number): string {
 }
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V'];
-
-function zhDate(date: string): string {
-  const [year, month, day] = date.split('-').map(Number);
-  return `${year}年${month}月${day}日`;
-}
-
-function enDate(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${date}T00:00:00Z`));
-}
 
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]/;
 

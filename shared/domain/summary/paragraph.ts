@@ -40,12 +40,14 @@ const yuan = (amount: number) => String(Math.round(amount * 100) / 100);
 const grouped = (amount: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(Math.round(amount * 100) / 100);
 
-function zhDate(date: string): string {
+/** A calendar date (YYYY-MM-DD) as Chinese documents write it: 2024年10月20日. */
+export function zhDate(date: string): string {
   const [year, month, day] = date.split('-').map(Number);
   return `${year}年${month}月${day}日`;
 }
 
-function enDate(date: string): string {
+/** A calendar date (YYYY-MM-DD) in English: 20 October 2024. */
+export function enDate(date: string): string {
   return new Intl.DateTimeFormat('en-GB', {
     day: 'numeric',
     month: 'long',
