@@ -17,7 +17,17 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAuth = 'public' | readonly [Role, ...Role[]];
 
 export type Trigger =
-  | { readonly kind: 'http'; readonly method: HttpMethod; readonly path: string; readonly auth: RouteAuth }
+  | {
+      readonly kind: 'http';
+      readonly method: HttpMethod;
+      readonly path: string;
+      readonly auth: RouteAuth;
+      /**
+       * The route honours an `Idempotency-Key` header (same key and body → the first answer):
+       * the handler chain applies it and /openapi.json documents the header, both from here.
+       */
+      readonly idempotent?: true;
+    }
   /** API Gateway's `$default` route: whatever no other route matched. */
   | { readonly kind: 'http-fallback' }
   | { readonly kind: 'sqs'; readonly queue: QueueName; readonly batchSize?: number }
@@ -130,7 +140,9 @@ export const functions = {
   importPlan: {
     entry: 'functions/import-plan/handler.ts',
     description: 'Imports a rectification plan (JSON or spreadsheet) whole or not at all.',
-    triggers: [{ kind: 'http', method: 'POST', path: '/inspections/import', auth: ['admin'] }],
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/inspections/import', auth: ['admin'], idempotent: true },
+    ],
     memoryMiB: 1024,
     timeoutSeconds: 29,
     access: [{ table: 'ledger', mode: 'readWrite', batchPutsChains: true }],
@@ -181,7 +193,9 @@ export const functions = {
     entry: 'functions/transition-item/handler.ts',
     description:
       'Changes an item status by the state machine; state and its chain record in one transaction.',
-    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/transitions', auth: WRITERS }],
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/items/{itemId}/transitions', auth: WRITERS, idempotent: true },
+    ],
     memoryMiB: 512,
     timeoutSeconds: 10,
     access: [WRITE_LEDGER],
@@ -189,7 +203,9 @@ export const functions = {
   reportProgress: {
     entry: 'functions/report-progress/handler.ts',
     description: 'Records a progress form (工作进展) and the measures it marks done, as a chain record.',
-    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/progress', auth: WRITERS }],
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/items/{itemId}/progress', auth: WRITERS, idempotent: true },
+    ],
     memoryMiB: 512,
     timeoutSeconds: 10,
     access: [WRITE_LEDGER],
@@ -197,7 +213,9 @@ export const functions = {
   requestEvidence: {
     entry: 'functions/request-evidence/handler.ts',
     description: 'Opens an evidence upload: a pending record and a presigned POST straight to S3.',
-    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/evidence', auth: WRITERS }],
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/items/{itemId}/evidence', auth: WRITERS, idempotent: true },
+    ],
     memoryMiB: 512,
     timeoutSeconds: 10,
     // PutObject lets it sign the upload; the object key comes from the evidence id.
@@ -231,7 +249,15 @@ export const functions = {
   withdrawEvidence: {
     entry: 'functions/withdraw-evidence/handler.ts',
     description: 'Withdraws a stored evidence file with a reason; it stays in storage and history.',
-    triggers: [{ kind: 'http', method: 'POST', path: '/evidence/{evidenceId}/withdraw', auth: WRITERS }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/evidence/{evidenceId}/withdraw',
+        auth: WRITERS,
+        idempotent: true,
+      },
+    ],
     memoryMiB: 256,
     timeoutSeconds: 10,
     access: [WRITE_LEDGER],
@@ -255,7 +281,9 @@ export const functions = {
   confirmLookBack: {
     entry: 'functions/confirm-look-back/handler.ts',
     description: 'An admin confirms a due look-back (回头看) of a closed item; recorded in its chain.',
-    triggers: [{ kind: 'http', method: 'POST', path: '/items/{itemId}/look-back', auth: ['admin'] }],
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/items/{itemId}/look-back', auth: ['admin'], idempotent: true },
+    ],
     memoryMiB: 256,
     timeoutSeconds: 10,
     access: [WRITE_LEDGER],
@@ -377,7 +405,13 @@ export const functions = {
     entry: 'functions/outcomes/handler.ts',
     description: 'Records (admins) and lists the outcomes of an inspection (整改成效 / 问责).',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/outcomes', auth: ['admin'] },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/inspections/{inspectionId}/outcomes',
+        auth: ['admin'],
+        idempotent: true,
+      },
       { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/outcomes', auth: REPORT_READERS },
     ],
     memoryMiB: 256,
@@ -389,7 +423,13 @@ export const functions = {
     description:
       'Asks for a progress summary (整改情况报告) now or as of an earlier instant; made behind a queue.',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/summaries', auth: ['admin'] },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/inspections/{inspectionId}/summaries',
+        auth: ['admin'],
+        idempotent: true,
+      },
     ],
     memoryMiB: 256,
     timeoutSeconds: 10,
@@ -427,7 +467,13 @@ export const functions = {
     entry: 'functions/report-text/handler.ts',
     description: 'Saves (admins) and reads the texts of the 整改情况报告 the office writes itself.',
     triggers: [
-      { kind: 'http', method: 'PUT', path: '/inspections/{inspectionId}/report-text', auth: ['admin'] },
+      {
+        kind: 'http',
+        method: 'PUT',
+        path: '/inspections/{inspectionId}/report-text',
+        auth: ['admin'],
+        idempotent: true,
+      },
       { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/report-text', auth: REPORT_READERS },
     ],
     memoryMiB: 256,
@@ -461,7 +507,13 @@ export const functions = {
     description:
       'Requests an evidence archive (证据包) of an inspection; the builder makes it behind a queue.',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/inspections/{inspectionId}/archives', auth: AUDITORS },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/inspections/{inspectionId}/archives',
+        auth: AUDITORS,
+        idempotent: true,
+      },
     ],
     memoryMiB: 256,
     timeoutSeconds: 10,
@@ -520,6 +572,7 @@ export interface HttpRoute {
   readonly method: HttpMethod;
   readonly path: string;
   readonly auth: RouteAuth;
+  readonly idempotent: boolean;
 }
 
 /** Every HTTP route of every function, in declaration order. */
@@ -533,6 +586,7 @@ export function httpRoutes(): HttpRoute[] {
               method: trigger.method,
               path: trigger.path,
               auth: trigger.auth,
+              idempotent: trigger.idempotent === true,
             },
           ]
         : [],

@@ -3,7 +3,6 @@ import { decideLookBackConfirmation } from '#shared/domain/follow-ups.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { changeItem, changeView } from '#shared/services/items.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
@@ -21,4 +20,4 @@ export const handler = httpHandler('confirmLookBack', async ({ event, principal,
       decideLookBackConfirmation(current, inspection, actorRef(principal), note, context),
   );
   return { status: 200, body: changeView(change, lang) };
-}).use(idempotentByHeader('confirmLookBack'));
+});

@@ -1,7 +1,6 @@
 import { ImportRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { importPlan } from '#shared/services/imports.ts';
 import { aggregateStore } from '#shared/store/aggregate-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
@@ -22,4 +21,4 @@ export const handler = httpHandler('importPlan', async ({ event, principal }) =>
     request,
   );
   return { status: 201, body: outcome, headers: { location: `/inspections/${outcome.inspectionId}/ledger` } };
-}).use(idempotentByHeader('importPlan'));
+});

@@ -1,7 +1,6 @@
 import { OutcomeRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { listOutcomes, recordOutcome } from '#shared/services/outcomes.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
@@ -18,4 +17,4 @@ export const handler = httpHandler('outcomes', async ({ event, principal, pathPa
   }
   const outcome = parseJsonBody(event, OutcomeRequest);
   return { status: 201, body: await recordOutcome(stores, principal, inspectionId, outcome) };
-}).use(idempotentByHeader('outcomes'));
+});

@@ -2,7 +2,6 @@ import { ProgressRequest } from '#shared/api/schemas.ts';
 import { decideProgress } from '#shared/domain/progress.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { changeItem, changeView } from '#shared/services/items.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
@@ -20,4 +19,4 @@ export const handler = httpHandler('reportProgress', async ({ event, principal, 
     { retries: RETRIES_ON_CONCURRENT_CHANGE },
   );
   return { status: 201, body: changeView(change, lang) };
-}).use(idempotentByHeader('reportProgress'));
+});

@@ -1,7 +1,6 @@
 import { ReportTextRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { readReportText, saveReportText } from '#shared/services/report-text.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
@@ -19,4 +18,4 @@ export const handler = httpHandler('reportText', async ({ event, principal, path
   }
   const texts = parseJsonBody(event, ReportTextRequest);
   return { status: 200, body: await saveReportText(stores, principal, inspectionId, texts) };
-}).use(idempotentByHeader('reportText'));
+});

@@ -2,7 +2,6 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ArchiveRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { archiveJobsQueueUrl, sqs } from '#shared/queue/client.ts';
 import { requestArchive } from '#shared/services/archives.ts';
 import { archiveStore } from '#shared/store/archive-store.ts';
@@ -29,4 +28,4 @@ export const handler = httpHandler('requestArchive', async ({ event, principal, 
     filters,
   );
   return { status: 202, body: { archiveId: record.archiveId, status: record.status } };
-}).use(idempotentByHeader('requestArchive'));
+});

@@ -1,7 +1,6 @@
 import { EvidenceRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { requestUpload } from '#shared/services/evidence.ts';
 import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
@@ -14,4 +13,4 @@ export const handler = httpHandler('requestEvidence', async ({ event, principal,
   const request = parseJsonBody(event, EvidenceRequest);
   const stores = { ledger: ledgerStore(), evidence: evidenceStore() };
   return { status: 201, body: await requestUpload(stores, principal, pathParameters.itemId ?? '', request) };
-}).use(idempotentByHeader('requestEvidence'));
+});

@@ -3,7 +3,6 @@ import { SummaryRequest } from '#shared/api/schemas.ts';
 import { actorRef } from '#shared/domain/transitions.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { sqs, summaryJobsQueueUrl } from '#shared/queue/client.ts';
 import { requestSummary, summaryJobView } from '#shared/services/summaries.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
@@ -40,4 +39,4 @@ export const handler = httpHandler('requestSummary', async ({ event, principal, 
     },
   );
   return { status: 202, body: summaryJobView(job) };
-}).use(idempotentByHeader('requestSummary'));
+});

@@ -2,7 +2,6 @@ import { TransitionRequest } from '#shared/api/schemas.ts';
 import { decideTransition } from '#shared/domain/transitions.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { changeItem, changeView } from '#shared/services/items.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
@@ -16,4 +15,4 @@ export const handler = httpHandler('transitionItem', async ({ event, principal, 
     decideTransition(current, request, principal, context),
   );
   return { status: 200, body: changeView(change, lang) };
-}).use(idempotentByHeader('transitionItem'));
+});

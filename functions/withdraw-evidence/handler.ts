@@ -1,7 +1,6 @@
 import { WithdrawRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { idempotentByHeader } from '#shared/http/idempotency.ts';
 import { withdrawEvidence } from '#shared/services/evidence.ts';
 import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
@@ -14,4 +13,4 @@ export const handler = httpHandler('withdrawEvidence', async ({ event, principal
     status: 200,
     body: await withdrawEvidence(stores, principal, pathParameters.evidenceId ?? '', reason, lang),
   };
-}).use(idempotentByHeader('withdrawEvidence'));
+});

@@ -58,7 +58,6 @@ interface Operation {
   readonly success: { readonly status: number; readonly schema?: z.ZodType; readonly description: string };
   /** Error statuses this route can answer besides 401/403 (always possible behind the authorizer). */
   readonly errors?: readonly number[];
-  readonly idempotent?: boolean;
 }
 
 const ItemChange = z.object({ item: ItemView, event: ChainEventView });
@@ -85,7 +84,6 @@ export const CONTRACT: Record<string, Operation> = {
     body: LookBackRequest,
     success: { status: 200, schema: ItemChange, description: 'Confirmed, with its chain record' },
     errors: [400, 404, 422],
-    idempotent: true,
   },
   'GET /inspections/{inspectionId}/totals': {
     summary: "An inspection's counters by status, light and measures (kept from the event stream)",
@@ -137,7 +135,6 @@ export const CONTRACT: Record<string, Operation> = {
     body: ReportTextRequest,
     success: { status: 200, schema: ReportTextView, description: 'Saved; reports from now on use them' },
     errors: [400, 404, 413, 415, 422],
-    idempotent: true,
   },
   'GET /inspections/{inspectionId}/report-text': {
     operationId: 'getReportText',
@@ -152,7 +149,6 @@ export const CONTRACT: Record<string, Operation> = {
     body: OutcomeRequest,
     success: { status: 201, schema: OutcomeView, description: 'The outcome, now in the inspection chain' },
     errors: [400, 404, 409],
-    idempotent: true,
   },
   'GET /inspections/{inspectionId}/outcomes': {
     operationId: 'listOutcomes',
@@ -170,7 +166,6 @@ export const CONTRACT: Record<string, Operation> = {
       description: 'Queued: follow it with GET /summaries/{summaryId} until its state is ready (or failed)',
     },
     errors: [400, 404, 409],
-    idempotent: true,
   },
   'GET /inspections/{inspectionId}/summaries': {
     operationId: 'listSummaries',
@@ -208,7 +203,6 @@ export const CONTRACT: Record<string, Operation> = {
     body: ArchiveRequest,
     success: { status: 202, description: '`{ archiveId, status }`: the builder works behind a queue' },
     errors: [400, 404, 409],
-    idempotent: true,
   },
   'GET /archives/{archiveId}': {
     operationId: 'getArchive',
@@ -236,7 +230,6 @@ export const CONTRACT: Record<string, Operation> = {
     body: ImportRequest,
     success: { status: 201, schema: ImportResult, description: 'Imported' },
     errors: [400, 409, 413, 415, 422],
-    idempotent: true,
   },
   'POST /inspections/import/preview': {
     operationId: 'previewImport',
@@ -279,14 +272,12 @@ export const CONTRACT: Record<string, Operation> = {
     body: TransitionRequest,
     success: { status: 200, schema: ItemChange, description: 'Changed' },
     errors: [400, 404, 409, 413, 415, 422],
-    idempotent: true,
   },
   'POST /items/{itemId}/evidence': {
     summary: 'Open an evidence upload (佐证材料): a presigned POST straight to S3, verified on arrival',
     body: EvidenceRequest,
     success: { status: 201, schema: EvidenceUpload, description: 'Upload opened' },
     errors: [400, 404, 413, 415],
-    idempotent: true,
   },
   'GET /items/{itemId}/evidence': {
     summary: "An item's evidence files, in every state",
@@ -316,14 +307,12 @@ export const CONTRACT: Record<string, Operation> = {
       description: 'Withdrawn',
     },
     errors: [400, 404, 413, 415, 422],
-    idempotent: true,
   },
   'POST /items/{itemId}/progress': {
     summary: 'Report progress (工作进展) on an item',
     body: ProgressRequest,
     success: { status: 201, schema: ItemChange, description: 'Recorded' },
     errors: [400, 404, 409, 413, 415, 422],
-    idempotent: true,
   },
 };
 
@@ -414,7 +403,8 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           schema: jsonSchema(schema as z.ZodType, 'input', components),
         }))
       : [];
-    const headerParameters = operation.idempotent
+    // Declared once, on the route in the manifest: the handler chain applies it from there too.
+    const headerParameters = route.idempotent
       ? [
           {
             name: 'Idempotency-Key',

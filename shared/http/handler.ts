@@ -15,6 +15,7 @@ import { type Lang, negotiateLang } from '#shared/i18n/lang.ts';
 import { logger, metrics } from '#shared/observability.ts';
 import { checkClaims, type FlatClaims } from './claims.ts';
 import { errorResponses } from './error-handler.ts';
+import { idempotentByHeader } from './idempotency.ts';
 import { type HttpResult, toApiResponse } from './response.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -109,6 +110,14 @@ export function httpHandler<P extends Principal | undefined = Principal>(
   functionName: FunctionName,
   route: (request: HttpRequest<P>) => Promise<HttpResult>,
 ) {
+  // Declared once, in the manifest: the routes that honour an Idempotency-Key (the OpenAPI
+  // document reads the same flag). The key is checked after the caller is authorised.
+  const idempotentRoutes = new Set(
+    httpRoutes()
+      .filter((route) => route.functionName === functionName && route.idempotent)
+      .map((route) => `${route.method} ${route.path}`),
+  );
+  const idempotency = idempotentRoutes.size > 0 ? [idempotentByHeader(functionName, idempotentRoutes)] : [];
   return middy<ApiEvent, ApiResult, Error, RectifyContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
@@ -120,6 +129,7 @@ export function httpHandler<P extends Principal | undefined = Principal>(
     .use(requestMetrics())
     .use(errorResponses())
     .use(authorise(functionName))
+    .use(idempotency)
     .handler(async (event, context) => {
       const result = await route({
         event,

@@ -27,7 +27,11 @@ const APPLIES = 'rectify.idempotency.applies';
  * 409. Keys are scoped to the caller and the path, so two users can never collide. Requests
  * without the header are not deduplicated. Failed requests are not remembered: a retry runs.
  */
-export function idempotentByHeader(functionName: string): MiddlewareObj<ApiEvent, ApiResult> {
+export function idempotentByHeader(
+  functionName: string,
+  /** The function's routes (`POST /items/{itemId}/progress`) the manifest marks idempotent. */
+  routes: ReadonlySet<string>,
+): MiddlewareObj<ApiEvent, ApiResult> {
   // Built on first use, so that importing a handler module needs no environment.
   let built: ReturnType<typeof makeHandlerIdempotent> | undefined;
   const middleware = () =>
@@ -51,6 +55,7 @@ export function idempotentByHeader(functionName: string): MiddlewareObj<ApiEvent
   return {
     before: async (request) => {
       if (!request.event.headers?.[HEADER]) return;
+      if (!routes.has(request.event.routeKey)) return;
       // A function that also serves reads (GET …/outcomes) must not remember them: a read writes
       // nothing, not even a key record, and a later read must not be answered from the first.
       if (request.event.requestContext?.http?.method === 'GET') return;

@@ -9,6 +9,7 @@ import {
   httpRoutes,
   type Trigger,
 } from '#functions/manifest.ts';
+import { openApiDocument } from '#shared/api/openapi.ts';
 import { RouteTable } from '#shared/http/route-table.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -53,5 +54,34 @@ describe('function manifest', () => {
       'GET /health',
       'GET /openapi.json',
     ]);
+  });
+});
+
+describe('Idempotency-Key, declared once on the route', () => {
+  const document = openApiDocument() as {
+    paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>>;
+  };
+  const takesKey = (route: { method: string; path: string }) =>
+    (document.paths[route.path]?.[route.method.toLowerCase()]?.parameters ?? []).some(
+      (parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key',
+    );
+
+  it('is documented for exactly the routes the manifest marks, and only writes are marked', () => {
+    const routes = httpRoutes();
+    const marked = routes.filter((route) => route.idempotent);
+    expect(marked.map((route) => `${route.method} ${route.path}`).sort()).toEqual([
+      'POST /evidence/{evidenceId}/withdraw',
+      'POST /inspections/import',
+      'POST /inspections/{inspectionId}/archives',
+      'POST /inspections/{inspectionId}/outcomes',
+      'POST /inspections/{inspectionId}/summaries',
+      'POST /items/{itemId}/evidence',
+      'POST /items/{itemId}/look-back',
+      'POST /items/{itemId}/progress',
+      'POST /items/{itemId}/transitions',
+      'PUT /inspections/{inspectionId}/report-text',
+    ]);
+    for (const route of routes)
+      expect(takesKey(route), `${route.method} ${route.path}`).toBe(route.idempotent);
   });
 });
