@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { describedBy, Field } from '../components/ui.tsx';
 import { type Lang, useLang, useT } from '../lib/i18n.tsx';
 
 /**
@@ -68,8 +69,7 @@ export function DevLogin({
         )}
       </p>
       <form onSubmit={submit} class="card">
-        <div class="field">
-          <label for="login-role">角色{lang === 'en' ? ' (role)' : ''}</label>
+        <Field id="login-role" label={`角色${lang === 'en' ? ' (role)' : ''}`}>
           <select
             id="login-role"
             value={role}
@@ -81,39 +81,40 @@ export function DevLogin({
               </option>
             ))}
           </select>
-        </div>
-        <div class="field">
-          <label for="login-dept">科室{lang === 'en' ? ' (department)' : ''}</label>
+        </Field>
+        <Field id="login-dept" label={`科室${lang === 'en' ? ' (department)' : ''}`}>
           <input
             id="login-dept"
             value={department}
             autoComplete="organization"
             onInput={(e) => setDepartment((e.target as HTMLInputElement).value)}
           />
-        </div>
-        <div class="field">
-          <label for="login-name">姓名{lang === 'en' ? ' (name)' : ''}</label>
+        </Field>
+        <Field id="login-name" label={`姓名${lang === 'en' ? ' (name)' : ''}`}>
           <input
             id="login-name"
             value={name}
             autoComplete="name"
             onInput={(e) => setName((e.target as HTMLInputElement).value)}
           />
-        </div>
+        </Field>
         {role === 'leader' && (
-          <div class="field">
-            <label for="login-leader">{t('领导编号（可选）', 'Leader id (optional)')}</label>
+          // The plan's 责任领导编号; without one, items are matched by the leader's name.
+          <Field
+            id="login-leader"
+            label={t('领导编号（可选）', 'Leader id (optional)')}
+            hint={t(
+              '留空时按上面填写的名字匹配所分管的事项',
+              'Left empty, items are matched by the name above',
+            )}
+          >
             <input
               id="login-leader"
               value={leaderId}
-              aria-describedby="login-leader-hint"
+              aria-describedby={describedBy('login-leader', undefined, 'hint')}
               onInput={(e) => setLeaderId((e.target as HTMLInputElement).value)}
             />
-            {/* The plan's 责任领导编号; without one, items are matched by the leader's name. */}
-            <small id="login-leader-hint" class="muted">
-              {t('留空时按上面填写的名字匹配所分管的事项', 'Left empty, items are matched by the name above')}
-            </small>
-          </div>
+          </Field>
         )}
         {error && (
           <p class="notice error" role="alert">
