@@ -366,26 +366,13 @@ async function spliceBody(frame: Buffer, body: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function readEntries(bytes: Buffer): Promise<{ name: string; data: Buffer }[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error ?? new Error('report.docx: not a zip'));
-      const entries: { name: string; data: Buffer }[] = [];
-      zip.on('error', reject);
-      zip.on('end', () => resolve(entries));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('error', reject);
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-            zip.readEntry();
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  });
+async function readEntries(bytes: Buffer): Promise<{ name: string; data: Buffer }[]> {
+  const zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true });
+  const entries: { name: string; data: Buffer }[] = [];
+  for await (const entry of zip.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+  }
+  return entries;
 }

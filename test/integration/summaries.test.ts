@@ -9,6 +9,7 @@ import { ledgerStore } from '#shared/store/ledger-store.ts';
 import { type SummaryJob, summaryJobStore } from '#shared/store/summary-job-store.ts';
 import { summaryStore } from '#shared/store/summary-store.ts';
 import { apiClient, users } from '../support/api.ts';
+import { docxParagraphs } from '../support/docx.ts';
 import { eventually } from '../support/eventually.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
 import { askForSummary } from '../support/summaries.ts';
@@ -40,35 +41,6 @@ async function download(file: FileLink): Promise<Buffer> {
   expect(bytes.length).toBe(file.size);
   return bytes;
 }
-/** The paragraphs of a .docx as text (word/document.xml's w:t runs, joined per w:p). */
-async function docxParagraphs(bytes: Buffer): Promise<string[]> {
-  const { default: yauzl } = await import('yauzl');
-  const xml = await new Promise<string>((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      zip.on('entry', (entry: { fileName: string }) => {
-        if (entry.fileName !== 'word/document.xml') return zip.readEntry();
-        zip.openReadStream(entry as never, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        });
-      });
-      zip.on('end', () => reject(new Error('no word/document.xml')));
-      zip.readEntry();
-    });
-  });
-  const unescapeXml = (text: string) =>
-    text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&amp;', '&');
-  return xml
-    .split('</w:p>')
-    .map((paragraph) =>
-      unescape([...paragraph.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('')),
-    )
-    .filter(Boolean);
-}
-
 const fileOf = (summary: { files: FileLink[] }, name: string) => {
   const file = summary.files.find((candidate) => candidate.name === name);
   if (!file) throw new Error(`no ${name}`);

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { buildReport } from '#shared/domain/report/build.ts';
 import type { ReportDocument, ReportInput } from '#shared/domain/report/model.ts';
 import type { ItemStatus } from '#shared/domain/status.ts';
 import { CONDENSED, LINE_PITCH, MARGINS, PAGE, reportDocx } from '#shared/reports/report-docx.ts';
 import { ensureDocumentReaders, PYTHON } from '../support/document-readers.ts';
+import { unzip } from '../support/docx.ts';
 import { generatedPlan, ledgerOf, reportInputOf, samplePlan } from '../support/report-input.ts';
 
 // report.docx read back three ways: its XML (layout per GB/T 9704), python-docx (the text, in
@@ -18,17 +18,6 @@ import { generatedPlan, ledgerOf, reportInputOf, samplePlan } from '../support/r
 const work = mkdtempSync(path.join(tmpdir(), 'rectify-report-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const RESULTS = path.resolve(import.meta.dirname, '../../test-results/report');
-
-async function unzip(bytes: Uint8Array): Promise<Map<string, string>> {
-  const file = await yauzl.fromBufferPromise(Buffer.from(bytes), { lazyEntries: true });
-  const entries = new Map<string, string>();
-  for await (const entry of file.eachEntry()) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await file.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
-    entries.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
-  }
-  return entries;
-}
 
 /** The attributes of the first `<tag …>` in xml. */
 function attributes(xml: string, tag: string): Record<string, string> {
