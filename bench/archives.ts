@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { functions } from '#functions/manifest.ts';
+import { functions } from '#catalog/functions.ts';
 import { bootstrapResources, emulatorClientConfig, resourceEnvironment } from '#local/bootstrap.ts';
 import { type Emulator, LOCAL_REGION } from '#local/emulator/index.ts';
 import { configureFunctionEnvironment } from '#local/runtime.ts';

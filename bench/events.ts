@@ -43,7 +43,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { functions } from '#functions/manifest.ts';
+import { functions } from '#catalog/functions.ts';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import { startEmulator } from '#local/emulator/index.ts';

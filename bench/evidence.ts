@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { functions } from '#functions/manifest.ts';
+import { functions } from '#catalog/functions.ts';
 import { bootstrapResources, emulatorClientConfig, resourceEnvironment } from '#local/bootstrap.ts';
 import { type Emulator, LOCAL_REGION } from '#local/emulator/index.ts';
 import { configureFunctionEnvironment } from '#local/runtime.ts';

@@ -23,7 +23,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type FunctionSpec, functions } from '#functions/manifest.ts';
+import { type FunctionSpec, functions } from '#catalog/functions.ts';
 import type { PlanResult, SpreadsheetOptions } from '#shared/domain/plan/index.ts';
 import { median, peakRssBytes, runMeasuredChild } from './measure.ts';
 

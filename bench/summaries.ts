@@ -26,7 +26,7 @@
  * Options: BENCH_SUMMARY_ITEMS (20000), BENCH_SUMMARY_LARGE (unset), BENCH_SUMMARY_RUNS (3).
  */
 import { randomBytes } from 'node:crypto';
-import { type FunctionSpec, functions } from '#functions/manifest.ts';
+import { type FunctionSpec, functions } from '#catalog/functions.ts';
 import type { Emulator } from '#local/emulator/index.ts';
 import { median, peakRssBytes, runMeasuredChild, withEmulator } from './measure.ts';
 
@@ -78,7 +78,7 @@ async function floorChild(inspectionId: string, importId: string) {
   const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
   const { documentClient } = await import('#shared/store/client.ts');
   const { keys, ITEM_SK_PREFIX } = await import('#shared/store/keys.ts');
-  const { tables } = await import('#infra/resources.ts');
+  const { tables } = await import('#catalog/resources.ts');
   const { requiredEnv } = await import('#shared/config.ts');
   const pages = await countQueries();
   const TableName = requiredEnv(tables.ledger.envVar);

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { ITEM_STATUSES } from '#shared/domain/status.ts';
-import { LANGS } from '#shared/i18n/lang.ts';
 import {
   DETAIL_TYPES,
   type DetailType,
   type InspectionDetailType,
   ITEM_DETAIL_TYPES,
   type ItemDetailType,
-} from './detail-types.ts';
+} from '#catalog/detail-types.ts';
+import { ITEM_STATUSES } from '#shared/domain/status.ts';
+import { LANGS } from '#shared/i18n/lang.ts';
 import { samples } from './samples.ts';
 
 export { DETAIL_TYPES, type DetailType, type InspectionDetailType, ITEM_DETAIL_TYPES, type ItemDetailType };

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buckets, SCHEDULE_TIMEZONE } from '#catalog/resources.ts';
 import type { EvidenceLockMode } from './constructs/evidence-bucket.ts';
-import { buckets, SCHEDULE_TIMEZONE } from './resources.ts';
 import { RectifyStack } from './stack.ts';
 
 /** Stage names end up in the stack name, so keep them short and DNS-like. */

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#functions/manifest.ts';
+import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#catalog/functions.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { type BindableResources, bindAccess } from './constructs/bind-access.ts';
 import { BusRules } from './constructs/bus-rules.ts';
@@ -28,7 +28,7 @@ export interface RectifyStackProps extends StackProps {
 }
 
 /**
- * Rectify in one environment-agnostic stack: the stateful resources of infra/resources.ts, the
+ * Rectify in one environment-agnostic stack: the stateful resources of catalog/resources.ts, the
  * HTTP API with its user pool, one function per manifest entry, wired to its triggers with
  * exactly the access it declares, and the web console behind CloudFront.
  *

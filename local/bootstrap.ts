@@ -51,7 +51,7 @@ import {
   type TableDefinition,
   type TableName,
   tables,
-} from '#infra/resources.ts';
+} from '#catalog/resources.ts';
 import { type Emulator, LOCAL_CREDENTIALS } from './emulator/index.ts';
 
 /** The physical resources of one stage in the emulator. */
@@ -250,7 +250,7 @@ async function ensureQueue(
   return { url, arn: await arnOf(url), deadLetterUrl };
 }
 
-/** S3 → SQS notifications, as bucketNotifications in infra/resources.ts declares them. */
+/** S3 → SQS notifications, as bucketNotifications in catalog/resources.ts declares them. */
 async function ensureNotifications(client: S3Client, stage: string, created: Record<QueueName, LocalQueue>) {
   for (const bucket of Object.keys(buckets) as BucketName[]) {
     const mine = bucketNotifications.filter((notification) => notification.bucket === bucket);
@@ -270,7 +270,7 @@ async function ensureNotifications(client: S3Client, stage: string, created: Rec
   }
 }
 
-/** The bus rules of infra/resources.ts, each sending its detail-types to its queue. */
+/** The bus rules of catalog/resources.ts, each sending its detail-types to its queue. */
 async function ensureBusRules(
   client: EventBridgeClient,
   stage: string,
@@ -312,7 +312,7 @@ async function mapEntries<K extends string, D, R>(
 }
 
 /**
- * Creates every table, bucket, bus, queue, bucket notification and bus rule of infra/resources.ts in the emulator, named for `stage`
+ * Creates every table, bucket, bus, queue, bucket notification and bus rule of catalog/resources.ts in the emulator, named for `stage`
  * (so parallel test files never share state). Safe to run again against the same emulator.
  */
 export interface BootstrapOptions {

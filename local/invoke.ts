@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type FunctionName, functions } from '#functions/manifest.ts';
+import { type FunctionName, functions } from '#catalog/functions.ts';
 import { LOCAL_REGION } from './emulator/types.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');

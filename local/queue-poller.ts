@@ -5,8 +5,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#functions/manifest.ts';
-import type { QueueName } from '#infra/resources.ts';
+import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#catalog/functions.ts';
+import type { QueueName } from '#catalog/resources.ts';
 import { emulatorClientConfig, type LocalQueue } from './bootstrap.ts';
 import type { Emulator } from './emulator/index.ts';
 import { invokeFunction } from './invoke.ts';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
-import { fallbackFunction, type HttpRoute, httpRoutes } from '#functions/manifest.ts';
+import { fallbackFunction, type HttpRoute, httpRoutes } from '#catalog/functions.ts';
 import type { ErrorCode, MessageParams } from '#shared/domain/errors.ts';
 import { type FlatClaims, principalFromClaims } from '#shared/http/claims.ts';
 import { toApiResponse } from '#shared/http/response.ts';

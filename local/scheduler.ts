@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
-import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#functions/manifest.ts';
-import { SCHEDULE_TIMEZONE } from '#infra/resources.ts';
+import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#catalog/functions.ts';
+import { SCHEDULE_TIMEZONE } from '#catalog/resources.ts';
 import type { ScheduleEvent } from '#shared/schedule-event.ts';
 import { invokeFunction } from './invoke.ts';
 

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#functions/manifest.ts';
+import { type FunctionName, type FunctionSpec, functions, type Trigger } from '#catalog/functions.ts';
 import { emulatorClientConfig, type LocalResources } from './bootstrap.ts';
 import type { Emulator } from './emulator/index.ts';
 import { invokeFunction } from './invoke.ts';

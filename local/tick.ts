@@ -1,6 +1,6 @@
 /**
  * `npm run tick -- <schedule> [--now ISO]`: fires one schedule of the running `npm start` (same
- * PORT) as if it had fired at `--now`, and prints what it did. Schedules: see functions/manifest.ts
+ * PORT) as if it had fired at `--now`, and prints what it did. Schedules: see catalog/functions.ts
  * (deadlines, …). The runtime only fires schedules for an admin: this mints a short-lived admin
  * token with the development key (`.rectify/`, or RECTIFY_DEV_KEY_FILE), as `npm run token` does.
  */

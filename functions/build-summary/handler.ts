@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { queues } from '#infra/resources.ts';
+import { queues } from '#catalog/resources.ts';
 import { logger } from '#shared/observability.ts';
 import { runSummaryJob } from '#shared/services/summaries.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';

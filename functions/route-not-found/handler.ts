@@ -1,4 +1,4 @@
-import { httpRoutes } from '#functions/manifest.ts';
+import { httpRoutes } from '#catalog/functions.ts';
 import { MethodNotAllowed, RouteNotFound } from '#shared/domain/errors.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { RouteTable } from '#shared/http/route-table.ts';

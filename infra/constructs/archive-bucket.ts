@@ -1,11 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { buckets } from '../resources.ts';
+import { buckets } from '#catalog/resources.ts';
 import { privateBucket } from './evidence-bucket.ts';
 
 /**
- * Evidence archives (infra/resources.ts `buckets.archives`): private and encrypted like the
+ * Evidence archives (catalog/resources.ts `buckets.archives`): private and encrypted like the
  * evidence, but derived from it, so they expire (30 days) and are not locked; access is logged
  * beside the evidence bucket's.
  */

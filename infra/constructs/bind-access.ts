@@ -7,8 +7,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import type { Access } from '#functions/manifest.ts';
-import { acknowledgeNag } from '../nag.ts';
+import type { Access } from '#catalog/functions.ts';
 import {
   type BucketName,
   type BusName,
@@ -21,7 +20,8 @@ import {
   signingKeys,
   type TableName,
   tables,
-} from '../resources.ts';
+} from '#catalog/resources.ts';
+import { acknowledgeNag } from '../nag.ts';
 
 /** The deployed resources a manifest `Access` entry can name. */
 export interface BindableResources {
@@ -107,7 +107,7 @@ export function bindAccess(fn: Bindable, access: readonly Access[], resources: B
       const queue = resources.queues[entry.queue];
       const { envVar }: QueueDefinition = queues[entry.queue];
       if (!envVar)
-        throw new Error(`queue ${entry.queue} has no envVar in infra/resources.ts to send through`);
+        throw new Error(`queue ${entry.queue} has no envVar in catalog/resources.ts to send through`);
       queue.grantSendMessages(fn);
       fn.addEnvironment(envVar, queue.queueUrl);
     } else if ('bus' in entry) {

@@ -2,10 +2,16 @@ import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type BusName, type BusRuleName, busRulePattern, busRules, type QueueName } from '../resources.ts';
+import {
+  type BusName,
+  type BusRuleName,
+  busRulePattern,
+  busRules,
+  type QueueName,
+} from '#catalog/resources.ts';
 
 /**
- * The bus rules of infra/resources.ts: each sends its detail-types to its consumer's queue (the
+ * The bus rules of catalog/resources.ts: each sends its detail-types to its consumer's queue (the
  * queue policy that lets EventBridge send, scoped to the rule, comes with the target).
  */
 export class BusRules extends Construct {

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { buses } from '../resources.ts';
+import { buses } from '#catalog/resources.ts';
 
 /** The bus every Rectify event travels on, with an archive so events can be replayed. */
 export class RectifyEventBus extends Construct {

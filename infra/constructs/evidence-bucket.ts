@@ -10,8 +10,8 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 /** GOVERNANCE lets a privileged operator lift a lock; COMPLIANCE lets no one until it expires. */
-import type { ObjectLockMode } from '../resources.ts';
-import { buckets } from '../resources.ts';
+import type { ObjectLockMode } from '#catalog/resources.ts';
+import { buckets } from '#catalog/resources.ts';
 
 export type EvidenceLockMode = ObjectLockMode;
 
@@ -67,7 +67,7 @@ export const privateBucket = {
 } as const satisfies BucketProps;
 
 /**
- * Evidence files (佐证材料, infra/resources.ts `buckets.evidence`): versioned and under Object Lock,
+ * Evidence files (佐证材料, catalog/resources.ts `buckets.evidence`): versioned and under Object Lock,
  * so no stored version can be deleted or overwritten during retention; incomplete multipart
  * uploads are cleaned up; every access is logged to a bucket of its own.
  */

@@ -28,7 +28,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HttpRoute as ManifestRoute } from '#functions/manifest.ts';
+import type { HttpRoute as ManifestRoute } from '#catalog/functions.ts';
 import { ROLES } from '#shared/domain/roles.ts';
 import { acknowledgeNag } from '../nag.ts';
 

@@ -1,10 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tables } from '../resources.ts';
+import { tables } from '#catalog/resources.ts';
 
 /**
- * The single ledger table (infra/resources.ts `tables.ledger`): on-demand, point-in-time
+ * The single ledger table (catalog/resources.ts `tables.ledger`): on-demand, point-in-time
  * recovery, the stream the event publisher reads, TTL for idempotency records. Outside a dev
  * stage it is retained and protected from deletion: it is the record of the rectification.
  */

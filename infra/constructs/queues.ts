@@ -3,11 +3,11 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type BucketName, bucketNotifications, type QueueName, queues } from '#catalog/resources.ts';
 import { acknowledgeNag } from '../nag.ts';
-import { type BucketName, bucketNotifications, type QueueName, queues } from '../resources.ts';
 
 /**
- * The queues of infra/resources.ts, each with its dead-letter queue (messages move there after
+ * The queues of catalog/resources.ts, each with its dead-letter queue (messages move there after
  * `maxReceiveCount` receives and are kept 14 days), encrypted and TLS-only; and the S3
  * notifications that feed them.
  */

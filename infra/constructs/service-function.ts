@@ -5,7 +5,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { Charset, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionSpec } from '#functions/manifest.ts';
+import type { FunctionSpec } from '#catalog/functions.ts';
 import { acknowledgeNag } from '../nag.ts';
 
 /** Manifest entries and the lockfile are paths from here. */

@@ -2,10 +2,10 @@ import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import { AnyPrincipal, ArnPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { signingKeys } from '../resources.ts';
+import { signingKeys } from '#catalog/resources.ts';
 
 /**
- * The key that signs archive manifests (infra/resources.ts `signingKeys.archiveSigning`): an
+ * The key that signs archive manifests (catalog/resources.ts `signingKeys.archiveSigning`): an
  * asymmetric KMS key whose private half never leaves KMS; auditors get the public half out of
  * band (GET /archives/public-key, or `aws kms get-public-key`). Retained outside dev: archives
  * signed with it must stay verifiable.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type HttpMethod, httpRoutes } from '#functions/manifest.ts';
+import { type HttpMethod, httpRoutes } from '#catalog/functions.ts';
 import { SERVICE_VERSION } from '#shared/version.ts';
 import {
   ArchiveList,

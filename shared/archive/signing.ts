@@ -1,6 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { signingKeys } from '#infra/resources.ts';
+import { signingKeys } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { ManifestSignature } from '#shared/domain/archive/manifest.ts';
 import type { ManifestSigner } from './writer.ts';

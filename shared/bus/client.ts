@@ -1,5 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { buses } from '#infra/resources.ts';
+import { buses } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 
 /** One EventBridge client per execution environment (endpoint and region from the environment). */

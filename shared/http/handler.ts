@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { type FunctionName, fallbackFunction, httpRoutes, type RouteAuth } from '#functions/manifest.ts';
+import { type FunctionName, fallbackFunction, httpRoutes, type RouteAuth } from '#catalog/functions.ts';
 import { BadRequest, Forbidden, Unauthorized } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { cleanLine, isWellFormedText } from '#shared/domain/text.ts';

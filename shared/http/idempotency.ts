@@ -6,7 +6,7 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { tables } from '#infra/resources.ts';
+import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { BadRequest, Conflict, RuleViolation } from '#shared/domain/errors.ts';
 import { dynamodb } from '#shared/store/client.ts';

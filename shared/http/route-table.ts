@@ -1,4 +1,4 @@
-import type { HttpMethod } from '#functions/manifest.ts';
+import type { HttpMethod } from '#catalog/functions.ts';
 
 /** A route as API Gateway declares it: `GET /items/{itemId}`. */
 export interface RouteDeclaration {

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { queues } from '#infra/resources.ts';
+import { queues } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 
 /** One SQS client per execution environment, for functions that hand work to a queue. */

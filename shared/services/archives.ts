@@ -49,7 +49,7 @@ export interface ArchiveIo {
   abortUploadsUnder(prefix: string): Promise<number>;
 }
 
-/** Archives are kept this long in their bucket (infra/resources.ts `buckets.archives`). */
+/** Archives are kept this long in their bucket (catalog/resources.ts `buckets.archives`). */
 const ARCHIVE_DAYS = 30;
 /** Item chains and evidence lists read at once while gathering. */
 const PARALLEL = 8;

@@ -1,4 +1,4 @@
-import { SCHEDULE_TIMEZONE } from '#infra/resources.ts';
+import { SCHEDULE_TIMEZONE } from '#catalog/resources.ts';
 import { digestText, webhookPayload } from '#shared/domain/digest.ts';
 import { calendarDate } from '#shared/domain/inspection.ts';
 import { inboxKey } from '#shared/domain/notifications.ts';

@@ -33,7 +33,7 @@ export interface ScanReport {
   readonly records: Readonly<Record<string, number>>;
 }
 
-/** The scheduled scans, by schedule name (functions/manifest.ts). */
+/** The scheduled scans, by schedule name (catalog/functions.ts). */
 export const SCANS = {
   deadlines: {
     name: 'deadlines',

@@ -5,7 +5,7 @@ import {
   ListMultipartUploadsCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { buckets } from '#infra/resources.ts';
+import { buckets } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { evidenceBucketName, s3 } from './client.ts';
 import { presignedDownload } from './files.ts';

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { buckets } from '#infra/resources.ts';
+import { buckets } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 
 /**

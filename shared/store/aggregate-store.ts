@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { tables } from '#infra/resources.ts';
+import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Contribution, CounterDeltas } from '#shared/domain/aggregates.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { tables } from '#infra/resources.ts';
+import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Linked } from '#shared/domain/chain.ts';
 import type { InspectionEvent } from '#shared/domain/inspection-events.ts';

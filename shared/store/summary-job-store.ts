@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tables } from '#infra/resources.ts';
+import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { ActorRef } from '#shared/domain/item.ts';
 import type { Lang } from '#shared/i18n/lang.ts';

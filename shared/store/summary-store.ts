@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { tables } from '#infra/resources.ts';
+import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { ActorRef } from '#shared/domain/item.ts';
 import type { Summary } from '#shared/domain/summary/model.ts';

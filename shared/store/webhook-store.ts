@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { tables } from '#infra/resources.ts';
+import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { WebhookFormat } from '#shared/domain/digest.ts';
 import { documentClient } from './client.ts';

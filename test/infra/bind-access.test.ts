@@ -5,7 +5,8 @@
 import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Access, FunctionSpec } from '#functions/manifest.ts';
+import type { Access, FunctionSpec } from '#catalog/functions.ts';
+import { buckets, buses, queues, signingKeys, tables } from '#catalog/resources.ts';
 import { ArchiveBucket } from '#infra/constructs/archive-bucket.ts';
 import { bindAccess } from '#infra/constructs/bind-access.ts';
 import { RectifyEventBus } from '#infra/constructs/event-bus.ts';
@@ -14,7 +15,6 @@ import { LedgerTable } from '#infra/constructs/ledger-table.ts';
 import { RectifyQueues } from '#infra/constructs/queues.ts';
 import { ServiceFunction } from '#infra/constructs/service-function.ts';
 import { SigningKey } from '#infra/constructs/signing-key.ts';
-import { buckets, buses, queues, signingKeys, tables } from '#infra/resources.ts';
 import {
   newApp,
   removeOutput,

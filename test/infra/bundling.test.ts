@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functions } from '#functions/manifest.ts';
+import { functions } from '#catalog/functions.ts';
 import { ServiceFunction } from '#infra/constructs/service-function.ts';
 import { newApp, removeOutput } from './synthesis.ts';
 

@@ -10,7 +10,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes } from '#functions/manifest.ts';
+import { httpRoutes } from '#catalog/functions.ts';
 import { buildApp } from '#infra/app.ts';
 import { consoleBuild } from '#infra/constructs/console-hosting.ts';
 import { CONSOLE_REQUEST_HEADERS } from '#infra/constructs/http-api.ts';

@@ -8,10 +8,10 @@ import {
   functions,
   httpRoutes,
   type Trigger,
-} from '#functions/manifest.ts';
+} from '#catalog/functions.ts';
+import { busRules, tables } from '#catalog/resources.ts';
 import { buildApp } from '#infra/app.ts';
 import { LOCK_CHANGING_ACTIONS } from '#infra/constructs/evidence-bucket.ts';
-import { busRules, tables } from '#infra/resources.ts';
 import type { RectifyStack } from '#infra/stack.ts';
 import { ROLES } from '#shared/domain/roles.ts';
 import {
@@ -144,7 +144,7 @@ const CONSOLE_DEPLOY_HANDLERS =
   /^(CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C|AWS679f53fac002430cb0da5b7982bd2287)/;
 
 describe('ledger table', () => {
-  it('has the keys and global indexes of infra/resources.ts', () => {
+  it('has the keys and global indexes of catalog/resources.ts', () => {
     const definition = tables.ledger;
     expect({
       keys: ledgerTable(dev).Properties.KeySchema,
@@ -179,7 +179,7 @@ describe('ledger table', () => {
   it('is encrypted at rest with a KMS key', () => {
     expect(ledgerTable(dev).Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
   });
-  it('expires items by the TTL attribute of infra/resources.ts', () => {
+  it('expires items by the TTL attribute of catalog/resources.ts', () => {
     expect(ledgerTable(dev).Properties.TimeToLiveSpecification).toEqual({
       AttributeName: tables.ledger.timeToLiveAttribute,
       Enabled: true,

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tables } from '#infra/resources.ts';
+import { tables } from '#catalog/resources.ts';
 import {
   bootstrapResources,
   emulatorClientConfig,
@@ -37,7 +37,7 @@ afterAll(() => {
 });
 
 describe('bootstrapResources', () => {
-  it('creates the ledger table with the keys, indexes and stream of infra/resources.ts', async () => {
+  it('creates the ledger table with the keys, indexes and stream of catalog/resources.ts', async () => {
     const { Table } = await dynamodb.send(
       new DescribeTableCommand({ TableName: resources.tables.ledger.name }),
     );

@@ -296,7 +296,7 @@ describe('authorisation matrix', () => {
   });
 
   it('covers every HTTP route of the manifest', async () => {
-    const { httpRoutes } = await import('#functions/manifest.ts');
+    const { httpRoutes } = await import('#catalog/functions.ts');
     const covered = new Set(MATRIX.map((row) => row.route.replace('{id}', '{inspectionId}')));
     const missing = httpRoutes()
       .map((route) => `${route.method} ${route.path}`)

@@ -8,7 +8,7 @@ import {
   functions,
   httpRoutes,
   type Trigger,
-} from '#functions/manifest.ts';
+} from '#catalog/functions.ts';
 import { openApiDocument } from '#shared/api/openapi.ts';
 import { RouteTable } from '#shared/http/route-table.ts';
 

@@ -1,6 +1,6 @@
 import { validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
-import { httpRoutes } from '#functions/manifest.ts';
+import { httpRoutes } from '#catalog/functions.ts';
 import { CONTRACT, openApiDocument } from '#shared/api/openapi.ts';
 
 describe('OpenAPI document', () => {

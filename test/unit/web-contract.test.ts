@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { httpRoutes } from '#functions/manifest.ts';
+import { httpRoutes } from '#catalog/functions.ts';
 import { RouteTable } from '#shared/http/route-table.ts';
 
 /**

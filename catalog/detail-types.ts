@@ -1,6 +1,6 @@
 /**
  * The names of the detail-types Rectify puts on its bus, without their schemas: the bus rules
- * (infra/resources.ts, read by every function) need the names only, not zod and the contracts.
+ * (catalog/resources.ts, read by every function) need the names only, not zod and the contracts.
  * events/contracts.ts defines a schema for exactly these names, in this order.
  */
 export const ITEM_DETAIL_TYPES = [

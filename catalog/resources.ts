@@ -5,7 +5,7 @@
  * a rule happens here, once.
  */
 
-import { DETAIL_TYPES, ITEM_DETAIL_TYPES } from '#events/detail-types.ts';
+import { DETAIL_TYPES, ITEM_DETAIL_TYPES } from './detail-types.ts';
 
 export interface TableDefinition {
   /** Environment variable through which a function learns the table's name. */

@@ -8,8 +8,8 @@
  * can both read it cheaply.
  */
 
-import type { BucketName, BusName, QueueName, SigningKeyName, TableName } from '#infra/resources.ts';
 import type { Role } from '#shared/domain/roles.ts';
+import type { BucketName, BusName, QueueName, SigningKeyName, TableName } from './resources.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
