@@ -5,7 +5,7 @@ import { functions } from '#catalog/functions.ts';
 import { bootstrapResources, emulatorClientConfig, resourceEnvironment } from '#local/bootstrap.ts';
 import { type Emulator, LOCAL_REGION } from '#local/emulator/index.ts';
 import { configureFunctionEnvironment } from '#local/runtime.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
 import { median, peakRssBytes, runMeasuredChild, withEmulator } from './measure.ts';
 

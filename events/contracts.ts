@@ -8,7 +8,6 @@ import {
 } from '#catalog/detail-types.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
 import { LANGS } from '#shared/i18n/lang.ts';
-import { samples } from './samples.ts';
 
 export { DETAIL_TYPES, type DetailType, type InspectionDetailType, ITEM_DETAIL_TYPES, type ItemDetailType };
 
@@ -104,7 +103,7 @@ const EvidenceFile = {
 };
 const FileSize = z.int().min(1).describe('bytes');
 
-/** A contract's parts that are written out here (the sample comes from samples.ts). */
+/** A contract's parts (its sample event is in samples.ts, for tests and docs only). */
 interface Definition {
   readonly description: string;
   readonly schema: z.ZodType;
@@ -258,16 +257,15 @@ export interface Contract<T extends DetailType> {
   readonly schema: (typeof definitions)[T]['schema'];
   /** One line: English / 中文. */
   readonly description: string;
-  /** A complete event as a consumer receives it. */
-  readonly sample: BusEvent<T>;
 }
 
-/** Every detail-type Rectify publishes, with its schema, description and a sample event. */
+/**
+ * Every detail-type Rectify publishes, with its schema and description. The sample events live in
+ * samples.ts, which imports this module and not the other way round, so no function's bundle
+ * carries them.
+ */
 export const contracts = Object.fromEntries(
-  DETAIL_TYPES.map((detailType) => [
-    detailType,
-    { version: SCHEMA_VERSION, ...definitions[detailType], sample: samples[detailType] },
-  ]),
+  DETAIL_TYPES.map((detailType) => [detailType, { version: SCHEMA_VERSION, ...definitions[detailType] }]),
 ) as { readonly [T in DetailType]: Contract<T> };
 
 export function isDetailType(value: string): value is DetailType {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { busEventSchema, contracts, DETAIL_TYPES, type DetailType } from './contracts.ts';
+import { samples } from './samples.ts';
 
 /**
  * The JSON Schema (draft 2020-12) documents of the contracts, for consumers in other languages:
@@ -15,7 +16,7 @@ export function schemaFileName(detailType: DetailType): string {
 
 /** The JSON Schema document of one detail-type's events. */
 export function jsonSchemaOf(detailType: DetailType): Record<string, unknown> {
-  const { version, description, sample } = contracts[detailType];
+  const { version, description } = contracts[detailType];
   const { $schema: _dialect, ...body } = z.toJSONSchema(busEventSchema(detailType), {
     target: 'draft-2020-12',
   });
@@ -25,7 +26,7 @@ export function jsonSchemaOf(detailType: DetailType): Record<string, unknown> {
     title: `${detailType} v${version}`,
     description,
     ...body,
-    examples: [sample],
+    examples: [samples[detailType]],
   };
 }
 

@@ -1,6 +1,6 @@
 import { LookBackRequest } from '#shared/api/schemas.ts';
 import { decideLookBackConfirmation } from '#shared/domain/follow-ups.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { changeItem, changeView } from '#shared/services/items.ts';

@@ -1,6 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SummaryRequest } from '#shared/api/schemas.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { sqs, summaryJobsQueueUrl } from '#shared/queue/client.ts';

@@ -1,9 +1,8 @@
 import { addDays, daysBetween } from './calendar.ts';
 import { missedReattestation } from './follow-ups.ts';
 import type { Inspection } from './inspection.ts';
-import type { ActorRef, Item, ItemEvent } from './item.ts';
+import { type ActorRef, type Item, type ItemEvent, type LadderState, recordEvent } from './item.ts';
 import { countsAsRectified } from './status.ts';
-import { recordEvent } from './transitions.ts';
 
 /**
  * The deadline ladder (预警 → 超期 → 督办). A daily scan looks at every open item once:
@@ -18,17 +17,6 @@ export const RED_SCANS_TO_ESCALATE = 3;
 export const YELLOW_SCANS_TO_ESCALATE = 2;
 
 export type Light = 'green' | 'yellow' | 'red';
-
-/** What the scans remember of an item. */
-export interface LadderState {
-  /** Calendar date (inspection time zone) of the last scan that warned about the item. */
-  readonly lastScanDate: string;
-  readonly lastScanAt: string;
-  /** Red scans so far. */
-  readonly redScans: number;
-  /** Yellow scans in a row without progress in between. */
-  readonly yellowStreak: number;
-}
 
 export interface Milestone {
   readonly key: 'plan' | 'half-way' | 'final-check';

@@ -1,8 +1,8 @@
 import type { Lang } from '#shared/i18n/lang.ts';
 import { RuleViolation } from './errors.ts';
 import type { ActorRef, Item, ItemEvent } from './item.ts';
+import { recordEvent } from './item.ts';
 import { STATUS_LABELS } from './status.ts';
-import { recordEvent } from './transitions.ts';
 
 /**
  * Evidence (佐证材料): the file types Rectify accepts, how each is recognised from its first

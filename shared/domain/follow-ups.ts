@@ -1,9 +1,8 @@
 import { addDays, addMonths } from './calendar.ts';
 import { RuleViolation } from './errors.ts';
-import { calendarDate, type Inspection } from './inspection.ts';
-import type { ActorRef, Item, ItemEvent } from './item.ts';
+import { calendarDate, type FollowUpSettings, type Inspection } from './inspection.ts';
+import { type ActorRef, type Item, type ItemEvent, recordEvent } from './item.ts';
 import { countsAsRectified } from './status.ts';
-import { recordEvent } from './transitions.ts';
 
 /**
  * What happens after an item is done. Look-back (回头看): a closed item comes back to the admins
@@ -13,20 +12,6 @@ import { recordEvent } from './transitions.ts';
  */
 export const LOOK_BACK_MONTHS = 6;
 export const REATTESTATION_DAYS = 90;
-
-export interface FollowUpState {
-  /** The look-back due date that was announced (LookBackDue), and the one confirmed. */
-  readonly lookBackAnnounced?: string;
-  readonly lookBackConfirmed?: string;
-  /** The re-attestation due date that was announced as missed (ReattestationDue). */
-  readonly reattestationAnnounced?: string;
-}
-
-/** Per-inspection settings, with the defaults above. */
-export interface FollowUpSettings {
-  readonly lookBackMonths?: number;
-  readonly reattestationDays?: number;
-}
 
 export const FOLLOW_UP_SCAN: ActorRef = {
   subject: 'system:follow-up-scan',

@@ -1,7 +1,12 @@
-import type { FollowUpSettings } from './follow-ups.ts';
 import type { ActorRef } from './item.ts';
 import type { PlanInspection, PlanOutcome } from './plan/model.ts';
 import type { SummarySchedule } from './summary/schedule.ts';
+
+/** Per-inspection settings, with the defaults above. */
+export interface FollowUpSettings {
+  readonly lookBackMonths?: number;
+  readonly reattestationDays?: number;
+}
 
 /** The outline of findings: aspects (方面) and their problems (问题). Items live on their own. */
 export interface AspectOutline {

@@ -1,6 +1,4 @@
-import type { Linked } from './chain.ts';
-import type { LadderState } from './deadlines.ts';
-import type { FollowUpState } from './follow-ups.ts';
+import { appendLink, type Linked } from './chain.ts';
 import type { PlanItem, PlanMeasure } from './plan/model.ts';
 import type { ItemStatus } from './status.ts';
 
@@ -126,4 +124,50 @@ export type ItemEventType =
 export function signableState(item: Item): Record<string, unknown> {
   const { updatedAt: _u, signOff: _s, ...state } = item;
   return state;
+}
+
+/** What the scans remember of an item. */
+export interface LadderState {
+  /** Calendar date (inspection time zone) of the last scan that warned about the item. */
+  readonly lastScanDate: string;
+  readonly lastScanAt: string;
+  /** Red scans so far. */
+  readonly redScans: number;
+  /** Yellow scans in a row without progress in between. */
+  readonly yellowStreak: number;
+}
+
+export interface FollowUpState {
+  /** The look-back due date that was announced (LookBackDue), and the one confirmed. */
+  readonly lookBackAnnounced?: string;
+  readonly lookBackConfirmed?: string;
+  /** The re-attestation due date that was announced as missed (ReattestationDue). */
+  readonly reattestationAnnounced?: string;
+}
+
+/** Builds the next chain record for an item and the item state that records it. */
+export function recordEvent(
+  item: Item,
+  type: ItemEventType,
+  actor: ActorRef,
+  data: Record<string, unknown>,
+  next: Partial<Item>,
+  context: { eventId: string; at: string },
+): { item: Item; event: ItemEvent } {
+  const event = appendLink(
+    { seq: item.version, hash: item.chainHead },
+    {
+      eventId: context.eventId,
+      itemId: item.itemId,
+      inspectionId: item.inspectionId,
+      type,
+      at: context.at,
+      actor,
+      data,
+    },
+  );
+  return {
+    event,
+    item: { ...item, ...next, version: event.seq, chainHead: event.hash, updatedAt: context.at },
+  };
 }

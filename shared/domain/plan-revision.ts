@@ -2,10 +2,10 @@ import { canonicalJson } from './chain.ts';
 import { RuleViolation } from './errors.ts';
 import type { Inspection } from './inspection.ts';
 import type { ActorRef, Item, ItemEvent, Measure, Withdrawal } from './item.ts';
+import { recordEvent } from './item.ts';
 import { ledgerFromPlan } from './ledger.ts';
 import type { Plan, PlanItem } from './plan/model.ts';
 import { ITEM_STATUSES, type ItemStatus, STATUS_LABELS } from './status.ts';
-import { recordEvent } from './transitions.ts';
 
 /**
  * A replace import changes the PLAN, never the workflow (DESIGN.md §7, "every side door is a

@@ -1,7 +1,8 @@
 import { RuleViolation, ValidationFailed } from './errors.ts';
 import type { Item, ItemEvent } from './item.ts';
+import { recordEvent } from './item.ts';
 import type { Principal } from './roles.ts';
-import { actorRef, recordEvent } from './transitions.ts';
+import { actorRef } from './roles.ts';
 
 export const MAX_PROGRESS_TEXT = 10_000;
 

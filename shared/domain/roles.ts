@@ -1,3 +1,5 @@
+import type { ActorRef } from './item.ts';
+
 /**
  * The four kinds of user (DESIGN.md §1). They arrive as Cognito groups in the token's
  * `cognito:groups` claim; one user may hold several.
@@ -23,4 +25,9 @@ export interface Principal {
    * leader key (access.ts `leaderKeyOf`) equals it, and nothing without one.
    */
   readonly leaderId?: string;
+}
+
+/** How a principal is recorded in the trail. */
+export function actorRef(principal: Principal): ActorRef {
+  return { subject: principal.subject, name: principal.name, roles: [...principal.roles] };
 }

@@ -1,15 +1,16 @@
-import { appendLink, canonicalJson, sha256Hex } from './chain.ts';
+import { canonicalJson, sha256Hex } from './chain.ts';
 import { Forbidden, RuleViolation, StaleVersion } from './errors.ts';
 import {
   type ActorRef,
   type Item,
   type ItemEvent,
   type ItemEventType,
+  recordEvent,
   type SignOff,
   signableState,
 } from './item.ts';
 import { importNoteOf } from './ledger.ts';
-import type { Principal, Role } from './roles.ts';
+import { actorRef, type Principal, type Role } from './roles.ts';
 import { type ItemStatus, STATUS_LABELS } from './status.ts';
 
 export const DEFAULT_SIGN_OFF_MEANING = '整改到位，同意销号';
@@ -53,38 +54,7 @@ export interface TransitionRequest {
   readonly meaning?: string;
 }
 
-export function actorRef(principal: Principal): ActorRef {
-  return { subject: principal.subject, name: principal.name, roles: [...principal.roles] };
-}
-
 const label = (status: ItemStatus) => `${status} (${STATUS_LABELS[status]['zh-CN']})`;
-
-/** Builds the next chain record for an item and the item state that records it. */
-export function recordEvent(
-  item: Item,
-  type: ItemEventType,
-  actor: ActorRef,
-  data: Record<string, unknown>,
-  next: Partial<Item>,
-  context: { eventId: string; at: string },
-): { item: Item; event: ItemEvent } {
-  const event = appendLink(
-    { seq: item.version, hash: item.chainHead },
-    {
-      eventId: context.eventId,
-      itemId: item.itemId,
-      inspectionId: item.inspectionId,
-      type,
-      at: context.at,
-      actor,
-      data,
-    },
-  );
-  return {
-    event,
-    item: { ...item, ...next, version: event.seq, chainHead: event.hash, updatedAt: context.at },
-  };
-}
 
 /**
  * Decides a status change: checks the version, that the transition exists, the actor's role,

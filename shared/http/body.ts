@@ -8,7 +8,7 @@ import {
 } from '#shared/domain/errors.ts';
 import { isWellFormedText, MALFORMED_TEXT } from '#shared/domain/text.ts';
 import { formatPath, issuesOf } from '#shared/domain/validation.ts';
-import type { ApiEvent } from './handler.ts';
+import type { ApiEvent } from './api-gateway.ts';
 
 /** Form posts are small; a larger body is a mistake or an attack. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

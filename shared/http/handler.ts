@@ -2,24 +2,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { type FunctionName, fallbackFunction, httpRoutes, type RouteAuth } from '#catalog/functions.ts';
 import { BadRequest, Forbidden, Unauthorized } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { cleanLine, isWellFormedText } from '#shared/domain/text.ts';
 import { type Lang, negotiateLang } from '#shared/i18n/lang.ts';
 import { logger, metrics } from '#shared/observability.ts';
+import type { ApiEvent, ApiResult } from './api-gateway.ts';
 import { checkClaims, type FlatClaims } from './claims.ts';
 import { errorResponses } from './error-handler.ts';
 import { idempotentByHeader } from './idempotency.ts';
 import { type HttpResult, toApiResponse } from './response.ts';
-
-export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
-export type ApiResult = APIGatewayProxyStructuredResultV2;
 
 /** What a route handler receives: the event, plus what the chain already established. */
 export interface HttpRequest<P extends Principal | undefined = Principal> {

@@ -10,7 +10,7 @@ import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { BadRequest, Conflict, RuleViolation } from '#shared/domain/errors.ts';
 import { dynamodb } from '#shared/store/client.ts';
-import type { ApiEvent, ApiResult } from './handler.ts';
+import type { ApiEvent, ApiResult } from './api-gateway.ts';
 
 /** How long a key is remembered: a day covers any sane client retry policy. */
 const KEY_LIFETIME_SECONDS = 24 * 60 * 60;

@@ -22,7 +22,7 @@ import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import type { Item } from '#shared/domain/item.ts';
 import { importNoteOf } from '#shared/domain/ledger.ts';
 import type { Principal } from '#shared/domain/roles.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import { logger } from '#shared/observability.ts';
 import type { ArchiveUpload } from '#shared/storage/archives.ts';
 import { readReportFile } from '#shared/storage/files.ts';

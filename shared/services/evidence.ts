@@ -22,7 +22,7 @@ import {
 } from '#shared/domain/evidence.ts';
 import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import { contentDisposition } from '#shared/http/response.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 import { evidenceBucketName, s3 } from '#shared/storage/client.ts';

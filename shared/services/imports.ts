@@ -11,7 +11,7 @@ import { parsePlanJson, readPlanSpreadsheet, type SpreadsheetLayout } from '#sha
 import type { Plan, PlanError, PlanResult } from '#shared/domain/plan/model.ts';
 import { revisePlan, revisionRefused } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import { rebuildTotals } from './aggregates.ts';

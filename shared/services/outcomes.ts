@@ -9,7 +9,7 @@ import {
   tallyOutcomes,
 } from '#shared/domain/outcomes.ts';
 import type { Principal } from '#shared/domain/roles.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import type { InspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 

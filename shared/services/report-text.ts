@@ -3,7 +3,7 @@ import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import type { ReportText } from '#shared/domain/report/model.ts';
 import { reportTextOf } from '#shared/domain/report/texts.ts';
 import type { Principal } from '#shared/domain/roles.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import type { InspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 

@@ -18,7 +18,8 @@ import { type InspectionEvent, nextInspectionEvent } from '#shared/domain/inspec
 import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { ledgerFromPlan } from '#shared/domain/ledger.ts';
 import type { Plan, PlanItem } from '#shared/domain/plan/model.ts';
-import { actorRef, decideTransition } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
+import { decideTransition } from '#shared/domain/transitions.ts';
 import { formatArchiveReport, verifyArchiveFile } from '../../cli/verify.ts';
 import { principals } from '../support/items.ts';
 

@@ -13,8 +13,8 @@ import {
   uploadKey,
   verifyUpload,
 } from '#shared/domain/evidence.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import type { ITEM_STATUSES } from '#shared/domain/status.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
 import { anItem, principals } from '../../support/items.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -8,7 +8,7 @@ import {
   reattestationDueOf,
 } from '#shared/domain/follow-ups.ts';
 import type { Item } from '#shared/domain/item.ts';
-import { actorRef } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import { anItem, principals } from '../../support/items.ts';
 
 const inspection = { feedbackDate: '2024-01-01', timezone: 'Asia/Shanghai' };

@@ -13,8 +13,9 @@ import {
   refuseWithdrawn,
   revisePlan,
 } from '#shared/domain/plan-revision.ts';
+import { actorRef } from '#shared/domain/roles.ts';
 import { itemAsOf } from '#shared/domain/summary/replay.ts';
-import { actorRef, decideTransition } from '#shared/domain/transitions.ts';
+import { decideTransition } from '#shared/domain/transitions.ts';
 import { anItem, principals } from '../../support/items.ts';
 
 const sampleJson = JSON.parse(

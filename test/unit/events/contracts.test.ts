@@ -12,6 +12,7 @@ import {
   parseEvent,
 } from '#events/contracts.ts';
 import { JSON_SCHEMA_DIALECT, jsonSchemaOf, schemaFileName, schemaFiles } from '#events/json-schemas.ts';
+import { samples } from '#events/samples.ts';
 
 const SCHEMAS_DIR = path.resolve(import.meta.dirname, '../../../events/schemas');
 const EVENTBRIDGE_FIELDS = [
@@ -89,7 +90,7 @@ function committedSchema(detailType: DetailType): z.ZodType {
 
 /** The detail paths the committed JSON Schema refuses in a whole event with this detail. */
 function pathsRefusedByFile(detailType: DetailType, detail: unknown): string[] {
-  const result = committedSchema(detailType).safeParse({ ...contracts[detailType].sample, detail });
+  const result = committedSchema(detailType).safeParse({ ...samples[detailType], detail });
   if (result.success) throw new Error(`the ${detailType} JSON Schema accepted a detail it should refuse`);
   return result.error.issues.flatMap((issue) => {
     const at = issue.path.slice(1) as Path;
@@ -100,7 +101,8 @@ function pathsRefusedByFile(detailType: DetailType, detail: unknown): string[] {
 }
 
 describe.each(DETAIL_TYPES)('%s', (detailType) => {
-  const { sample, description, version } = contracts[detailType];
+  const { description, version } = contracts[detailType];
+  const sample = samples[detailType];
   const { detail } = sample;
   const optional = new Set([
     'itemId' in detail ? 'leader' : 'actor',
@@ -187,19 +189,19 @@ describe('values the contracts refuse', () => {
   ] as const)(
     '%s refuses %s = %j (%s), in the contract and its JSON Schema',
     (detailType, at, value, _why) => {
-      const detail = replaced(contracts[detailType].sample.detail, at, value);
+      const detail = replaced(samples[detailType].detail, at, value);
       expect(violatedPaths(detailType, detail)).toContain(pathText(at));
       expect(pathsRefusedByFile(detailType, detail)).toContain(pathText(at));
     },
   );
 
   it('refuses an itemId that is not "<inspectionId>.<ref>" of the same detail (the JSON Schema cannot say so)', () => {
-    const detail = replaced(contracts.ItemOverdue.sample.detail, ['ref'], '1.1.2');
+    const detail = replaced(samples.ItemOverdue.detail, ['ref'], '1.1.2');
     expect(violatedPaths('ItemOverdue', detail)).toEqual(['itemId']);
   });
 
   it('names the detail-type it does not know', () => {
-    expect(() => parseEvent('ItemDeleted', contracts.ItemOverdue.sample.detail)).toThrow(
+    expect(() => parseEvent('ItemDeleted', samples.ItemOverdue.detail)).toThrow(
       /ItemDeleted contract: detail-type: not one Rectify publishes/,
     );
   });

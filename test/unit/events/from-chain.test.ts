@@ -17,7 +17,8 @@ import {
 } from '#shared/domain/follow-ups.ts';
 import type { Item, ItemEvent, ItemEventType } from '#shared/domain/item.ts';
 import { decideProgress } from '#shared/domain/progress.ts';
-import { actorRef, decideTransition } from '#shared/domain/transitions.ts';
+import { actorRef } from '#shared/domain/roles.ts';
+import { decideTransition } from '#shared/domain/transitions.ts';
 import { anItem, principals } from '../../support/items.ts';
 
 // Records come from the domain's own deciders, so the test fails when what the domain writes
