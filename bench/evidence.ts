@@ -16,8 +16,10 @@ const RUNS: Record<number, number> = { 1: 9, 10: 5, 100: 3 };
 /** A pending evidence record and its object in uploads/, as after a real upload. */
 async function prepare(s3: S3Client, bucket: string, itemRef: string, sizeMiB: number) {
   const { evidenceStore } = await import('#shared/store/evidence-store.ts');
+  const { evidenceUploadKey } = await import('#shared/storage/evidence-objects.ts');
   const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(sizeMiB * MiB - 9)]);
   const evidenceId = `ev-${randomUUID()}`;
+  const key = evidenceUploadKey(evidenceId);
   const [inspectionId, ...ref] = itemRef.split('.');
   // Hashing the bytes in memory: the part of the verifier's work that no read can avoid.
   const hashStarted = performance.now();
@@ -33,12 +35,12 @@ async function prepare(s3: S3Client, bucket: string, itemRef: string, sizeMiB: n
     size: bytes.length,
     sha256,
     state: 'pending',
-    objectKey: `uploads/${evidenceId}`,
+    objectKey: key,
     requestedBy: actorRef({ subject: 'bench', name: 'bench', roles: ['admin'] }),
     requestedAt: new Date().toISOString(),
   });
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `uploads/${evidenceId}`, Body: bytes }));
-  return { key: `uploads/${evidenceId}`, size: bytes.length, hashMs };
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+  return { key, size: bytes.length, hashMs };
 }
 
 /** Child mode: verify one object and report this process's peak RSS in bytes. */
@@ -68,7 +70,7 @@ async function main(emulator: Emulator) {
   const item = `${inspectionId}.1.1.1`;
   const stores = { ledger: ledgerStore(), evidence: evidenceStore() };
 
-  const { measureObject } = await import('#shared/services/evidence-verifier.ts');
+  const { evidenceObjects } = await import('#shared/storage/evidence-objects.ts');
   const rate = (bytes: number, started: number) => bytes / MiB / ((performance.now() - started) / 1000);
   console.log(
     'size      floor MiB/s   streaming MiB/s  ratio   verification MiB/s  ratio   SHA-256 in memory (ms)   fixed cost (ms)',
@@ -93,7 +95,7 @@ async function main(emulator: Emulator) {
       let streamingMs = 0;
       const readMeasured = async () => {
         const started = performance.now();
-        await measureObject(key);
+        await evidenceObjects.measure({ key });
         streamingMs = performance.now() - started;
         streaming.push(rate(size, started));
       };

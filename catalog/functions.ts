@@ -9,7 +9,14 @@
  */
 
 import type { Role } from '#shared/domain/roles.ts';
-import type { BucketName, BusName, QueueName, SigningKeyName, TableName } from './resources.ts';
+import {
+  type BucketName,
+  type BusName,
+  evidenceKeyPrefixes,
+  type QueueName,
+  type SigningKeyName,
+  type TableName,
+} from './resources.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -108,8 +115,8 @@ const AUDITORS = ['auditor', 'admin'] as const satisfies RouteAuth;
 const REPORT_READERS = ['admin', 'leader', 'auditor'] as const satisfies RouteAuth;
 /** A summary generator writes its files and reads the previous summary's (and signs links). */
 const SUMMARY_FILES: readonly Access[] = [
-  { bucket: 'evidence', mode: 'write', prefix: 'summaries/' },
-  { bucket: 'evidence', mode: 'read', prefix: 'summaries/' },
+  { bucket: 'evidence', mode: 'write', prefix: evidenceKeyPrefixes.summaries },
+  { bucket: 'evidence', mode: 'read', prefix: evidenceKeyPrefixes.summaries },
 ];
 
 export const functions = {
@@ -219,7 +226,7 @@ export const functions = {
     memoryMiB: 512,
     timeoutSeconds: 10,
     // PutObject lets it sign the upload; the object key comes from the evidence id.
-    access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'write', prefix: 'uploads/' }],
+    access: [WRITE_LEDGER, { bucket: 'evidence', mode: 'write', prefix: evidenceKeyPrefixes.uploads }],
   },
   listItemEvidence: {
     entry: 'functions/list-item-evidence/handler.ts',
@@ -244,7 +251,7 @@ export const functions = {
     memoryMiB: 256,
     timeoutSeconds: 10,
     // GetObject lets it sign the link.
-    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read', prefix: 'uploads/' }],
+    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read', prefix: evidenceKeyPrefixes.uploads }],
   },
   withdrawEvidence: {
     entry: 'functions/withdraw-evidence/handler.ts',
@@ -272,9 +279,9 @@ export const functions = {
     // delete marker (locked versions cannot be deleted); nothing else deletes anything.
     access: [
       WRITE_LEDGER,
-      { bucket: 'evidence', mode: 'read', prefix: 'uploads/' },
-      { bucket: 'evidence', mode: 'write', prefix: 'quarantine/' },
-      { bucket: 'evidence', mode: 'delete', prefix: 'uploads/' },
+      { bucket: 'evidence', mode: 'read', prefix: evidenceKeyPrefixes.uploads },
+      { bucket: 'evidence', mode: 'write', prefix: evidenceKeyPrefixes.quarantine },
+      { bucket: 'evidence', mode: 'delete', prefix: evidenceKeyPrefixes.uploads },
     ],
     nodeOptions: STREAMING_NODE_OPTIONS,
   },
@@ -461,7 +468,7 @@ export const functions = {
     memoryMiB: 256,
     timeoutSeconds: 10,
     // GetObject lets it sign the links.
-    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read', prefix: 'summaries/' }],
+    access: [READ_LEDGER, { bucket: 'evidence', mode: 'read', prefix: evidenceKeyPrefixes.summaries }],
   },
   reportText: {
     entry: 'functions/report-text/handler.ts',
@@ -545,8 +552,8 @@ export const functions = {
     timeoutSeconds: 900,
     access: [
       WRITE_LEDGER,
-      { bucket: 'evidence', mode: 'read', prefix: 'uploads/' },
-      { bucket: 'evidence', mode: 'read', prefix: 'summaries/' },
+      { bucket: 'evidence', mode: 'read', prefix: evidenceKeyPrefixes.uploads },
+      { bucket: 'evidence', mode: 'read', prefix: evidenceKeyPrefixes.summaries },
       // Write the ZIP; list and abort what an earlier attempt left unfinished.
       { bucket: 'archives', mode: 'write', prefix: 'archives/' },
       { bucket: 'archives', mode: 'listUploads', prefix: 'archives/' },

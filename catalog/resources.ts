@@ -109,6 +109,19 @@ export const buckets = {
   },
 } as const satisfies Record<string, BucketDefinition>;
 
+/**
+ * The evidence bucket's key layout, written once: the storage adapters build keys from it, the
+ * upload notification filters on it, and each function's S3 access is granted by it.
+ */
+export const evidenceKeyPrefixes = {
+  /** Uploads land at `uploads/<evidenceId>`; a stored file stays there, locked. */
+  uploads: 'uploads/',
+  /** Copies of rejected uploads, at `quarantine/<evidenceId>`. */
+  quarantine: 'quarantine/',
+  /** Summary files, at `summaries/<inspectionId>/<summaryId>/<file name>`. */
+  summaries: 'summaries/',
+} as const;
+
 export const signingKeys = {
   archiveSigning: {
     envVar: 'ARCHIVE_SIGNING_KEY_ID',
@@ -177,7 +190,7 @@ export function busRulePattern(rule: BusRuleDefinition): { source: string[]; 'de
 }
 
 export const bucketNotifications: readonly BucketNotificationDefinition[] = [
-  { bucket: 'evidence', prefix: 'uploads/', queue: 'evidenceUploads' },
+  { bucket: 'evidence', prefix: evidenceKeyPrefixes.uploads, queue: 'evidenceUploads' },
 ];
 
 /**

@@ -141,11 +141,6 @@ export interface Evidence {
   readonly withdrawal?: { readonly by: ActorRef; readonly at: string; readonly reason: string };
 }
 
-/** Where an upload lands; the key never contains the user's file name. */
-export function uploadKey(evidenceId: string): string {
-  return `uploads/${evidenceId}`;
-}
-
 export type RejectionReason = 'size-mismatch' | 'hash-mismatch' | 'type-mismatch';
 
 /** Why the verifier refused a file: the code, an English detail (as the chain record has it), the values. */

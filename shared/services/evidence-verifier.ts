@@ -1,62 +1,19 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
 import { Conflict } from '#shared/domain/errors.ts';
-import { decideVerification, type Evidence, SNIFF_BYTES, verifyUpload } from '#shared/domain/evidence.ts';
+import { decideVerification, type Evidence, verifyUpload } from '#shared/domain/evidence.ts';
 import { logger } from '#shared/observability.ts';
-import { evidenceBucketName, s3 as sharedS3 } from '#shared/storage/client.ts';
+import {
+  type EvidenceObjects,
+  evidenceObjects,
+  uploadedEvidenceId,
+} from '#shared/storage/evidence-objects.ts';
 import type { UploadedObject } from '#shared/storage/s3-events.ts';
 import type { EvidenceStore } from '#shared/store/evidence-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import { retryOnConcurrentChange } from './items.ts';
 
-const UPLOADS = 'uploads/';
-const QUARANTINE = 'quarantine/';
 /** Item changes racing the verifier are retried; each retry re-reads the item. */
 const RETRIES = 4;
-
-/**
- * Reads an object as a stream, hashing it and keeping only its first bytes: memory does not
- * grow with the file. `signal` abandons the read (the body is destroyed). Given a version, it
- * reads that version: the bucket is versioned, and whoever holds the presigned POST can put
- * other bytes under the same key until it expires, so "the latest" may not be what was notified.
- */
-export async function measureObject(
-  object: string | UploadedObject,
-  signal?: AbortSignal,
-  s3: S3Client = sharedS3,
-) {
-  const { key, versionId } = typeof object === 'string' ? { key: object, versionId: undefined } : object;
-  const read = await s3.send(
-    new GetObjectCommand({
-      Bucket: evidenceBucketName(),
-      Key: key,
-      ...(versionId ? { VersionId: versionId } : {}),
-    }),
-    { abortSignal: signal },
-  );
-  const hash = createHash('sha256');
-  let size = 0;
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  for await (const chunk of read.Body as Readable) {
-    const bytes = chunk as Buffer;
-    hash.update(bytes);
-    size += bytes.length;
-    if (headBytes < SNIFF_BYTES) {
-      // A copy: a view would keep the whole chunk alive for the rest of the read.
-      head.push(Buffer.from(bytes.subarray(0, SNIFF_BYTES - headBytes)));
-      headBytes += Math.min(bytes.length, SNIFF_BYTES - headBytes);
-    }
-  }
-  return { size, sha256: hash.digest('hex'), head: Buffer.concat(head), versionId: read.VersionId };
-}
 
 /** Starts a read that may be abandoned: its failure is only seen by whoever awaits it. */
 function started<T>(promise: Promise<T>): Promise<T> {
@@ -64,11 +21,11 @@ function started<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** What the verifier works with; `objects` is the S3 client (tests pass one that fails on demand). */
+/** What the verifier works with; `objects` are the evidence files (tests pass some that fail on demand). */
 export interface VerifierDependencies {
   readonly ledger: LedgerStore;
   readonly evidence: EvidenceStore;
-  readonly objects?: S3Client;
+  readonly objects?: EvidenceObjects;
 }
 
 /**
@@ -86,10 +43,10 @@ export async function verifyUploadedObject(
   uploaded: string | UploadedObject,
 ): Promise<'stored' | 'rejected' | 'ignored'> {
   const stores = dependencies;
-  const s3 = dependencies.objects ?? sharedS3;
+  const objects = dependencies.objects ?? evidenceObjects;
   const object: UploadedObject = typeof uploaded === 'string' ? { key: uploaded } : uploaded;
   const { key } = object;
-  const evidenceId = key.startsWith(UPLOADS) ? key.slice(UPLOADS.length) : undefined;
+  const evidenceId = uploadedEvidenceId(key);
   if (!evidenceId) {
     logger.warn('upload ignored: not under uploads/', { key });
     return 'ignored';
@@ -98,11 +55,11 @@ export async function verifyUploadedObject(
   // read costs about as much as streaming a megabyte, so doing them one after another would
   // double the time of small files.
   const reading = new AbortController();
-  const arriving = started(measureObject(object, reading.signal, s3));
+  const arriving = started(objects.measure(object, reading.signal));
   const evidence = await stores.evidence.get(evidenceId);
   if (evidence?.state !== 'pending') {
     reading.abort();
-    return completeDecided(s3, evidence, object);
+    return completeDecided(objects, evidence, object);
   }
   let prefetchedItem: ReturnType<LedgerStore['getItem']> | undefined = started(
     stores.ledger.getItem(evidence.inspectionId, evidence.ref),
@@ -150,10 +107,10 @@ export async function verifyUploadedObject(
   } catch (error) {
     // Another delivery of the same upload committed its verdict first: finish what it started.
     const now = error instanceof Conflict ? await stores.evidence.get(evidenceId) : undefined;
-    if (now?.state === 'stored' || now?.state === 'rejected') return completeDecided(s3, now, object);
+    if (now?.state === 'stored' || now?.state === 'rejected') return completeDecided(objects, now, object);
     throw error;
   }
-  if (verdict === 'rejected') await quarantine(s3, evidence.evidenceId, key, arrived.versionId);
+  if (verdict === 'rejected') await objects.quarantine(versionOf(key, arrived.versionId));
   return verdict;
 }
 
@@ -162,13 +119,13 @@ export async function verifyUploadedObject(
  * nothing is decided again; a rejected file whose move to quarantine did not finish is moved.
  */
 async function completeDecided(
-  s3: S3Client,
+  objects: EvidenceObjects,
   evidence: Evidence | undefined,
   object: UploadedObject,
 ): Promise<'stored' | 'rejected' | 'ignored'> {
   if (evidence?.state === 'stored') return 'stored';
   if (evidence?.state === 'rejected') {
-    await quarantine(s3, evidence.evidenceId, object.key, evidence.objectVersionId ?? object.versionId);
+    await objects.quarantine(versionOf(object.key, evidence.objectVersionId ?? object.versionId));
     return 'rejected';
   }
   logger.warn('upload ignored: no pending evidence for it', {
@@ -178,34 +135,7 @@ async function completeDecided(
   return 'ignored';
 }
 
-/** Whether a key's latest version is an object (not absent, not a delete marker). */
-async function exists(s3: S3Client, Bucket: string, Key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket, Key }));
-    return true;
-  } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
-      return false;
-    throw error;
-  }
-}
-
-/**
- * Copies the rejected version to quarantine/ and hides the key in uploads/ with a delete marker
- * (the locked version itself stays). The marker is the last step, so a key already hidden means
- * the move is complete and a retry does nothing; a retry after a failed delete copies once more
- * (a second, identical quarantine version). Only uploads/ is looked at: the function may write to
- * quarantine/ but not read it.
- */
-async function quarantine(s3: S3Client, evidenceId: string, key: string, versionId: string | undefined) {
-  const Bucket = evidenceBucketName();
-  if (!(await exists(s3, Bucket, key))) return;
-  await s3.send(
-    new CopyObjectCommand({
-      Bucket,
-      Key: `${QUARANTINE}${evidenceId}`,
-      CopySource: `${Bucket}/${key}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`,
-    }),
-  );
-  await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
+/** An upload's key and, when known, the version that was judged. */
+function versionOf(key: string, versionId: string | undefined): UploadedObject {
+  return versionId ? { key, versionId } : { key };
 }

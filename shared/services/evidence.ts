@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { z } from 'zod';
 import type { EvidenceRequest } from '#shared/api/schemas.ts';
 import { canWrite } from '#shared/domain/access.ts';
@@ -18,15 +17,12 @@ import {
   extensionOf,
   rejectionText,
   safeFileName,
-  uploadKey,
 } from '#shared/domain/evidence.ts';
 import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/roles.ts';
-import { contentDisposition } from '#shared/http/response.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
-import { evidenceBucketName, s3 } from '#shared/storage/client.ts';
-import { downloadLinkOf } from '#shared/storage/files.ts';
+import { evidenceObjects, evidenceUploadKey } from '#shared/storage/evidence-objects.ts';
 import type { EvidenceStore } from '#shared/store/evidence-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import { findVisibleItem } from './items.ts';
@@ -107,29 +103,13 @@ export async function requestUpload(
     ...(request.effectiveDate ? { effectiveDate: request.effectiveDate } : {}),
     ...(request.measureIndex !== undefined ? { measureIndex: request.measureIndex } : {}),
     state: 'pending',
-    objectKey: uploadKey(evidenceId),
+    objectKey: evidenceUploadKey(evidenceId),
     requestedBy: actorRef(principal),
     requestedAt: now.toISOString(),
   };
   await stores.evidence.create(evidence);
 
-  const checksum = Buffer.from(evidence.sha256, 'hex').toString('base64');
-  const fields = {
-    'Content-Type': evidence.contentType,
-    'Content-Disposition': contentDisposition(fileName),
-    'x-amz-checksum-algorithm': 'SHA256',
-    'x-amz-checksum-sha256': checksum,
-  };
-  const upload = await createPresignedPost(s3, {
-    Bucket: evidenceBucketName(),
-    Key: evidence.objectKey,
-    Fields: fields,
-    Conditions: [
-      ['content-length-range', evidence.size, evidence.size],
-      ...Object.entries(fields).map(([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string]),
-    ],
-    Expires: UPLOAD_EXPIRY_SECONDS,
-  });
+  const upload = await evidenceObjects.presignUpload(evidence, UPLOAD_EXPIRY_SECONDS);
   return {
     evidenceId,
     state: 'pending' as const,
@@ -181,11 +161,7 @@ export async function downloadLink(evidence: Evidence, now = new Date()) {
       { state: evidence.state },
     );
   }
-  const link = await downloadLinkOf(
-    { key: evidence.objectKey, ...(evidence.objectVersionId ? { versionId: evidence.objectVersionId } : {}) },
-    evidence.fileName,
-    now,
-  );
+  const link = await evidenceObjects.downloadLink(evidence, now);
   return {
     evidenceId: evidence.evidenceId,
     fileName: evidence.fileName,

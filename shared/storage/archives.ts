@@ -1,13 +1,10 @@
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-} from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { buckets } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
-import { evidenceBucketName, s3 } from './client.ts';
+import { s3 } from './client.ts';
+import { evidenceObjects } from './evidence-objects.ts';
 import { presignedDownload } from './files.ts';
 
 /** Archive download links live 15 minutes: an archive can be large. */
@@ -21,16 +18,8 @@ export function archiveBucketName(): string {
 }
 
 /** A stored evidence version, as a stream. */
-export async function openEvidenceObject(objectKey: string, versionId?: string): Promise<Readable> {
-  const { Body } = await s3.send(
-    new GetObjectCommand({
-      Bucket: evidenceBucketName(),
-      Key: objectKey,
-      ...(versionId ? { VersionId: versionId } : {}),
-    }),
-  );
-  if (!Body) throw new Error(`${objectKey} has no body`);
-  return Body as Readable;
+export function openEvidenceObject(objectKey: string, versionId?: string): Promise<Readable> {
+  return evidenceObjects.open({ objectKey, ...(versionId ? { objectVersionId: versionId } : {}) });
 }
 
 export interface ArchiveUpload {

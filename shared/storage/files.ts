@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { evidenceKeyPrefixes } from '#catalog/resources.ts';
 import { contentDisposition } from '#shared/http/response.ts';
 import { evidenceBucketName, s3 } from './client.ts';
 
@@ -12,6 +13,11 @@ export interface StoredReportFile {
   readonly versionId?: string;
   readonly size: number;
   readonly sha256: string;
+}
+
+/** Where a summary's file is kept in the evidence bucket. */
+export function reportFileKey(inspectionId: string, summaryId: string, name: string): string {
+  return `${evidenceKeyPrefixes.summaries}${inspectionId}/${summaryId}/${name}`;
 }
 
 /**
@@ -43,15 +49,8 @@ export async function putReportFile(
 }
 
 export async function readReportFile(file: Pick<StoredReportFile, 'key' | 'versionId'>): Promise<Buffer> {
-  const { Body } = await s3.send(
-    new GetObjectCommand({
-      Bucket: evidenceBucketName(),
-      Key: file.key,
-      ...(file.versionId ? { VersionId: file.versionId } : {}),
-    }),
-  );
-  if (!Body) throw new Error(`${file.key} has no body`);
-  const bytes = await Body.transformToByteArray();
+  const { body } = await getObject({ bucket: evidenceBucketName(), ...file });
+  const bytes = await body.transformToByteArray();
   // A view of the bytes, not a second copy (a 20,000-item summary.json is some 12 MB).
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -71,9 +70,10 @@ export async function presignedDownload(
   fileName: string,
   seconds: number,
   now = new Date(),
+  client: S3Client = s3,
 ): Promise<{ url: string; expiresAt: string }> {
   const url = await getSignedUrl(
-    s3,
+    client,
     new GetObjectCommand({
       Bucket: object.bucket,
       Key: object.key,
@@ -83,4 +83,24 @@ export async function presignedDownload(
     { expiresIn: seconds },
   );
   return { url, expiresAt: new Date(now.getTime() + seconds * 1000).toISOString() };
+}
+
+/**
+ * Reads an object: exactly the version given, if one is (the buckets are versioned, so the
+ * latest may be other bytes). `signal` abandons the read.
+ */
+export async function getObject(
+  object: { bucket: string; key: string; versionId?: string },
+  options: { client?: S3Client; signal?: AbortSignal } = {},
+) {
+  const read = await (options.client ?? s3).send(
+    new GetObjectCommand({
+      Bucket: object.bucket,
+      Key: object.key,
+      ...(object.versionId ? { VersionId: object.versionId } : {}),
+    }),
+    { abortSignal: options.signal },
+  );
+  if (!read.Body) throw new Error(`${object.key} has no body`);
+  return { body: read.Body, versionId: read.VersionId };
 }

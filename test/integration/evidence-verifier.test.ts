@@ -274,7 +274,8 @@ describe('a verifier that fails part-way', () => {
     const evidenceId = await openUpload(pdf('整改报告'));
     await put(evidenceId, forged);
     const [notified] = (await notifications(evidenceId, 1)) as [UploadedObject];
-    const faulty = { ...stores, objects: s3FailingOnce('CopyObjectCommand') };
+    const { evidenceObjectsOn } = await import('#shared/storage/evidence-objects.ts');
+    const faulty = { ...stores, objects: evidenceObjectsOn(s3FailingOnce('CopyObjectCommand')) };
     await expect(verifier.verifyUploadedObject(faulty, notified)).rejects.toThrow(/injected fault/);
     expect((await stores.evidence.get(evidenceId))?.state).toBe('rejected');
     expect(await hidden(`uploads/${evidenceId}`)).toBe(false);
