@@ -1,14 +1,6 @@
 import { canonicalJson, sha256Hex } from './chain.ts';
 import { Forbidden, RuleViolation, StaleVersion } from './errors.ts';
-import {
-  type ActorRef,
-  type Item,
-  type ItemEvent,
-  type ItemEventType,
-  recordEvent,
-  type SignOff,
-  signableState,
-} from './item.ts';
+import { type Item, type ItemEvent, recordEvent, type SignOff, signableState } from './item.ts';
 import { importNoteOf } from './ledger.ts';
 import { actorRef, type Principal, type Role } from './roles.ts';
 import { type ItemStatus, STATUS_LABELS } from './status.ts';
