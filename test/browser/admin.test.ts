@@ -1,22 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from '../fixtures/generate-plan.ts';
-import {
-  type ConsoleFixture,
-  DESKTOP,
-  devLogin,
-  expectAccessible,
-  openPage,
-  PHONE,
-  pageProblems,
-  type RunningConsole,
-  SAMPLE_PLAN,
-  snap,
-  useConsole,
-} from '../support/browser.ts';
+import { DESKTOP, expectAccessible, goTo, PHONE, SAMPLE, snap, useConsole } from '../support/browser.ts';
 import { storeEvidence } from '../support/evidence.ts';
 
 /**
@@ -27,8 +15,7 @@ import { storeEvidence } from '../support/evidence.ts';
  * and files shown. Every page is scanned by axe at desktop and phone width.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const plan = SAMPLE_PLAN;
-const INSPECTION = plan.inspection.id as string;
+const INSPECTION = SAMPLE.id;
 const csvInspection = JSON.parse(
   readFileSync(path.join(root, 'test/fixtures/plan.sample.inspection.json'), 'utf8'),
 ) as Record<string, string>;
@@ -42,13 +29,10 @@ const ADMIN_A = { role: 'admin', name: '李四' } as const;
 const ADMIN_B = { role: '管理员', name: '王五' } as const;
 const BIG = 'bench-board-2000';
 
-const started = useConsole('admin');
-let app: RunningConsole;
-let browser: Browser;
-let api: ConsoleFixture['api'];
+const ui = useConsole('admin');
 
 beforeAll(async () => {
-  ({ app, browser, api } = started());
+  const { api } = ui;
   // 1.1.2 is in progress in the plan: A stores a file and marks it rectified, so A may not close it.
   const itemId = `${INSPECTION}.1.1.2`;
   await storeEvidence(api, ADMIN_A, itemId, {
@@ -64,14 +48,8 @@ beforeAll(async () => {
   expect(marked.status, marked.text).toBe(200);
 }, 120_000);
 
-async function signIn(page: Page, name: string) {
-  await devLogin(page, { role: '管理员', name });
-}
-
-async function go(page: Page, hash: string, heading: string | RegExp) {
-  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 60_000 });
-}
+const signIn = (name: string, viewport: typeof DESKTOP | typeof PHONE = DESKTOP) =>
+  ui.signIn({ role: '管理员', name }, viewport);
 
 /** The board's figure under a label (全部, 已销号 …). */
 const total = (page: Page, key: string) => page.locator(`.admin-totals .total-${key} dd`).textContent();
@@ -89,8 +67,7 @@ async function dropFile(page: Page, name: string, text: string) {
 
 describe('the admin desks', () => {
   it('imports a spreadsheet: every error at its row and column, then a fixed file, a hand mapping, the board', async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await signIn(page, '李四');
+    const page = await signIn('李四');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '导入台账' }).click();
     await page.getByRole('heading', { level: 1, name: '导入台账' }).waitFor();
     // A CSV has no 基本信息 sheet: the inspection comes from the form.
@@ -164,33 +141,29 @@ describe('the admin desks', () => {
     await page.getByLabel('责任科室', { exact: true }).selectOption('财务科');
     await page.getByText('显示 1 / 4 项').waitFor();
     expect(await page.getByRole('link', { name: '个别单位超标准列支差旅费' }).count()).toBe(1);
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   it('待销号: a second admin closes out, and the board counts it', async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await signIn(page, ADMIN_B.name);
-    await go(page, `#/inspections/${INSPECTION}/board`, /整改看板/);
+    const page = await signIn(ADMIN_B.name);
+    await goTo(page, `#/inspections/${INSPECTION}/board`, /整改看板/);
     expect(await total(page, 'closed')).toBe('1');
-    await go(page, `#/inspections/${INSPECTION}/queue`, '待销号');
+    await goTo(page, `#/inspections/${INSPECTION}/queue`, '待销号');
     const card = page.getByRole('article', { name: /乡镇卫生院全科医生配备不足/ });
     await card.waitFor();
     // B did not mark it: no rule stands in the way, so none is explained.
     expect(await card.locator('.admin-rule').count()).toBe(0);
     await card.getByRole('button', { name: '销号', exact: true }).click();
     await page.getByRole('status').filter({ hasText: '已销号：1.1.1' }).waitFor();
-    await go(page, `#/inspections/${INSPECTION}/board`, /整改看板/);
+    await goTo(page, `#/inspections/${INSPECTION}/board`, /整改看板/);
     await expect.poll(() => total(page, 'closed')).toBe('2');
     expect(await total(page, 'rectified')).toBe('1');
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   it('待销号: the admin who marked an item rectified sees the rule before the click, and is refused', async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await signIn(page, ADMIN_A.name);
-    await go(page, `#/inspections/${INSPECTION}/queue`, '待销号');
+    const page = await signIn(ADMIN_A.name);
+    await goTo(page, `#/inspections/${INSPECTION}/queue`, '待销号');
     const card = page.getByRole('article', { name: /家庭医生签约服务质量不高/ });
     await card.waitFor();
     const rule = card.locator('.admin-rule');
@@ -207,27 +180,25 @@ describe('the admin desks', () => {
     expect(await refusal.textContent()).toContain('销号须由标记“已整改”者以外的管理员进行');
     // The explanation is still there beside the button, and the item is still rectified.
     expect(await rule.isVisible()).toBe(true);
-    const item = await api.get(`/items/${INSPECTION}.1.1.2`, ADMIN_A);
+    const item = await ui.api.get(`/items/${INSPECTION}.1.1.2`, ADMIN_A);
     expect(item.json.status).toBe('rectified');
     // Reopening needs a reason: the page says so at the field.
     await card.getByRole('button', { name: '重新打开', exact: true }).click();
     expect(await card.getByText('重新打开须说明原因').isVisible()).toBe(true);
     await expectAccessible(page, 'queue: refused');
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   it('saves the report texts, generates a summary and shows its paragraph, chart and five files', async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await signIn(page, ADMIN_B.name);
-    await go(page, `#/inspections/${INSPECTION}/summaries`, /整改报告/);
+    const page = await signIn(ADMIN_B.name);
+    await goTo(page, `#/inspections/${INSPECTION}/summaries`, /整改报告/);
     await page.getByText('还没有整改报告。').first().waitFor({ timeout: 60_000 });
     // The office's own words for part 三, saved before the report is written.
     await page.getByText('报告文字（开头、组织情况、下一步、落款）').click();
     await page.getByLabel('三、下一步工作打算').fill('持续巩固整改成果，年底前开展“回头看”。');
     await page.getByRole('button', { name: '保存报告文字' }).click();
     await page.getByRole('status').filter({ hasText: '已保存：王五' }).waitFor();
-    const texts = await api.get(`/inspections/${INSPECTION}/report-text`, ADMIN_A);
+    const texts = await ui.api.get(`/inspections/${INSPECTION}/report-text`, ADMIN_A);
     expect(texts.json.texts).toEqual({ nextSteps: '持续巩固整改成果，年底前开展“回头看”。' });
     await page.getByRole('button', { name: '生成报告' }).click();
     const summary = page.locator('article.admin-summary');
@@ -245,7 +216,7 @@ describe('the admin desks', () => {
       .toBeGreaterThan(0);
     // Each link is the stored file (the storage emulator ignores response-content-disposition,
     // so the file itself is compared rather than a browser download awaited).
-    const latest = await api.get(`/inspections/${INSPECTION}/summaries/latest`, ADMIN_A);
+    const latest = await ui.api.get(`/inspections/${INSPECTION}/summaries/latest`, ADMIN_A);
     for (const file of latest.json.files as { name: string; sha256: string }[]) {
       const link = summary.getByRole('link', { name: new RegExp(file.name.replace('.', '\\.')) });
       const url = (await link.getAttribute('href')) as string;
@@ -257,14 +228,12 @@ describe('the admin desks', () => {
     await expect.poll(() => page.locator('.admin-summaries table tbody tr').count()).toBe(1);
     await snap(page, 'summaries');
     await expectAccessible(page, 'summaries');
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   it('records an outcome and saves the settings, each answer shown', async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await signIn(page, ADMIN_B.name);
-    await go(page, `#/inspections/${INSPECTION}/outcomes`, /整改成效/);
+    const page = await signIn(ADMIN_B.name);
+    await goTo(page, `#/inspections/${INSPECTION}/outcomes`, /整改成效/);
     await page.getByLabel('类型', { exact: true }).selectOption('regulation');
     await page.getByLabel('数量', { exact: true }).fill('2');
     await page.getByLabel('说明（可选）').fill('修订采购管理制度');
@@ -282,7 +251,7 @@ describe('the admin desks', () => {
       )
       .toBe('5');
 
-    await go(page, `#/inspections/${INSPECTION}/settings`, '设置');
+    await goTo(page, `#/inspections/${INSPECTION}/settings`, '设置');
     await page.getByLabel('回头看间隔（月）').fill('3');
     await page.getByRole('form', { name: '回头看与复核' }).getByRole('button', { name: '保存' }).click();
     await page.getByText('已保存：销号后 3 个月回头看').waitFor();
@@ -300,14 +269,12 @@ describe('the admin desks', () => {
       .fill('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test');
     await webhook.getByRole('button', { name: '保存' }).click();
     await webhook.getByText(/已保存（wecom/).waitFor();
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   for (const viewport of [DESKTOP, PHONE]) {
     it(`every admin page passes axe and fits at ${viewport.width} px`, async () => {
-      const page = await openPage(browser, app.url, viewport);
-      await signIn(page, ADMIN_B.name);
+      const page = await signIn(ADMIN_B.name, viewport);
       const pages: [string, string, string | RegExp, string][] = [
         ['import', '#/import', '导入台账', 'import'],
         ['board', `#/inspections/${INSPECTION}/board`, /整改看板/, 'board'],
@@ -317,7 +284,7 @@ describe('the admin desks', () => {
         ['summaries', `#/inspections/${INSPECTION}/summaries`, /整改报告/, 'summaries'],
       ];
       for (const [name, hash, heading, shot] of pages) {
-        await go(page, hash, heading);
+        await goTo(page, hash, heading);
         // Wait for the page's data, not its loading line.
         await expect.poll(() => page.locator('[aria-busy="true"]').count()).toBe(0);
         await snap(page, `admin-${shot}`);
@@ -328,22 +295,20 @@ describe('the admin desks', () => {
           );
         }
       }
-      expect(pageProblems(page)).toEqual([]);
-      await page.context().close();
+      await ui.finish(page);
     });
   }
 
   it('filters a board of 2,000 items quickly', { timeout: 150_000 }, async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await signIn(page, ADMIN_B.name);
+    const page = await signIn(ADMIN_B.name);
     // Imported last, and after sign-in: no home page (which reads every ledger) reads these
     // 2,000 items, only the board.
-    const imported = await api.post('/inspections/import', ADMIN_A, {
+    const imported = await ui.api.post('/inspections/import', ADMIN_A, {
       plan: generatePlan({ items: 2000, id: BIG }),
     });
     expect(imported.status, imported.text).toBe(201);
     const started = Date.now();
-    await go(page, `#/inspections/${BIG}/board`, /整改看板/);
+    await goTo(page, `#/inspections/${BIG}/board`, /整改看板/);
     // The ledger of 2,000 items is one large read; on a busy 2-core machine it takes a while.
     await page.locator('.admin-totals').waitFor({ timeout: 80_000 });
     const loadMs = Date.now() - started;

@@ -1,23 +1,18 @@
 import { execFile } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type ConsoleFixture,
   DESKTOP,
-  devLogin,
   expectAccessible,
-  openPage,
   PHONE,
-  pageProblems,
-  type RunningConsole,
-  SAMPLE_PLAN,
+  SAMPLE,
   snap,
   useConsole,
+  useScratch,
 } from '../support/browser.ts';
 import { storeEvidence } from '../support/evidence.ts';
 
@@ -27,23 +22,19 @@ import { storeEvidence } from '../support/evidence.ts';
  * separate process) accepts the downloaded file; the fingerprint on the page is the API's.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const plan = SAMPLE_PLAN;
-const INSPECTION = plan.inspection.id as string;
-const TITLE = plan.inspection.title as string;
+const INSPECTION = SAMPLE.id;
+const TITLE = SAMPLE.title;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const pdf = Buffer.from('%PDF-1.7\n% 签约服务整改报告\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 
-const work = mkdtempSync(path.join(tmpdir(), 'rectify-auditor-'));
-const started = useConsole('auditor');
-let app: RunningConsole;
-let browser: Browser;
+const work = useScratch('auditor');
+const ui = useConsole('auditor');
 let publicKeySha256 = '';
 let archiveFile = '';
 let keyFile = '';
 
 beforeAll(async () => {
-  let api: ConsoleFixture['api'];
-  ({ app, browser, api } = started());
+  const { api } = ui;
   const clerk = { role: 'department', department: '基层卫生科', name: '张三' } as const;
   // One stored file in the 科室 the archive asks for, one in another (left out by the filter).
   await storeEvidence(api, clerk, `${INSPECTION}.1.1.2`, {
@@ -61,9 +52,6 @@ beforeAll(async () => {
   publicKeySha256 = key.json.publicKeySha256;
   expect(publicKeySha256).toMatch(/^[0-9a-f]{64}$/);
 }, 120_000);
-afterAll(async () => {
-  rmSync(work, { recursive: true, force: true });
-});
 
 async function rectifyVerify(file: string, pem: string) {
   try {
@@ -85,16 +73,16 @@ async function shownFingerprint(page: Page): Promise<string> {
   return groups.join('').replace(/\s+/g, '');
 }
 
-async function signInAsAuditor(page: Page) {
-  await devLogin(page, { role: '审计', name: '王审计' });
+async function signInAsAuditor(viewport: typeof DESKTOP | typeof PHONE): Promise<Page> {
+  const page = await ui.signIn({ role: '审计', name: '王审计' }, viewport);
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '证据包' }).click();
   await page.getByRole('heading', { name: '证据包', exact: true }).waitFor();
+  return page;
 }
 
 describe('the auditor’s archive desk', () => {
   it('requests an archive of one 科室, downloads it, and rectify verify accepts the file', async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await signInAsAuditor(page);
+    const page = await signInAsAuditor(DESKTOP);
     // The chooser: the inspections, read-only, and the key's fingerprint as the API gives it.
     await page.locator('.fingerprint').waitFor();
     expect(await shownFingerprint(page)).toBe(publicKeySha256);
@@ -141,13 +129,11 @@ describe('the auditor’s archive desk', () => {
     expect(verified.stdout).toMatch(/核验通过：签名有效/);
     // Only the 科室's one evidence file: the filter reached the archive.
     expect(verified.stdout).toMatch(/1 份佐证材料/);
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   it('works at phone width: the desk, the earlier archive, its download link', async () => {
-    const page = await openPage(browser, app.url, PHONE);
-    await signInAsAuditor(page);
+    const page = await signInAsAuditor(PHONE);
     await page.locator('.fingerprint').waitFor();
     await snap(page, 'archives-choose');
     await expectAccessible(page, 'archives: choose (phone)');
@@ -160,7 +146,6 @@ describe('the auditor’s archive desk', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await snap(page, 'archives-ready');
     await expectAccessible(page, 'archives: ready (phone)');
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 });

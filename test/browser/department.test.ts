@@ -1,21 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DESKTOP,
-  devLogin,
-  expectAccessible,
-  openPage,
-  PHONE,
-  pageProblems,
-  printPdf,
-  type RunningConsole,
-  SAMPLE_PLAN,
-  snap,
-  useConsole,
-} from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, PHONE, SAMPLE, snap, useConsole, useScratch } from '../support/browser.ts';
 
 /**
  * The 科室 clerk's journey through the UI only: open an item from the list, report progress (once,
@@ -23,37 +10,23 @@ import {
  * it, mark the item rectified, verify the history's hash chain in the browser (and see a record
  * altered in transit named as broken); the inbox; another 科室's item typed by hand is not found.
  */
-const _root = path.resolve(import.meta.dirname, '../..');
-const plan = SAMPLE_PLAN;
-const INSPECTION = plan.inspection.id as string;
+const INSPECTION = SAMPLE.id;
 const ITEM = `${INSPECTION}.1.1.2`;
 const OTHER_DEPT_ITEM = `${INSPECTION}.1.2.1`;
 const CLERK = { role: '科室', department: '基层卫生科', name: '张三' } as const;
 const PROGRESS = `完成家庭医生签约服务质量抽查，覆盖12个乡镇（${Date.now()}）`;
 
-const work = mkdtempSync(path.join(tmpdir(), 'rectify-department-'));
+const work = useScratch('department');
 const pdfPath = path.join(work, '签约服务质量抽查报告.pdf');
-const started = useConsole('department');
-let app: RunningConsole;
-let browser: Browser;
+const ui = useConsole('department');
 
-beforeAll(async () => {
-  ({ app, browser } = started());
-  await printPdf(browser, pdfPath, '家庭医生签约服务质量抽查报告', '基层卫生科 2024年');
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function signIn(viewport: { width: number; height: number }): Promise<Page> {
-  const page = await openPage(browser, app.url, viewport);
-  await devLogin(page, CLERK);
-  return page;
-}
+beforeAll(() => ui.printPdf(pdfPath, '家庭医生签约服务质量抽查报告', '基层卫生科 2024年'));
 
 const history = (page: Page) => page.locator('.timeline > li');
 
 describe('the 科室 clerk', () => {
   it('reports progress, uploads a PDF, marks the item rectified and verifies the chain', async () => {
-    const page = await signIn(DESKTOP);
+    const page = await ui.signIn(CLERK);
     await page.getByRole('link', { name: '家庭医生签约服务质量不高' }).click();
     await page.getByRole('heading', { level: 1, name: /家庭医生签约服务质量不高/ }).waitFor();
     expect(page.url()).toContain(`#/items/${encodeURIComponent(ITEM)}`);
@@ -146,12 +119,11 @@ describe('the 科室 clerk', () => {
     expect(broken).toContain(`哈希链在第${alteredSeq}条记录（报送工作进展）处断开`);
     expect(await page.locator('.timeline > li.broken').textContent()).toContain(`#${alteredSeq}`);
     await page.unroute('**/items/*/history');
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   }, 240_000);
 
   it('reads the inbox and marks the stored-evidence notice read', async () => {
-    const page = await signIn(DESKTOP);
+    const page = await ui.signIn(CLERK);
     await page.getByRole('link', { name: /^消息/ }).click();
     await page.getByRole('heading', { level: 1, name: '消息' }).waitFor();
     const notice = page.locator('.inbox li', { hasText: '签约服务质量抽查报告.pdf' });
@@ -178,13 +150,12 @@ describe('the 科室 clerk', () => {
         return (await count.count()) === 0 ? 0 : Number.parseInt((await count.textContent()) ?? '', 10);
       })
       .toBe(unreadBefore - 1);
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   it('works at phone width (item page and inbox)', async () => {
-    const page = await signIn(PHONE);
-    await page.goto(`${app.url}/#/items/${encodeURIComponent(ITEM)}`);
+    const page = await ui.signIn(CLERK, PHONE);
+    await page.goto(`${ui.app.url}/#/items/${encodeURIComponent(ITEM)}`);
     await page.getByRole('heading', { level: 1, name: /家庭医生签约服务质量不高/ }).waitFor();
     await page.getByRole('heading', { name: '整改历史' }).waitFor();
     await expect.poll(() => history(page).count()).toBeGreaterThan(2);
@@ -192,18 +163,17 @@ describe('the 科室 clerk', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await snap(page, 'item');
     await expectAccessible(page, 'item page (phone)');
-    await page.goto(`${app.url}/#/inbox`);
+    await page.goto(`${ui.app.url}/#/inbox`);
     await page.getByRole('heading', { level: 1, name: '消息' }).waitFor();
     await page.locator('.inbox li').first().waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await snap(page, 'inbox');
     await expectAccessible(page, 'inbox (phone)');
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 
   it('drops a file that is not what it claims and sees the verifier reject it, with the reason', async () => {
-    const page = await signIn(DESKTOP);
+    const page = await ui.signIn(CLERK);
     await page.getByRole('link', { name: '乡镇卫生院全科医生配备不足' }).click();
     await page.getByRole('heading', { level: 1, name: /乡镇卫生院全科医生配备不足/ }).waitFor();
     // A drop, as the browser delivers one: a DataTransfer holding a File.
@@ -223,13 +193,12 @@ describe('the 科室 clerk', () => {
     const listed = page.locator('.evidence-list li', { hasText: '伪造的报告.pdf' });
     await expect.poll(() => listed.textContent()).toContain('文件内容不是申报的类型');
     expect(await listed.getByRole('button', { name: '下载' }).count()).toBe(0);
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   }, 120_000);
 
   it("sees not-found for another 科室's item typed by hand, and nothing of it", async () => {
-    const page = await signIn(DESKTOP);
-    await page.goto(`${app.url}/#/items/${encodeURIComponent(OTHER_DEPT_ITEM)}`);
+    const page = await ui.signIn(CLERK);
+    await page.goto(`${ui.app.url}/#/items/${encodeURIComponent(OTHER_DEPT_ITEM)}`);
     await page.getByRole('heading', { level: 1, name: '未找到' }).waitFor();
     await page.getByText('未找到，或您无权查看').waitFor();
     const text = await page.locator('main').textContent();
@@ -245,7 +214,6 @@ describe('the 科室 clerk', () => {
     expect(await page.getByLabel('工作进展').count()).toBe(0);
     expect(await page.getByLabel('上传佐证材料').count()).toBe(0);
     await expectAccessible(page, 'item not found');
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 });

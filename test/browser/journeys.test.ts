@@ -1,21 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DESKTOP,
-  devLogin,
-  expectAccessible,
-  openPage,
-  PHONE,
-  pageProblems,
-  printPdf,
-  type RunningConsole,
-  SAMPLE_PLAN,
-  snap,
-  useConsole,
-} from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, goTo, PHONE, SAMPLE, snap, useConsole, useScratch } from '../support/browser.ts';
 
 /**
  * The whole path across roles, through the pages only: a 科室 clerk on a phone reports progress
@@ -23,31 +9,17 @@ import {
  * person, an admin at a desk, finds it in 待销号 with that evidence, closes it out, and the board
  * counts it. Then the same admin reads the console in English.
  */
-const plan = SAMPLE_PLAN;
-const INSPECTION = plan.inspection.id as string;
-const work = mkdtempSync(path.join(tmpdir(), 'rectify-journey-'));
-const pdfPath = path.join(work, '家庭医生签约服务整改佐证.pdf');
+const INSPECTION = SAMPLE.id;
+const pdfPath = path.join(useScratch('journey'), '家庭医生签约服务整改佐证.pdf');
 
-const started = useConsole('journey');
-let app: RunningConsole;
-let browser: Browser;
-beforeAll(async () => {
-  ({ app, browser } = started());
-  await printPdf(browser, pdfPath, '家庭医生签约服务整改佐证', '签约服务质量抽查覆盖12个乡镇');
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const ui = useConsole('journey');
+beforeAll(() => ui.printPdf(pdfPath, '家庭医生签约服务整改佐证', '签约服务质量抽查覆盖12个乡镇'));
 
 const figure = (page: Page, key: string) => page.locator(`.admin-totals .total-${key} dd`).textContent();
 
-async function goTo(page: Page, hash: string, heading: string | RegExp) {
-  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 60_000 });
-}
-
 describe('from the 科室 to 销号', () => {
   it('a clerk reports and rectifies on a phone; another person closes out and the board counts it', async () => {
-    const clerk = await openPage(browser, app.url, PHONE);
-    await devLogin(clerk, { role: '科室', department: '基层卫生科', name: '张三' });
+    const clerk = await ui.signIn({ role: '科室', department: '基层卫生科', name: '张三' }, PHONE);
     await clerk.getByRole('link', { name: '家庭医生签约服务质量不高' }).click();
     await clerk.getByRole('heading', { level: 1, name: /家庭医生签约服务质量不高/ }).waitFor();
 
@@ -70,12 +42,10 @@ describe('from the 科室 to 销号', () => {
     await clerk.getByRole('button', { name: '申请整改完成' }).click();
     await clerk.getByText('状态已变更为“已整改”').waitFor();
     await snap(clerk, 'journey-clerk-rectified');
-    expect(pageProblems(clerk)).toEqual([]);
-    await clerk.context().close();
+    await ui.finish(clerk);
 
-    const office = await openPage(browser, app.url, DESKTOP);
-    await devLogin(office, { role: '管理员', name: '王五' });
-    await office.getByRole('link', { name: plan.inspection.title }).click();
+    const office = await ui.signIn({ role: '管理员', name: '王五' });
+    await office.getByRole('link', { name: SAMPLE.title }).click();
     await office.getByRole('heading', { level: 1, name: /整改看板/ }).waitFor({ timeout: 60_000 });
     await expect.poll(() => figure(office, 'rectified')).toBe('2');
     const closedBefore = Number(await figure(office, 'closed'));
@@ -91,13 +61,11 @@ describe('from the 科室 to 销号', () => {
     await goTo(office, `#/inspections/${INSPECTION}/board`, /整改看板/);
     await expect.poll(() => figure(office, 'closed')).toBe(String(closedBefore + 1));
     expect(await figure(office, 'rectified')).toBe('1');
-    expect(pageProblems(office)).toEqual([]);
-    await office.context().close();
+    await ui.finish(office);
   });
 
   it('a leader sees the items they lead, an admin each inspection with its totals and desks', async () => {
-    const leader = await openPage(browser, app.url, PHONE);
-    await devLogin(leader, { role: '领导', name: '王强' });
+    const leader = await ui.signIn({ role: '领导', name: '王强' }, PHONE);
     await leader.getByRole('link', { name: '乡镇卫生院全科医生配备不足' }).waitFor();
     expect(await leader.getByRole('link', { name: '家庭医生签约服务质量不高' }).count()).toBe(1);
     // 赵敏's and 李明's items are not his.
@@ -107,22 +75,19 @@ describe('from the 科室 to 销号', () => {
     await expectAccessible(leader, 'home (leader)');
     await leader.context().close();
 
-    const office = await openPage(browser, app.url, DESKTOP);
-    await devLogin(office, { role: '管理员', name: '王五' });
-    const card = office.getByRole('article', { name: plan.inspection.title });
+    const office = await ui.signIn({ role: '管理员', name: '王五' });
+    const card = office.getByRole('article', { name: SAMPLE.title });
     await card.getByText(/共4项：/).waitFor();
     for (const desk of ['整改看板', '待销号', '整改报告', '整改成效', '设置', '证据包']) {
       expect(await card.getByRole('link', { name: desk }).count(), desk).toBe(1);
     }
     await snap(office, 'home-admin');
     await expectAccessible(office, 'home (admin)');
-    expect(pageProblems(office)).toEqual([]);
-    await office.context().close();
+    await ui.finish(office);
   });
 
   it('a clerk withdraws a file uploaded by mistake, with a reason, and it stops counting', async () => {
-    const clerk = await openPage(browser, app.url, PHONE);
-    await devLogin(clerk, { role: '科室', department: '医政医管科', name: '赵医政' });
+    const clerk = await ui.signIn({ role: '科室', department: '医政医管科', name: '赵医政' }, PHONE);
     await clerk.getByRole('link', { name: '民营医院监督检查覆盖面不足' }).click();
     await clerk.getByLabel('上传佐证材料').setInputFiles(pdfPath);
     const listed = clerk.locator('.evidence-list li', { hasText: '家庭医生签约服务整改佐证.pdf' });
@@ -142,13 +107,11 @@ describe('from the 科室 to 销号', () => {
       .poll(() => clerk.locator('.timeline > li').filter({ hasText: '传错了文件' }).count())
       .toBe(1);
     await expectAccessible(clerk, 'item page after a withdrawal');
-    expect(pageProblems(clerk)).toEqual([]);
-    await clerk.context().close();
+    await ui.finish(clerk);
   });
 
   it('switches to English and back, and keeps the choice across a reload', async () => {
-    const page = await openPage(browser, app.url, DESKTOP);
-    await devLogin(page, { role: '管理员', name: '王五' });
+    const page = await ui.signIn({ role: '管理员', name: '王五' });
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: 'My items' }).waitFor();
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');
@@ -162,16 +125,14 @@ describe('from the 科室 to 销号', () => {
     await page.getByRole('heading', { level: 1, name: /Board/ }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { level: 1, name: /整改看板/ }).waitFor();
-    expect(pageProblems(page)).toEqual([]);
-    await page.context().close();
+    await ui.finish(page);
   });
 });
 
 describe('two admins at once', () => {
   it('a close-out based on a stale read is refused, the page reloads the item, and the next press closes it', async () => {
-    const { api } = started();
-    const office = await openPage(browser, app.url, DESKTOP);
-    await devLogin(office, { role: '管理员', name: '王五' });
+    const { api } = ui;
+    const office = await ui.signIn({ role: '管理员', name: '王五' });
     await goTo(office, `#/inspections/${INSPECTION}/queue`, '待销号');
     const card = office.getByRole('article', { name: /乡镇卫生院全科医生配备不足/ });
     await card.getByRole('button', { name: '销号', exact: true }).waitFor();
@@ -203,7 +164,6 @@ describe('two admins at once', () => {
     await office.getByRole('status').filter({ hasText: '已销号：1.1.1' }).waitFor();
     const item = await api.get(`/items/${itemId}`, { role: 'admin', name: '王五' });
     expect(item.json.status).toBe('closed');
-    expect(pageProblems(office)).toEqual([]);
-    await office.context().close();
+    await ui.finish(office);
   });
 });

@@ -1,31 +1,12 @@
-import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DESKTOP,
-  devLogin,
-  expectAccessible,
-  openPage,
-  PHONE,
-  pageProblems,
-  type RunningConsole,
-  snap,
-  useConsole,
-} from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, devLogin, expectAccessible, PHONE, snap, useConsole } from '../support/browser.ts';
 
-const _plan = JSON.parse(readFileSync(new URL('../fixtures/plan.sample.json', import.meta.url), 'utf8'));
-
-const started = useConsole('smoke');
-let app: RunningConsole;
-let browser: Browser;
-beforeAll(() => {
-  ({ app, browser } = started());
-});
+const ui = useConsole('smoke');
 
 describe('console start-up', () => {
   for (const viewport of [DESKTOP, PHONE]) {
     it(`a 科室 clerk signs in and sees only their 科室's items (${viewport.width} px)`, async () => {
-      const page = await openPage(browser, app.url, viewport);
+      const page = await ui.open(viewport);
       await snap(page, 'login');
       await expectAccessible(page, 'dev login');
       await devLogin(page, { role: '科室', department: '基层卫生科', name: '张三' });
@@ -33,8 +14,7 @@ describe('console start-up', () => {
       expect(await page.getByRole('link', { name: '民营医院监督检查覆盖面不足' }).count()).toBe(0);
       await snap(page, 'my-items');
       await expectAccessible(page, 'my items');
-      expect(pageProblems(page)).toEqual([]);
-      await page.context().close();
+      await ui.finish(page);
     });
   }
 });

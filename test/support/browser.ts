@@ -20,6 +20,7 @@ export const SCREENSHOT_DIR = path.join(root, 'test-results/console');
 
 export const DESKTOP = { width: 1280, height: 900 } as const;
 export const PHONE = { width: 375, height: 812 } as const;
+export type Viewport = { readonly width: number; readonly height: number };
 
 export interface RunningConsole {
   readonly url: string;
@@ -90,11 +91,7 @@ export function launchBrowser(): Promise<Browser> {
 /** Pages still open, for the record a failing test leaves behind (useConsole's afterEach). */
 const openPages = new Set<Page>();
 
-export async function openPage(
-  browser: Browser,
-  url: string,
-  viewport: { width: number; height: number } = DESKTOP,
-): Promise<Page> {
+export async function openPage(browser: Browser, url: string, viewport: Viewport = DESKTOP): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -117,9 +114,14 @@ export function pageProblems(page: Page): readonly string[] {
 }
 
 export type RoleName = '管理员' | '领导' | '科室' | '审计';
+export interface DevUser {
+  readonly role: RoleName;
+  readonly department?: string;
+  readonly name: string;
+}
 
 /** Signs in through the dev login page, by its accessible names. */
-export async function devLogin(page: Page, who: { role: RoleName; department?: string; name: string }) {
+export async function devLogin(page: Page, who: DevUser) {
   await page.getByLabel('角色').selectOption({ label: who.role });
   if (who.department) await page.getByLabel('科室').fill(who.department);
   await page.getByLabel('姓名').fill(who.name);
@@ -164,31 +166,51 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 /** Writes a real PDF, printed by Chromium itself, with the given Chinese text in it. */
-export async function printPdf(browser: Browser, file: string, title: string, body: string): Promise<void> {
+async function printPdf(browser: Browser, file: string, title: string, body: string): Promise<void> {
   const printer = await browser.newPage();
   await printer.setContent(`<html lang="zh-CN"><body><h1>${title}</h1><p>${body}</p></body></html>`);
   writeFileSync(file, await printer.pdf());
   await printer.close();
 }
 
-export const SAMPLE_PLAN = JSON.parse(
-  readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8'),
-);
+const SAMPLE_PLAN = JSON.parse(readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8'));
 
+/** The sample plan (test/fixtures/plan.sample.json) each console imports unless told not to: its inspection. */
+export const SAMPLE: { readonly id: string; readonly title: string } = SAMPLE_PLAN.inspection;
+
+/** Goes to a route of the console by its hash, and waits for the page's heading. */
+export async function goTo(page: Page, hash: string, heading: string | RegExp): Promise<void> {
+  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 60_000 });
+}
+
+/** A test file's console, ready inside its hooks and tests. */
 export interface ConsoleFixture {
   readonly app: RunningConsole;
   readonly browser: Browser;
   /** The test API client (test/support/api.ts) on this console's runtime, for seeding. */
   readonly api: ReturnType<typeof apiClient>;
+  /** A fresh page on the console (its own context, zh-CN) at the given size: see openPage. */
+  open(viewport?: Viewport): Promise<Page>;
+  /** The same, signed in through the dev login. */
+  signIn(who: DevUser, viewport?: Viewport): Promise<Page>;
+  /** The end of a journey on a page: no page error or CSP violation was seen; its context is closed. */
+  finish(page: Page): Promise<void>;
+  /** Writes a real PDF, printed by this Chromium, with the given Chinese text in it. */
+  printPdf(file: string, title: string, body: string): Promise<void>;
 }
 
 /**
  * One file's console: `npm start` and Chromium started before its tests (with the sample plan
- * imported by an admin, 李四, unless told not to), both stopped after. Call the returned
- * function inside hooks and tests.
+ * imported by an admin, 李四, unless told not to), both stopped after. Its members are there
+ * inside hooks and tests.
  */
-export function useConsole(label: string, options: { samplePlan?: boolean } = {}): () => ConsoleFixture {
-  let fixture: ConsoleFixture | undefined;
+export function useConsole(label: string, options: { samplePlan?: boolean } = {}): ConsoleFixture {
+  let started: { app: RunningConsole; browser: Browser; api: ReturnType<typeof apiClient> } | undefined;
+  const get = () => {
+    if (!started) throw new Error('the console is not started: use the fixture inside a hook or test');
+    return started;
+  };
   beforeAll(async () => {
     const [app, browser] = await Promise.all([startConsole(label), launchBrowser()]);
     // The support client mints with a subject; the console's dev-token endpoint derives it.
@@ -196,9 +218,9 @@ export function useConsole(label: string, options: { samplePlan?: boolean } = {}
       url: app.url,
       token: ({ subject: _subject, ...request }: DevTokenRequest) => app.token(request),
     } as unknown as RuntimeFixture;
-    fixture = { app, browser, api: apiClient(() => runtime) };
+    started = { app, browser, api: apiClient(() => runtime) };
     if (options.samplePlan ?? true) {
-      const imported = await fixture.api.post(
+      const imported = await started.api.post(
         '/inspections/import',
         { role: 'admin', name: '李四' },
         { plan: SAMPLE_PLAN },
@@ -230,11 +252,37 @@ export function useConsole(label: string, options: { samplePlan?: boolean } = {}
     openPages.clear();
   });
   afterAll(async () => {
-    await fixture?.browser.close();
-    await fixture?.app.stop();
+    await started?.browser.close();
+    await started?.app.stop();
   });
-  return () => {
-    if (!fixture) throw new Error('the console is not started: use the fixture inside a hook or test');
-    return fixture;
+  const fixture: ConsoleFixture = {
+    get app() {
+      return get().app;
+    },
+    get browser() {
+      return get().browser;
+    },
+    get api() {
+      return get().api;
+    },
+    open: (viewport = DESKTOP) => openPage(get().browser, get().app.url, viewport),
+    async signIn(who, viewport = DESKTOP) {
+      const page = await fixture.open(viewport);
+      await devLogin(page, who);
+      return page;
+    },
+    async finish(page) {
+      expect(pageProblems(page)).toEqual([]);
+      await page.context().close();
+    },
+    printPdf: (file, title, body) => printPdf(get().browser, file, title, body),
   };
+  return fixture;
+}
+
+/** A scratch folder for one test file (downloads, printed PDFs), removed after its tests. */
+export function useScratch(label: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `rectify-${label}-`));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

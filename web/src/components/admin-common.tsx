@@ -1,11 +1,13 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useRef } from 'preact/hooks';
 import { type Api, ApiError, seg } from '../api/client.ts';
 import type { Inspection, Ledger } from '../api/types.ts';
-import { useT } from '../lib/i18n.tsx';
-import { href, type Route } from '../lib/router.ts';
+import { type Lang, useT } from '../lib/i18n.tsx';
+import type { Route } from '../lib/router.ts';
 import { hasRole, useSession } from '../lib/session.ts';
 import { type Loaded, useLoad } from '../lib/use-load.ts';
+import { type DeskName, DeskNav } from './desk-nav.tsx';
+import { Async, SelectField } from './ui.tsx';
 
 /** The whole ledger of one inspection (one call: the board, the queue and settings read it). */
 export function useLedger(inspectionId: string): [Loaded<Ledger>, () => void] {
@@ -35,55 +37,78 @@ export function useInspection(inspectionId: string): Loaded<Inspection> {
   return loaded;
 }
 
-type Desk = 'board' | 'queue' | 'summaries' | 'outcomes' | 'settings';
+type Role = 'admin' | 'leader' | 'department' | 'auditor';
 
-/** The inspection's desks, the current one marked, each only for the roles that may open it. */
-export function DeskNav({
+/** A desk's page (the default export of its module): its roles, and its body given the route's inspection. */
+export function deskPage(roles: readonly Role[], Body: ComponentType<{ inspectionId: string }>) {
+  return ({ route }: { route: Route }) => (
+    <RoleGate roles={roles}>
+      <Body inspectionId={inspectionOf(route)} />
+    </RoleGate>
+  );
+}
+
+/**
+ * A desk's frame: the desks' navigation with this one marked, and the heading, followed by the
+ * inspection's title once it is known (no heading: the desk writes its own).
+ */
+export function Desk({
   inspectionId,
   current,
-  label,
+  title,
+  of,
+  children,
 }: {
   inspectionId: string;
-  current?: Desk;
-  label?: string;
+  current: DeskName;
+  title?: string;
+  of?: string | undefined;
+  children: ComponentChildren;
 }) {
-  const t = useT();
-  const { me } = useSession();
-  const desks: [Desk | 'archives', string, string, boolean][] = [
-    ['board', '整改看板', 'Board', hasRole(me, 'admin', 'leader', 'auditor')],
-    ['queue', '待销号', 'Close-out queue', hasRole(me, 'admin')],
-    ['summaries', '整改报告', 'Summaries', hasRole(me, 'admin', 'leader', 'auditor')],
-    ['outcomes', '整改成效', 'Outcomes', hasRole(me, 'admin', 'leader', 'auditor')],
-    ['settings', '设置', 'Settings', hasRole(me, 'admin')],
-    ['archives', '证据包', 'Archives', hasRole(me, 'admin', 'auditor')],
-  ];
   return (
-    <nav class="desks" aria-label={label ?? t('工作台', 'Desks')}>
-      {desks
-        .filter(([, , , allowed]) => allowed)
-        .map(([desk, zh, en]) => (
-          <a
-            key={desk}
-            href={
-              desk === 'archives' ? href('archives', inspectionId) : href('inspections', inspectionId, desk)
-            }
-            aria-current={desk === current ? 'page' : undefined}
-          >
-            {t(zh, en)}
-          </a>
-        ))}
-    </nav>
+    <section class={`admin-${current}`}>
+      <DeskNav inspectionId={inspectionId} current={current} />
+      {title !== undefined && (
+        <h1>
+          {title}
+          {of !== undefined && <span class="muted"> · {of}</span>}
+        </h1>
+      )}
+      {children}
+    </section>
+  );
+}
+
+/**
+ * A desk that needs the inspection but not its ledger: its title follows the heading once read,
+ * and the body is drawn with it.
+ */
+export function InspectionDesk({
+  inspectionId,
+  current,
+  title,
+  children,
+}: {
+  inspectionId: string;
+  current: DeskName;
+  title: string;
+  children: (inspection: Inspection) => ComponentChildren;
+}) {
+  const inspection = useInspection(inspectionId);
+  return (
+    <Desk
+      inspectionId={inspectionId}
+      current={current}
+      title={title}
+      of={inspection.state === 'ready' ? inspection.value.title : undefined}
+    >
+      <Async loaded={inspection}>{children}</Async>
+    </Desk>
   );
 }
 
 /** A page only some roles may open: says so instead of calling the API for a 403. */
-export function RoleGate({
-  roles,
-  children,
-}: {
-  roles: readonly ('admin' | 'leader' | 'department' | 'auditor')[];
-  children: ComponentChildren;
-}) {
+export function RoleGate({ roles, children }: { roles: readonly Role[]; children: ComponentChildren }) {
   const t = useT();
   const { me } = useSession();
   if (!hasRole(me, ...roles))
@@ -182,6 +207,86 @@ export function openLink(url: string): void {
   document.body.append(link);
   link.click();
   link.remove();
+}
+
+/** A card of a page, named by its heading (`id` is the heading's). */
+export function Card({
+  id,
+  title,
+  kind,
+  children,
+}: {
+  id: string;
+  title: string;
+  kind?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <section class={kind ? `card ${kind}` : 'card'} aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** A desk's form as a card, named by its heading (`id` is the heading's). */
+export function FormCard({
+  id,
+  title,
+  onSubmit,
+  children,
+}: {
+  id: string;
+  title: string;
+  onSubmit: (event: Event) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <form class="card admin-form" onSubmit={onSubmit} aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </form>
+  );
+}
+
+/** The language a report is written in: 中文 or English. */
+export function LangField({
+  value,
+  onLang,
+  ...field
+}: {
+  id: string;
+  label: string;
+  error: string | undefined;
+  value: Lang;
+  onLang: (lang: Lang) => void;
+}) {
+  return (
+    <SelectField {...field} value={value} onValue={(chosen) => onLang(chosen === 'en' ? 'en' : 'zh-CN')}>
+      <option value="zh-CN">中文</option>
+      <option value="en">English</option>
+    </SelectField>
+  );
+}
+
+/** A table's column headers; `action`, a last column for the rows' buttons, named for screen readers only. */
+export function TableHead({ columns, action }: { columns: readonly string[]; action?: string }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+        {action !== undefined && (
+          <th scope="col">
+            <span class="sr-only">{action}</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PublicKey } from '../api/types.ts';
 import { useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { Card } from './admin-common.tsx';
 import { Async } from './ui.tsx';
 
 /** The file name the page saves the key as, and the CLI instructions name. */
@@ -29,8 +30,11 @@ export function ArchiveKey() {
   const t = useT();
   const [loaded] = useLoad((signal) => api.get<PublicKey>('/archives/public-key', undefined, signal), []);
   return (
-    <section class="card archive-key" aria-labelledby="archive-key-title">
-      <h2 id="archive-key-title">{t('签名公钥与离线核验', 'Signing key and offline verification')}</h2>
+    <Card
+      id="archive-key-title"
+      title={t('签名公钥与离线核验', 'Signing key and offline verification')}
+      kind="archive-key"
+    >
       <Async loaded={loaded}>
         {(key) => (
           <>
@@ -110,6 +114,6 @@ export function ArchiveKey() {
           </>
         )}
       </Async>
-    </section>
+    </Card>
   );
 }

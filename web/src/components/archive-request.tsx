@@ -4,7 +4,8 @@ import type { ArchiveRequest, Inspection } from '../api/types.ts';
 import { useDraft } from '../lib/drafts.ts';
 import { useLang, useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
-import { describedBy, errorText, Field } from './ui.tsx';
+import { useSubmit } from '../lib/use-submit.ts';
+import { errorText, InputField, SelectField } from './ui.tsx';
 
 interface ArchiveDraft {
   aspect: string;
@@ -62,15 +63,23 @@ export function ArchiveRequestForm({
   const t = useT();
   const lang = useLang();
   const draft = useDraft<ArchiveDraft>(`archive.${inspection.inspectionId}`, EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const sending = useSubmit();
   const [fields, setFields] = useState<Record<string, string>>({});
   const value = draft.value;
-  const set = (patch: Partial<ArchiveDraft>) => draft.set({ ...value, ...patch });
-  const input = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
-  const id = (name: string) => `archive-${name}`;
+  /** The props each filter shares: its id, value and error, and how it is set. */
+  const bound = (name: keyof ArchiveDraft) => ({
+    id: `archive-${name}`,
+    value: value[name],
+    error: fields[name],
+    onValue: (typed: string) => draft.set({ ...value, [name]: typed }),
+  });
+  /** What the text and date filters add: their errors are marked invalid as well as named. */
+  const typed = (name: keyof ArchiveDraft) => ({
+    ...bound(name),
+    'aria-invalid': fields[name] ? ('true' as const) : undefined,
+  });
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
     // Wrong refs and a reversed range are named here, before a round trip; the server checks too.
     const local: Record<string, string> = {};
@@ -84,32 +93,29 @@ export function ArchiveRequestForm({
       local.to = t('截止日期早于起始日期', 'The end date is before the start date');
     setFields(local);
     if (Object.keys(local).length) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    void sending.run(async () => {
       const body = archiveBody(value);
-      const accepted = await api.request<{ archiveId: string }>(
-        'POST',
-        `/inspections/${seg(inspection.inspectionId)}/archives`,
-        { body, idempotencyKey: `${draft.idempotencyKey}.${bodyTag(JSON.stringify(body))}` },
-      );
-      draft.clear();
-      onAccepted(accepted.archiveId);
-    } catch (failure) {
-      if (failure instanceof ApiError) {
-        const named = failure.fieldErrors(lang);
-        const byField: Record<string, string> = {};
-        // `refs.0` and `refs` both belong to the refs field.
-        for (const [path, text] of Object.entries(named)) byField[path.split('.')[0] as string] ??= text;
-        setFields(byField);
+      try {
+        const accepted = await api.request<{ archiveId: string }>(
+          'POST',
+          `/inspections/${seg(inspection.inspectionId)}/archives`,
+          { body, idempotencyKey: `${draft.idempotencyKey}.${bodyTag(JSON.stringify(body))}` },
+        );
+        draft.clear();
+        onAccepted(accepted.archiveId);
+      } catch (failure) {
+        if (failure instanceof ApiError) {
+          const byField: Record<string, string> = {};
+          // `refs.0` and `refs` both belong to the refs field.
+          for (const [path, text] of Object.entries(failure.fieldErrors(lang)))
+            byField[path.split('.')[0] as string] ??= text;
+          setFields(byField);
+        }
+        throw failure;
       }
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const err = (name: keyof ArchiveDraft) => fields[name];
   const refsHint = t(
     '可填多个，用逗号或空格分隔，如 1.1.2, 2.1.1；留空为全部事项',
     'Several allowed, separated by commas or spaces, e.g. 1.1.2, 2.1.1; empty for all items',
@@ -121,85 +127,49 @@ export function ArchiveRequestForm({
 
   return (
     <form class="archive-request" onSubmit={submit} noValidate>
-      <div class="archive-filters">
-        <Field id={id('aspect')} label={t('方面', 'Aspect')} error={err('aspect')}>
-          <select
-            id={id('aspect')}
-            value={value.aspect}
-            onChange={(e) => set({ aspect: input(e) })}
-            aria-describedby={describedBy(id('aspect'), err('aspect'))}
-          >
-            <option value="">{t('全部方面', 'All aspects')}</option>
-            {inspection.aspects.map((aspect) => (
-              <option key={aspect.no} value={String(aspect.no)}>
-                {aspect.no}. {aspect.title}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={id('department')} label={t('责任科室', 'Department')} error={err('department')}>
-          <select
-            id={id('department')}
-            value={value.department}
-            onChange={(e) => set({ department: input(e) })}
-            aria-describedby={describedBy(id('department'), err('department'))}
-          >
-            <option value="">{t('全部科室', 'All departments')}</option>
-            {departments.map((department) => (
-              <option key={department} value={department}>
-                {department}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={id('refs')} label={t('事项编号', 'Item refs')} error={err('refs')} hint={refsHint}>
-          <input
-            id={id('refs')}
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={value.refs}
-            onInput={(e) => set({ refs: input(e) })}
-            aria-invalid={err('refs') ? 'true' : undefined}
-            aria-describedby={describedBy(id('refs'), err('refs'), refsHint)}
-          />
-        </Field>
-        <Field
-          id={id('from')}
+      <div class="admin-grid">
+        <SelectField {...bound('aspect')} label={t('方面', 'Aspect')}>
+          <option value="">{t('全部方面', 'All aspects')}</option>
+          {inspection.aspects.map((aspect) => (
+            <option key={aspect.no} value={String(aspect.no)}>
+              {aspect.no}. {aspect.title}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField {...bound('department')} label={t('责任科室', 'Department')}>
+          <option value="">{t('全部科室', 'All departments')}</option>
+          {departments.map((department) => (
+            <option key={department} value={department}>
+              {department}
+            </option>
+          ))}
+        </SelectField>
+        <InputField
+          {...typed('refs')}
+          label={t('事项编号', 'Item refs')}
+          hint={refsHint}
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+        />
+        <InputField
+          {...typed('from')}
           label={t('佐证日期（起）', 'Evidence from')}
-          error={err('from')}
           hint={dateHint}
-        >
-          <input
-            id={id('from')}
-            type="date"
-            value={value.from}
-            onInput={(e) => set({ from: input(e) })}
-            aria-invalid={err('from') ? 'true' : undefined}
-            aria-describedby={describedBy(id('from'), err('from'), dateHint)}
-          />
-        </Field>
-        <Field id={id('to')} label={t('佐证日期（止）', 'Evidence to')} error={err('to')}>
-          <input
-            id={id('to')}
-            type="date"
-            value={value.to}
-            onInput={(e) => set({ to: input(e) })}
-            aria-invalid={err('to') ? 'true' : undefined}
-            aria-describedby={describedBy(id('to'), err('to'))}
-          />
-        </Field>
+          type="date"
+        />
+        <InputField {...typed('to')} label={t('佐证日期（止）', 'Evidence to')} type="date" />
       </div>
-      {error !== undefined && Object.keys(fields).length === 0 && (
+      {sending.error !== undefined && Object.keys(fields).length === 0 && (
         <p class="notice error" role="alert">
-          {errorText(error, t)}
+          {errorText(sending.error, t)}
         </p>
       )}
       <p class="actions">
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={sending.busy}>
           {t('申请证据包', 'Request archive')}
         </button>
-        {busy && <span class="muted">{t('提交中…', 'Sending…')}</span>}
+        {sending.busy && <span class="muted">{t('提交中…', 'Sending…')}</span>}
       </p>
     </form>
   );

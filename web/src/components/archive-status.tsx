@@ -4,6 +4,7 @@ import type { Archive, ArchiveList } from '../api/types.ts';
 import { formatBytes, formatDate, formatInstant } from '../lib/format.ts';
 import { type Translate, useLang, useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
+import { follow } from '../lib/use-load.ts';
 import { ErrorNotice } from './ui.tsx';
 
 /** How often a queued or building archive is re-read. */
@@ -79,29 +80,24 @@ export function ArchiveStatus({
 
   useEffect(() => {
     const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     setArchive(undefined);
     lastStatus.current = undefined;
-    const poll = async () => {
-      let delay = POLL_MS;
-      try {
-        const next = await read(controller.signal);
-        if (controller.signal.aborted) return;
-        accept(next);
-        if (!isWorking(next.status)) return;
-      } catch (failure) {
-        if (controller.signal.aborted) return;
+    follow(read, {
+      settled: (next) => !isWorking(next.status),
+      everyMs: POLL_MS,
+      signal: controller.signal,
+      onProgress: accept,
+      onError: (failure) => {
         setError(failure);
         // A blip (offline, a 5xx) should not end the watch: try again, less often.
-        delay = POLL_MS * 4;
-      }
-      timer = setTimeout(poll, delay);
-    };
-    void poll();
-    return () => {
-      controller.abort();
-      if (timer) clearTimeout(timer);
-    };
+        return POLL_MS * 4;
+      },
+    }).then(
+      (settled) => settled && accept(settled),
+      // Aborted: another archive is watched now, or none.
+      () => undefined,
+    );
+    return () => controller.abort();
   }, [archiveId]);
 
   /**

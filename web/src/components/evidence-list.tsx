@@ -1,11 +1,11 @@
-import { useState } from 'preact/hooks';
-import { ApiError, seg } from '../api/client.ts';
+import { type Api, seg } from '../api/client.ts';
 import type { DownloadLink, Evidence, WithdrawRequest } from '../api/types.ts';
 import { useDraft } from '../lib/drafts.ts';
 import { formatBytes, formatInstant } from '../lib/format.ts';
 import { useLang, useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
-import { describedBy, errorText, Field } from './ui.tsx';
+import { useSubmit } from '../lib/use-submit.ts';
+import { errorText, TextareaField } from './ui.tsx';
 
 const STATE_TEXT: Record<Evidence['state'], [string, string]> = {
   pending: ['待校验', 'Pending verification'],
@@ -23,6 +23,12 @@ function open(url: string) {
   document.body.append(anchor);
   anchor.click();
   anchor.remove();
+}
+
+/** Downloads a stored evidence file: its link is asked for at the press (links expire after five minutes). */
+async function downloadEvidence(api: Api, evidenceId: string): Promise<void> {
+  const link = await api.get<DownloadLink>(`/evidence/${seg(evidenceId)}/download`);
+  open(link.url);
 }
 
 /**
@@ -76,33 +82,20 @@ export function EvidenceList({
 function DownloadButton({ evidenceId }: { evidenceId: string }) {
   const { api } = useSession();
   const t = useT();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const downloading = useSubmit();
   return (
     <div class="download">
       <button
         type="button"
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(undefined);
-          try {
-            // A fresh link per press: they expire after five minutes.
-            const link = await api.get<DownloadLink>(`/evidence/${seg(evidenceId)}/download`);
-            open(link.url);
-          } catch (failure) {
-            setError(failure);
-          } finally {
-            setBusy(false);
-          }
-        }}
+        disabled={downloading.busy}
+        onClick={() => downloading.run(() => downloadEvidence(api, evidenceId))}
       >
         {t('下载', 'Download')}
       </button>
-      {error !== undefined && (
+      {downloading.error !== undefined && (
         <span class="field-error" role="alert">
           {' '}
-          {errorText(error, t)}
+          {errorText(downloading.error, t)}
         </span>
       )}
     </div>
@@ -116,51 +109,38 @@ function DownloadButton({ evidenceId }: { evidenceId: string }) {
 function WithdrawForm({ file, onWithdrawn }: { file: Evidence; onWithdrawn: () => void }) {
   const { api } = useSession();
   const t = useT();
-  const lang = useLang();
   const draft = useDraft<string>(`withdraw.${file.evidenceId}`, '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const id = `withdraw-${file.evidenceId}`;
-  const fieldError = error instanceof ApiError ? error.fieldErrors(lang).reason : undefined;
+  const withdrawing = useSubmit();
+  const fieldError = withdrawing.fields.reason;
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body: WithdrawRequest = { reason: draft.value };
-      await api.request('POST', `/evidence/${seg(file.evidenceId)}/withdraw`, {
-        body,
-        idempotencyKey: draft.idempotencyKey,
-      });
-      draft.clear();
-      onWithdrawn();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  async function withdraw() {
+    const body: WithdrawRequest = { reason: draft.value };
+    await api.request('POST', `/evidence/${seg(file.evidenceId)}/withdraw`, {
+      body,
+      idempotencyKey: draft.idempotencyKey,
+    });
+    draft.clear();
+    onWithdrawn();
+  }
 
   return (
     <details class="withdraw">
       <summary>{t('撤回…', 'Withdraw…')}</summary>
-      <form onSubmit={submit}>
-        <Field id={id} label={t('撤回原因', 'Reason for withdrawing')} error={fieldError}>
-          <textarea
-            id={id}
-            required
-            value={draft.value}
-            aria-describedby={describedBy(id, fieldError)}
-            onInput={(e) => draft.set((e.target as HTMLTextAreaElement).value)}
-          />
-        </Field>
-        {error !== undefined && !fieldError && (
+      <form onSubmit={withdrawing.form(withdraw)}>
+        <TextareaField
+          id={`withdraw-${file.evidenceId}`}
+          label={t('撤回原因', 'Reason for withdrawing')}
+          error={fieldError}
+          required
+          value={draft.value}
+          onValue={draft.set}
+        />
+        {withdrawing.error !== undefined && !fieldError && (
           <p class="notice error" role="alert">
-            {errorText(error, t)}
+            {errorText(withdrawing.error, t)}
           </p>
         )}
-        <button type="submit" class="danger" disabled={busy}>
+        <button type="submit" class="danger" disabled={withdrawing.busy}>
           {t('确认撤回', 'Withdraw this file')}
           <span class="sr-only"> {file.fileName}</span>
         </button>

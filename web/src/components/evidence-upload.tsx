@@ -5,6 +5,7 @@ import { formatBytes } from '../lib/format.ts';
 import { type Translate, useLang, useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
 import { sha256File } from '../lib/sha256-stream.ts';
+import { follow } from '../lib/use-load.ts';
 
 type Phase = 'queued' | 'hashing' | 'opening' | 'uploading' | 'verifying' | 'stored' | 'rejected' | 'failed';
 
@@ -57,18 +58,17 @@ function postForm(
   });
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new DOMException('aborted', 'AbortError'));
-      },
-      { once: true },
-    );
-  });
+/** A progress callback that redraws at most every REDRAW_MS. */
+function throttled(draw: (done: number) => void): (done: number) => void {
+  let drawn = 0;
+  return (done) => {
+    const now = performance.now();
+    if (now - drawn >= REDRAW_MS) {
+      drawn = now;
+      draw(done);
+    }
+  };
+}
 
 function failure(error: unknown, t: Translate, lang: 'zh-CN' | 'en'): string {
   if (error instanceof NetworkError)
@@ -124,16 +124,9 @@ export function EvidenceUploader({ itemId, onSettled }: { itemId: string; onSett
       let sha256 = upload.sha256;
       if (!sha256) {
         patch(id, { phase: 'hashing', hashed: 0, message: undefined });
-        let drawn = 0;
         sha256 = await sha256File(
           file,
-          (hashed) => {
-            const now = performance.now();
-            if (now - drawn >= REDRAW_MS) {
-              drawn = now;
-              patch(id, { hashed });
-            }
-          },
+          throttled((hashed) => patch(id, { hashed })),
           signal,
         );
         patch(id, { sha256, hashed: file.size });
@@ -151,44 +144,33 @@ export function EvidenceUploader({ itemId, onSettled }: { itemId: string; onSett
         signal,
       });
       patch(id, { phase: 'uploading', sent: 0, evidenceId: opened.evidenceId });
-      let drawn = 0;
       await postForm(
         opened.upload,
         file,
-        (sent) => {
-          const now = performance.now();
-          if (now - drawn >= REDRAW_MS) {
-            drawn = now;
-            patch(id, { sent });
-          }
-        },
+        throttled((sent) => patch(id, { sent })),
         signal,
       );
       patch(id, { phase: 'verifying', sent: file.size });
-      const until = Date.now() + POLL_FOR_MS;
-      while (Date.now() < until) {
-        await sleep(POLL_EVERY_MS, signal);
-        const evidence = await api.get<Evidence>(`/evidence/${seg(opened.evidenceId)}`, undefined, signal);
-        if (evidence.state === 'stored') {
-          patch(id, { phase: 'stored' });
-          onSettled();
-          return;
-        }
-        if (evidence.state === 'rejected') {
-          patch(id, {
-            phase: 'rejected',
-            message: evidence.rejection?.message ?? evidence.rejection?.detail,
-          });
-          onSettled();
-          return;
-        }
-      }
-      patch(id, {
-        message: t(
-          '校验仍在进行，请稍后刷新页面查看结果。',
-          'Verification is still running; reload the page later to see its verdict.',
-        ),
-      });
+      const verdict = await follow(
+        () => api.get<Evidence>(`/evidence/${seg(opened.evidenceId)}`, undefined, signal),
+        {
+          settled: (evidence) => evidence.state === 'stored' || evidence.state === 'rejected',
+          everyMs: POLL_EVERY_MS,
+          signal,
+          waitFirst: true,
+          forMs: POLL_FOR_MS,
+        },
+      );
+      if (verdict?.state === 'stored') patch(id, { phase: 'stored' });
+      else if (verdict)
+        patch(id, { phase: 'rejected', message: verdict.rejection?.message ?? verdict.rejection?.detail });
+      else
+        patch(id, {
+          message: t(
+            '校验仍在进行，请稍后刷新页面查看结果。',
+            'Verification is still running; reload the page later to see its verdict.',
+          ),
+        });
       onSettled();
     } catch (error) {
       if (signal.aborted) return;

@@ -3,7 +3,7 @@ import type { Item } from '../api/types.ts';
 import { daysBetween, formatDate } from '../lib/format.ts';
 import { useLang, useT } from '../lib/i18n.tsx';
 import { href } from '../lib/router.ts';
-import { Light, STATUS_OPTIONS, StatusBadge } from './ui.tsx';
+import { InputField, Light, SelectField, STATUS_OPTIONS, StatusBadge } from './ui.tsx';
 
 export interface ItemFilter {
   readonly text: string;
@@ -58,71 +58,57 @@ export function ItemFilters({
   idPrefix: string;
 }) {
   const t = useT();
-  const set = (patch: Partial<ItemFilter>) => onChange({ ...filter, ...patch });
-  const value = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
+  /** The props each filter shares: its id, its label and its value in the filter. */
+  const bound = (key: 'text' | 'status' | 'light' | 'aspect' | 'dept', id: string, label: string) => ({
+    id: `${idPrefix}-${id}`,
+    label,
+    value: filter[key],
+    onValue: (value: string) => onChange({ ...filter, [key]: value }),
+  });
+  const all = () => <option value="">{t('全部', 'All')}</option>;
   return (
     <form class="filters" aria-label={t('筛选', 'Filters')} onSubmit={(event) => event.preventDefault()}>
-      <div class="field">
-        <label for={`${idPrefix}-q`}>{t('搜索', 'Search')}</label>
-        <input
-          id={`${idPrefix}-q`}
-          type="search"
-          value={filter.text}
-          onInput={(e) => set({ text: value(e) })}
-        />
-      </div>
-      <div class="field">
-        <label for={`${idPrefix}-status`}>{t('状态', 'Status')}</label>
-        <select id={`${idPrefix}-status`} value={filter.status} onChange={(e) => set({ status: value(e) })}>
-          <option value="">{t('全部', 'All')}</option>
-          {STATUS_OPTIONS.map(([status, zh, en]) => (
-            <option value={status} key={status}>
-              {t(zh, en)}
+      <InputField {...bound('text', 'q', t('搜索', 'Search'))} type="search" />
+      <SelectField {...bound('status', 'status', t('状态', 'Status'))}>
+        {all()}
+        {STATUS_OPTIONS.map(([status, zh, en]) => (
+          <option value={status} key={status}>
+            {t(zh, en)}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField {...bound('light', 'light', t('灯色', 'Light'))}>
+        {all()}
+        <option value="red">{t('红灯', 'Red')}</option>
+        <option value="yellow">{t('黄灯', 'Amber')}</option>
+        <option value="green">{t('绿灯', 'Green')}</option>
+      </SelectField>
+      {aspects && (
+        <SelectField {...bound('aspect', 'aspect', t('方面', 'Aspect'))}>
+          {all()}
+          {aspects.map((aspect) => (
+            <option value={String(aspect.no)} key={aspect.no}>
+              {aspect.no}. {aspect.title}
             </option>
           ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for={`${idPrefix}-light`}>{t('灯色', 'Light')}</label>
-        <select id={`${idPrefix}-light`} value={filter.light} onChange={(e) => set({ light: value(e) })}>
-          <option value="">{t('全部', 'All')}</option>
-          <option value="red">{t('红灯', 'Red')}</option>
-          <option value="yellow">{t('黄灯', 'Amber')}</option>
-          <option value="green">{t('绿灯', 'Green')}</option>
-        </select>
-      </div>
-      {aspects && (
-        <div class="field">
-          <label for={`${idPrefix}-aspect`}>{t('方面', 'Aspect')}</label>
-          <select id={`${idPrefix}-aspect`} value={filter.aspect} onChange={(e) => set({ aspect: value(e) })}>
-            <option value="">{t('全部', 'All')}</option>
-            {aspects.map((aspect) => (
-              <option value={String(aspect.no)} key={aspect.no}>
-                {aspect.no}. {aspect.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        </SelectField>
       )}
       {departments && (
-        <div class="field">
-          <label for={`${idPrefix}-dept`}>{t('责任科室', 'Department')}</label>
-          <select id={`${idPrefix}-dept`} value={filter.dept} onChange={(e) => set({ dept: value(e) })}>
-            <option value="">{t('全部', 'All')}</option>
-            {departments.map((dept) => (
-              <option value={dept} key={dept}>
-                {dept}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField {...bound('dept', 'dept', t('责任科室', 'Department'))}>
+          {all()}
+          {departments.map((dept) => (
+            <option value={dept} key={dept}>
+              {dept}
+            </option>
+          ))}
+        </SelectField>
       )}
       <div class="field check">
         <input
           id={`${idPrefix}-overdue`}
           type="checkbox"
           checked={filter.overdueOnly}
-          onChange={(e) => set({ overdueOnly: (e.target as HTMLInputElement).checked })}
+          onChange={(e) => onChange({ ...filter, overdueOnly: (e.target as HTMLInputElement).checked })}
         />
         <label for={`${idPrefix}-overdue`}>{t('仅看逾期', 'Overdue only')}</label>
       </div>

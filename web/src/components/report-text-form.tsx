@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, seg } from '../api/client.ts';
+import { seg } from '../api/client.ts';
 import type { ReportText } from '../api/types.ts';
 import { useDraft } from '../lib/drafts.ts';
 import { formatInstant } from '../lib/format.ts';
 import { useLang, useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
-import { describedBy, ErrorNotice, Field } from './ui.tsx';
+import { useSubmit } from '../lib/use-submit.ts';
+import { ErrorNotice, InputField, SubmitRow, TextareaField } from './ui.tsx';
 
 type Texts = ReportText['texts'];
 const FIELDS: readonly { key: keyof Texts; zh: string; en: string; rows: number }[] = [
@@ -28,9 +29,8 @@ export function ReportTextForm({ inspectionId, timezone }: { inspectionId: strin
   const draft = useDraft<Texts>(`report-text.${inspectionId}`, {});
   const [saved, setSaved] = useState<ReportText>();
   const [loadError, setLoadError] = useState<unknown>();
-  const [error, setError] = useState<unknown>();
-  const [sending, setSending] = useState(false);
-  const fields = error instanceof ApiError ? error.fieldErrors(lang) : {};
+  const saving = useSubmit();
+  const { fields } = saving;
   // What the form shows: the saved texts, with the edits not yet sent (the draft) over them.
   const edited = Object.keys(draft.value).length > 0;
   const shown: Texts = edited ? draft.value : (saved?.texts ?? {});
@@ -39,26 +39,17 @@ export function ReportTextForm({ inspectionId, timezone }: { inspectionId: strin
     api.get<ReportText>(route).then(setSaved, setLoadError);
   }, [route]);
 
-  async function save(event: Event) {
-    event.preventDefault();
-    setSending(true);
-    setError(undefined);
+  async function save() {
     const body = Object.fromEntries(
       Object.entries(shown).filter(([, value]) => typeof value === 'string' && value.trim()),
     );
-    try {
-      const result = await api.request<ReportText>('PUT', route, {
-        body,
-        idempotencyKey: draft.idempotencyKey,
-      });
-      // Accepted: the form now shows what is saved, and the next edit starts a new draft and key.
-      setSaved(result);
-      draft.clear();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSending(false);
-    }
+    const result = await api.request<ReportText>('PUT', route, {
+      body,
+      idempotencyKey: draft.idempotencyKey,
+    });
+    // Accepted: the form now shows what is saved, and the next edit starts a new draft and key.
+    setSaved(result);
+    draft.clear();
   }
 
   return (
@@ -69,7 +60,7 @@ export function ReportTextForm({ inspectionId, timezone }: { inspectionId: strin
           'Report texts (opening, organisation, next steps, signature)',
         )}
       </summary>
-      <form onSubmit={save} aria-label={t('报告文字', 'Report texts')}>
+      <form onSubmit={saving.form(save)} aria-label={t('报告文字', 'Report texts')}>
         <p class="muted">
           {t(
             '留空的部分由系统根据台账生成默认文字；保存后，此后生成的报告使用这些文字，每次保存记入整改历史。',
@@ -78,36 +69,21 @@ export function ReportTextForm({ inspectionId, timezone }: { inspectionId: strin
         </p>
         {loadError !== undefined && <ErrorNotice error={loadError} />}
         {FIELDS.map(({ key, zh, en, rows }) => {
-          const id = `report-text-${key}`;
-          const value = shown[key] ?? '';
-          const onInput = (e: Event) =>
-            draft.set({ ...shown, [key]: (e.target as HTMLInputElement | HTMLTextAreaElement).value });
-          return (
-            <Field key={key} id={id} label={t(zh, en)} error={fields[key]}>
-              {rows === 1 ? (
-                <input
-                  id={id}
-                  value={value}
-                  aria-describedby={describedBy(id, fields[key])}
-                  onInput={onInput}
-                />
-              ) : (
-                <textarea
-                  id={id}
-                  rows={rows}
-                  value={value}
-                  aria-describedby={describedBy(id, fields[key])}
-                  onInput={onInput}
-                />
-              )}
-            </Field>
+          const field = {
+            id: `report-text-${key}`,
+            label: t(zh, en),
+            error: fields[key],
+            value: shown[key] ?? '',
+            onValue: (value: string) => draft.set({ ...shown, [key]: value }),
+          };
+          return rows === 1 ? (
+            <InputField key={key} {...field} />
+          ) : (
+            <TextareaField key={key} {...field} rows={rows} />
           );
         })}
-        {error !== undefined && Object.keys(fields).length === 0 && <ErrorNotice error={error} />}
-        <div class="actions">
-          <button type="submit" class="primary" disabled={sending}>
-            {t('保存报告文字', 'Save the texts')}
-          </button>
+        {saving.general && <ErrorNotice error={saving.error} />}
+        <SubmitRow busy={saving.busy} label={t('保存报告文字', 'Save the texts')}>
           {saved?.savedAt && (
             <span class="muted" role="status">
               {t(
@@ -116,7 +92,7 @@ export function ReportTextForm({ inspectionId, timezone }: { inspectionId: strin
               )}
             </span>
           )}
-        </div>
+        </SubmitRow>
       </form>
     </details>
   );

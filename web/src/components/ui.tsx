@@ -1,4 +1,10 @@
-import type { ComponentChildren } from 'preact';
+import type {
+  ComponentChildren,
+  InputHTMLAttributes,
+  LooseInputHTMLAttributes,
+  SelectHTMLAttributes,
+  TextareaHTMLAttributes,
+} from 'preact';
 import { ApiError, NetworkError } from '../api/client.ts';
 import type { Item } from '../api/types.ts';
 import { type Translate, useT } from '../lib/i18n.tsx';
@@ -104,9 +110,104 @@ export function Field({
 export const describedBy = (id: string, error?: string, hint?: string) =>
   [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
+/** A Field and its control in one: the label, hint and error, and the value it edits. */
+interface Labelled {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  value: string;
+  /** Given the control's value at each input (each change, for a select). */
+  onValue: (value: string) => void;
+}
+
+type Bound<Attributes> = Labelled & Omit<Attributes, keyof Labelled | 'children'>;
+
+/** The control's own attributes, tied to its Field by id and aria-describedby. */
+function bind<Attributes>({
+  id,
+  error,
+  hint,
+  value,
+  label: _label,
+  onValue: _onValue,
+  ...own
+}: Bound<Attributes>) {
+  return { ...own, id, value, 'aria-describedby': describedBy(id, error, hint) };
+}
+
+export function InputField(props: Bound<LooseInputHTMLAttributes<HTMLInputElement>>) {
+  return (
+    <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      <input
+        // Preact types each input type apart; a type given at the call site is still a valid one.
+        {...(bind(props) as InputHTMLAttributes<HTMLInputElement>)}
+        onInput={(event) => props.onValue(event.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
+export function TextareaField(props: Bound<TextareaHTMLAttributes<HTMLTextAreaElement>>) {
+  return (
+    <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      <textarea {...bind(props)} onInput={(event) => props.onValue(event.currentTarget.value)} />
+    </Field>
+  );
+}
+
+export function SelectField({
+  children,
+  ...props
+}: Bound<SelectHTMLAttributes<HTMLSelectElement>> & { children: ComponentChildren }) {
+  return (
+    <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      <select {...bind(props)} onChange={(event) => props.onValue(event.currentTarget.value)}>
+        {children}
+      </select>
+    </Field>
+  );
+}
+
 export const STATUS_OPTIONS = [
   ['not_started', '未启动', 'Not started'],
   ['in_progress', '正在整改', 'In progress'],
   ['rectified', '已整改', 'Rectified'],
   ['closed', '已销号', 'Closed'],
 ] as const;
+
+/**
+ * A form's actions: its submit button (the primary one unless told otherwise), disabled while
+ * the form is busy and then saying `busyLabel` if given, and what else belongs beside it.
+ */
+export function SubmitRow({
+  busy,
+  label,
+  busyLabel,
+  danger,
+  plain,
+  describedBy: described,
+  children,
+}: {
+  busy: boolean;
+  label: string;
+  busyLabel?: string;
+  danger?: boolean;
+  plain?: boolean;
+  describedBy?: string | undefined;
+  children?: ComponentChildren;
+}) {
+  return (
+    <div class="actions">
+      <button
+        type="submit"
+        class={danger ? 'danger' : plain ? undefined : 'primary'}
+        disabled={busy}
+        aria-describedby={described}
+      >
+        {busy && busyLabel !== undefined ? busyLabel : label}
+      </button>
+      {children}
+    </div>
+  );
+}

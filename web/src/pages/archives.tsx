@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { seg } from '../api/client.ts';
 import type { ArchiveList, Inspection, Ledger } from '../api/types.ts';
+import { Card, TableHead } from '../components/admin-common.tsx';
 import { ArchiveKey } from '../components/archive-key.tsx';
 import { ArchiveRequestForm } from '../components/archive-request.tsx';
 import {
@@ -144,8 +145,7 @@ function Desk({ ledger }: { ledger: Ledger }) {
         {t('证据包', 'Evidence archives')}
         <span class="muted"> · {inspection.title}</span>
       </h1>
-      <section class="card" aria-labelledby="archive-request-title">
-        <h2 id="archive-request-title">{t('申请证据包', 'Request an archive')}</h2>
+      <Card id="archive-request-title" title={t('申请证据包', 'Request an archive')}>
         <p class="muted">
           {t(
             '证据包含所选事项的佐证材料、哈希链历史、整改报告和签名清单。条件都留空即为整次巡察。',
@@ -160,10 +160,9 @@ function Desk({ ledger }: { ledger: Ledger }) {
             reloadList();
           }}
         />
-      </section>
+      </Card>
       {watched && (
-        <section class="card" aria-labelledby="archive-current-title">
-          <h2 id="archive-current-title">{t('当前证据包', 'This archive')}</h2>
+        <Card id="archive-current-title" title={t('当前证据包', 'This archive')}>
           <ArchiveStatus
             archiveId={watched}
             timeZone={inspection.timezone}
@@ -172,10 +171,9 @@ function Desk({ ledger }: { ledger: Ledger }) {
               if (!isWorking(status)) reloadList();
             }}
           />
-        </section>
+        </Card>
       )}
-      <section class="card" aria-labelledby="archive-list-title">
-        <h2 id="archive-list-title">{t('已申请的证据包', 'Archives requested')}</h2>
+      <Card id="archive-list-title" title={t('已申请的证据包', 'Archives requested')}>
         <Async loaded={list}>
           {(first) => {
             const archives = [...first.archives, ...pages.flat()];
@@ -199,7 +197,7 @@ function Desk({ ledger }: { ledger: Ledger }) {
             );
           }}
         </Async>
-      </section>
+      </Card>
     </>
   );
 }
@@ -223,17 +221,15 @@ function ArchiveTable({
         <caption class="sr-only">
           {t('已申请的证据包，最新的在前', 'Archives requested, newest first')}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('申请时间', 'Requested')}</th>
-            <th scope="col">{t('条件', 'Filters')}</th>
-            <th scope="col">{t('状态', 'Status')}</th>
-            <th scope="col">{t('佐证材料', 'Evidence')}</th>
-            <th scope="col">
-              <span class="sr-only">{t('操作', 'Actions')}</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            t('申请时间', 'Requested'),
+            t('条件', 'Filters'),
+            t('状态', 'Status'),
+            t('佐证材料', 'Evidence'),
+          ]}
+          action={t('操作', 'Actions')}
+        />
         <tbody>
           {archives.map((archive) => (
             <tr key={archive.archiveId} aria-current={archive.archiveId === watched ? 'true' : undefined}>

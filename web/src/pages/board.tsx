@@ -1,45 +1,35 @@
 import { useMemo, useState } from 'preact/hooks';
 import { seg } from '../api/client.ts';
 import type { Item, Ledger } from '../api/types.ts';
-import {
-  DeskNav,
-  downloadFromApi,
-  inspectionOf,
-  RoleGate,
-  TableScroll,
-  useLedger,
-} from '../components/admin-common.tsx';
+import { Desk, deskPage, downloadFromApi, TableScroll, useLedger } from '../components/admin-common.tsx';
 import { filterItems, type ItemFilter, ItemFilters, ItemList, NO_FILTER } from '../components/item-table.tsx';
 import { Async, ErrorNotice, Light } from '../components/ui.tsx';
 import { formatInstant } from '../lib/format.ts';
 import { type Lang, type Translate, useLang, useT } from '../lib/i18n.tsx';
-import type { Route } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
+import { useSubmit } from '../lib/use-submit.ts';
+
+function Board({ inspectionId }: { inspectionId: string }) {
+  const t = useT();
+  const [loaded] = useLedger(inspectionId);
+  return (
+    // Once the ledger is read, the view heads itself with the inspection's title.
+    <Desk
+      inspectionId={inspectionId}
+      current="board"
+      title={loaded.state !== 'ready' ? t('整改看板', 'Board') : undefined}
+    >
+      <Async loaded={loaded}>{(ledger) => <BoardView ledger={ledger} />}</Async>
+    </Desk>
+  );
+}
 
 /**
  * 整改看板: one GET of the ledger, then everything is computed here. The overview is built once
  * per ledger and language; a filter change re-runs only the (memoised) filter and the list, so
  * a 2,000-item board stays responsive.
  */
-export default function Page({ route }: { route: Route }) {
-  return (
-    <RoleGate roles={['admin', 'leader', 'auditor']}>
-      <Board inspectionId={inspectionOf(route)} />
-    </RoleGate>
-  );
-}
-
-function Board({ inspectionId }: { inspectionId: string }) {
-  const t = useT();
-  const [loaded] = useLedger(inspectionId);
-  return (
-    <section class="admin-board">
-      <DeskNav inspectionId={inspectionId} current="board" />
-      {loaded.state !== 'ready' && <h1>{t('整改看板', 'Board')}</h1>}
-      <Async loaded={loaded}>{(ledger) => <BoardView ledger={ledger} />}</Async>
-    </section>
-  );
-}
+export default deskPage(['admin', 'leader', 'auditor'], Board);
 
 type Counts = Ledger['totals']['all'];
 
@@ -213,31 +203,27 @@ function Exports({ inspectionId, filter }: { inspectionId: string; filter: ItemF
   const t = useT();
   const lang = useLang();
   const { api } = useSession();
-  const [busy, setBusy] = useState<'csv' | 'xlsx'>();
-  const [error, setError] = useState<unknown>();
+  const exporting = useSubmit();
+  const [format, setFormat] = useState<'csv' | 'xlsx'>();
+  const busy = exporting.busy ? format : undefined;
   const unsupported = Boolean(filter.text.trim() || filter.light || filter.aspect);
-  async function exportAs(format: 'csv' | 'xlsx') {
-    setBusy(format);
-    setError(undefined);
-    try {
-      await downloadFromApi(
+  const exportAs = (chosen: 'csv' | 'xlsx') => {
+    setFormat(chosen);
+    return exporting.run(() =>
+      downloadFromApi(
         api,
         `/inspections/${seg(inspectionId)}/ledger`,
         {
-          format,
+          format: chosen,
           status: filter.status || undefined,
           dept: filter.dept || undefined,
           overdue: filter.overdueOnly ? 'true' : undefined,
           lang,
         },
-        `${inspectionId}.${format}`,
-      );
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(undefined);
-    }
-  }
+        `${inspectionId}.${chosen}`,
+      ),
+    );
+  };
   return (
     <div class="admin-exports">
       <div class="actions">
@@ -256,7 +242,7 @@ function Exports({ inspectionId, filter }: { inspectionId: string; filter: ItemF
           )}
         </p>
       )}
-      {error !== undefined && <ErrorNotice error={error} />}
+      {exporting.error !== undefined && <ErrorNotice error={exporting.error} />}
     </div>
   );
 }

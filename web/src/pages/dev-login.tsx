@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { describedBy, Field } from '../components/ui.tsx';
+import { InputField, SelectField } from '../components/ui.tsx';
 import { type Lang, useLang, useT } from '../lib/i18n.tsx';
 
 /**
@@ -13,6 +13,12 @@ const ROLES = [
   ['auditor', '审计', 'Auditor'],
 ] as const;
 
+/** The typed claims: the field's id, its label (the zh-CN name is the contract's), what the browser may fill in. */
+const TYPED = [
+  ['department', 'login-dept', '科室', 'department', 'organization'],
+  ['name', 'login-name', '姓名', 'name', 'name'],
+] as const;
+
 export function DevLogin({
   onToken,
   setLang,
@@ -23,15 +29,16 @@ export function DevLogin({
   const t = useT();
   const lang = useLang();
   const [role, setRole] = useState<(typeof ROLES)[number][0]>('department');
-  const [department, setDepartment] = useState('');
-  const [name, setName] = useState('');
+  const [typed, setTyped] = useState({ department: '', name: '' });
+  const department = typed.department.trim();
+  const name = typed.name.trim();
   const [leaderId, setLeaderId] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (role === 'department' && !department.trim()) {
+    if (role === 'department' && !department) {
       setError(t('科室用户须填写科室', 'A department user needs a department'));
       return;
     }
@@ -43,11 +50,9 @@ export function DevLogin({
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           role,
-          ...(department.trim() ? { department: department.trim() } : {}),
-          ...(name.trim() ? { name: name.trim() } : {}),
-          ...(role === 'leader' && (leaderId.trim() || name.trim())
-            ? { leaderId: leaderId.trim() || name.trim() }
-            : {}),
+          ...(department ? { department } : {}),
+          ...(name ? { name } : {}),
+          ...(role === 'leader' && (leaderId.trim() || name) ? { leaderId: leaderId.trim() || name } : {}),
         }),
       });
       const body = (await response.json()) as { token?: string; error?: { message: string } };
@@ -69,52 +74,40 @@ export function DevLogin({
         )}
       </p>
       <form onSubmit={submit} class="card">
-        <Field id="login-role" label={`角色${lang === 'en' ? ' (role)' : ''}`}>
-          <select
-            id="login-role"
-            value={role}
-            onChange={(e) => setRole((e.target as HTMLSelectElement).value as typeof role)}
-          >
-            {ROLES.map(([value, zh]) => (
-              <option value={value} key={value}>
-                {zh}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="login-dept" label={`科室${lang === 'en' ? ' (department)' : ''}`}>
-          <input
-            id="login-dept"
-            value={department}
-            autoComplete="organization"
-            onInput={(e) => setDepartment((e.target as HTMLInputElement).value)}
+        <SelectField
+          id="login-role"
+          label={`角色${lang === 'en' ? ' (role)' : ''}`}
+          value={role}
+          onValue={(chosen) => setRole(chosen as typeof role)}
+        >
+          {ROLES.map(([value, zh]) => (
+            <option value={value} key={value}>
+              {zh}
+            </option>
+          ))}
+        </SelectField>
+        {TYPED.map(([claim, id, zh, en, autoComplete]) => (
+          <InputField
+            key={claim}
+            id={id}
+            label={`${zh}${lang === 'en' ? ` (${en})` : ''}`}
+            value={typed[claim]}
+            autoComplete={autoComplete}
+            onValue={(value) => setTyped({ ...typed, [claim]: value })}
           />
-        </Field>
-        <Field id="login-name" label={`姓名${lang === 'en' ? ' (name)' : ''}`}>
-          <input
-            id="login-name"
-            value={name}
-            autoComplete="name"
-            onInput={(e) => setName((e.target as HTMLInputElement).value)}
-          />
-        </Field>
+        ))}
         {role === 'leader' && (
           // The plan's 责任领导编号; without one, items are matched by the leader's name.
-          <Field
+          <InputField
             id="login-leader"
             label={t('领导编号（可选）', 'Leader id (optional)')}
             hint={t(
               '留空时按上面填写的名字匹配所分管的事项',
               'Left empty, items are matched by the name above',
             )}
-          >
-            <input
-              id="login-leader"
-              value={leaderId}
-              aria-describedby={describedBy('login-leader', undefined, 'hint')}
-              onInput={(e) => setLeaderId((e.target as HTMLInputElement).value)}
-            />
-          </Field>
+            value={leaderId}
+            onValue={setLeaderId}
+          />
         )}
         {error && (
           <p class="notice error" role="alert">

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { seg } from '../api/client.ts';
 import type { Inspection, Ledger, Totals } from '../api/types.ts';
-import { DeskNav } from '../components/admin-common.tsx';
+import { DeskNav } from '../components/desk-nav.tsx';
 import { filterItems, ItemFilters, ItemList, NO_FILTER } from '../components/item-table.tsx';
 import { Async } from '../components/ui.tsx';
 import { formatDate } from '../lib/format.ts';

@@ -2,11 +2,20 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api/client.ts';
 import type { ImportPreview, ImportRequest, ImportResult } from '../api/types.ts';
 import { issuesOf, RoleGate, TableScroll, useKeyPerBody } from '../components/admin-common.tsx';
-import { describedBy, ErrorNotice, errorText, Field } from '../components/ui.tsx';
+import {
+  describedBy,
+  ErrorNotice,
+  errorText,
+  Field,
+  InputField,
+  SelectField,
+  TextareaField,
+} from '../components/ui.tsx';
 import { useDraft } from '../lib/drafts.ts';
 import { type Translate, useLang, useT } from '../lib/i18n.tsx';
 import { href, type Route } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 
 /**
  * The ledger fields and the first name each goes by, as shared/domain/plan/spreadsheet.ts
@@ -75,8 +84,8 @@ function ImportDesk() {
   const [preview, setPreview] = useState<{ body: string; answer: ImportPreview }>();
   const [previewError, setPreviewError] = useState<unknown>();
   const [previewing, setPreviewing] = useState(false);
-  const [importing, setImporting] = useState(false);
-  const [importError, setImportError] = useState<unknown>();
+  const importing = useSubmit();
+  const importError = importing.error;
   const [result, setResult] = useState<ImportResult>();
   const keys = useKeyPerBody();
   const sequence = useRef(0);
@@ -129,7 +138,7 @@ function ImportDesk() {
   async function takeFile(picked: File | undefined) {
     setFileError(undefined);
     setResult(undefined);
-    setImportError(undefined);
+    importing.reset();
     setPreview(undefined);
     setPreviewError(undefined);
     if (!picked) return;
@@ -190,7 +199,7 @@ function ImportDesk() {
   const currentBody = file ? JSON.stringify(bodyOf(file, manual, inspection.value)) : undefined;
   const fresh = preview !== undefined && preview.body === currentBody;
   const answer = preview?.answer;
-  const canImport = fresh && answer?.ok === true && !importing;
+  const canImport = fresh && answer?.ok === true && !importing.busy;
   const reasonMissing = options.value.replace && !options.value.withdrawReason.trim();
   const fieldErrors: Record<string, string> = {};
   if (answer && !answer.ok) {
@@ -202,7 +211,7 @@ function ImportDesk() {
     importIssues.find((issue) => issue.path === 'withdrawReason')?.message ??
     (reasonMissing ? t('替换台账须填写撤回原因', 'A replace needs a reason') : undefined);
 
-  async function submitImport(event: Event) {
+  function submitImport(event: Event) {
     event.preventDefault();
     if (!file || !canImport || reasonMissing) return;
     const body: ImportRequest = {
@@ -211,9 +220,7 @@ function ImportDesk() {
         ? { replace: true, withdrawReason: options.value.withdrawReason.trim() }
         : {}),
     };
-    setImporting(true);
-    setImportError(undefined);
-    try {
+    void importing.run(async () => {
       const imported = await api.request<ImportResult>('POST', '/inspections/import', {
         body,
         idempotencyKey: keys.keyFor(body),
@@ -222,11 +229,7 @@ function ImportDesk() {
       setResult(imported);
       inspection.clear();
       options.clear();
-    } catch (error) {
-      setImportError(error);
-    } finally {
-      setImporting(false);
-    }
+    });
   }
 
   const spreadsheet = file?.kind !== 'json';
@@ -253,32 +256,25 @@ function ImportDesk() {
           const id = `import-inspection-${key}`;
           const error = fieldErrors[`inspection.${key}`];
           return (
-            <Field
+            <InputField
               key={key}
               id={id}
               label={t(zh, en)}
               error={error}
               hint={key === 'timezone' ? t('留空为 Asia/Shanghai', 'Asia/Shanghai when blank') : undefined}
-            >
-              <input
-                id={id}
-                // Preact types each input type apart; the union of two is still a valid type.
-                type={type as 'text'}
-                value={inspection.value[key] ?? ''}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={describedBy(id, error, key === 'timezone' ? 'hint' : undefined)}
-                onInput={(e) =>
-                  inspection.set({ ...inspection.value, [key]: (e.target as HTMLInputElement).value })
-                }
-                // The preview re-reads when a field is committed (blur or Enter), not per keystroke.
-                onChange={(e) =>
-                  void runPreview(file, manual, {
-                    ...inspection.value,
-                    [key]: (e.target as HTMLInputElement).value,
-                  })
-                }
-              />
-            </Field>
+              // Preact types each input type apart; the union of two is still a valid type.
+              type={type as 'text'}
+              value={inspection.value[key] ?? ''}
+              aria-invalid={error ? true : undefined}
+              onValue={(typed) => inspection.set({ ...inspection.value, [key]: typed })}
+              // The preview re-reads when a field is committed (blur or Enter), not per keystroke.
+              onChange={(e) =>
+                void runPreview(file, manual, {
+                  ...inspection.value,
+                  [key]: (e.target as HTMLInputElement).value,
+                })
+              }
+            />
           );
         })}
       </fieldset>
@@ -363,7 +359,7 @@ function ImportDesk() {
           <label for="import-replace">{t('替换已有台账', 'Replace the existing plan')}</label>
         </div>
         {options.value.replace && (
-          <Field
+          <TextareaField
             id="import-reason"
             label={t('撤回原因', 'Reason for withdrawing')}
             hint={t(
@@ -371,17 +367,10 @@ function ImportDesk() {
               'Items the new plan leaves out are withdrawn (their history is kept): say why.',
             )}
             error={reasonError}
-          >
-            <textarea
-              id="import-reason"
-              required
-              value={options.value.withdrawReason}
-              aria-describedby={describedBy('import-reason', reasonError, 'hint')}
-              onInput={(e) =>
-                options.set({ ...options.value, withdrawReason: (e.target as HTMLTextAreaElement).value })
-              }
-            />
-          </Field>
+            required
+            value={options.value.withdrawReason}
+            onValue={(withdrawReason) => options.set({ ...options.value, withdrawReason })}
+          />
         )}
         {!canImport && file && !previewing && (
           <p class="muted" id="import-why">
@@ -399,7 +388,7 @@ function ImportDesk() {
             disabled={!canImport || reasonMissing}
             aria-describedby={!canImport && file ? 'import-why' : undefined}
           >
-            {importing ? t('正在导入…', 'Importing…') : t('导入', 'Import')}
+            {importing.busy ? t('正在导入…', 'Importing…') : t('导入', 'Import')}
           </button>
         </div>
         {importError !== undefined && <ImportFailure error={importError} issues={importIssues} t={t} />}
@@ -544,28 +533,23 @@ function PreviewView({
               const errorMessage = error && (lang === 'en' ? error.message : error.messageZh);
               const value = manual[field] ?? answer.columns[field] ?? '';
               return (
-                <Field
+                <SelectField
                   key={field}
                   id={id}
                   label={t(zh, en)}
                   error={errorMessage}
                   hint={manual[field] ? t('手动指定', 'Mapped by hand') : undefined}
+                  value={value}
+                  onValue={(header) => onMap(field, header)}
                 >
-                  <select
-                    id={id}
-                    value={value}
-                    aria-describedby={describedBy(id, errorMessage, manual[field])}
-                    onChange={(e) => onMap(field, (e.target as HTMLSelectElement).value)}
-                  >
-                    <option value="">{t('（自动识别）', '(detect)')}</option>
-                    {/* A hand mapping the header no longer has stays selectable, to be undone. */}
-                    {[...headers, ...(value && !headers.includes(value) ? [value] : [])].map((header) => (
-                      <option key={header} value={header}>
-                        {header}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
+                  <option value="">{t('（自动识别）', '(detect)')}</option>
+                  {/* A hand mapping the header no longer has stays selectable, to be undone. */}
+                  {[...headers, ...(value && !headers.includes(value) ? [value] : [])].map((header) => (
+                    <option key={header} value={header}>
+                      {header}
+                    </option>
+                  ))}
+                </SelectField>
               );
             })}
           </div>

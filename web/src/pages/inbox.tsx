@@ -7,6 +7,7 @@ import { useLang, useT } from '../lib/i18n.tsx';
 import { href, type Route } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 
 const PAGE = 50;
 const FALLBACK_ZONE = 'Asia/Shanghai';
@@ -52,28 +53,21 @@ function Notifications({ first }: { first: Inbox }) {
   const t = useT();
   const [shown, setShown] = useState<readonly Notification[]>(first.notifications);
   const [next, setNext] = useState(first.next);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const loading = useSubmit();
+  const { busy, error } = loading;
   // A refresh starts over from the newest page.
   useEffect(() => {
     setShown(first.notifications);
     setNext(first.next);
   }, [first]);
 
-  async function more() {
-    if (!next) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+  const more = () =>
+    next &&
+    loading.run(async () => {
       const page = await api.get<NotificationList>('/me/notifications', { limit: PAGE, before: next });
       setShown((all) => [...all, ...page.notifications]);
       setNext(page.next);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const markRead = (read: Notification) => {
     setShown((all) => all.map((one) => (one.notificationId === read.notificationId ? read : one)));
@@ -123,23 +117,15 @@ function NotificationRow({
   const { api } = useSession();
   const t = useT();
   const lang = useLang();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const marking = useSubmit();
+  const { busy, error } = marking;
   const { read } = notification;
-
-  async function markRead() {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const markRead = () =>
+    marking.run(async () =>
       onRead(
         await api.request<Notification>('POST', `/me/notifications/${seg(notification.notificationId)}/read`),
-      );
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+      ),
+    );
 
   return (
     <li class={`notification ${read ? 'read' : 'unread'}`}>

@@ -14,12 +14,23 @@ import type {
 import { EvidenceList } from '../components/evidence-list.tsx';
 import { EvidenceUploader } from '../components/evidence-upload.tsx';
 import { HistoryTimeline } from '../components/history-timeline.tsx';
-import { Async, describedBy, ErrorNotice, errorText, Field, Light, StatusBadge } from '../components/ui.tsx';
+import {
+  Async,
+  describedBy,
+  ErrorNotice,
+  errorText,
+  Field,
+  InputField,
+  Light,
+  StatusBadge,
+  SubmitRow,
+} from '../components/ui.tsx';
 import { useActionKey, useDraft } from '../lib/drafts.ts';
 import { daysBetween, formatDate, formatInstant, todayIn } from '../lib/format.ts';
 import { type Translate, useLang, useT } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 
 /** Where a zone is not known (an inspection the list did not return): the plans' usual zone. */
 const FALLBACK_ZONE = 'Asia/Shanghai';
@@ -343,36 +354,33 @@ function ItemActions({ item, onChanged }: { item: Item; onChanged: () => void })
   const { api } = useSession();
   const t = useT();
   const [key, renewKey] = useActionKey();
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string }>();
+  const changing = useSubmit<{ ok: boolean; text: string }>();
+  const { busy, result } = changing;
   const to =
     item.status === 'not_started' ? 'in_progress' : item.status === 'in_progress' ? 'rectified' : undefined;
   if (!to && !result) return null;
 
-  async function change(target: TransitionRequest['to']) {
-    setBusy(true);
-    setResult(undefined);
-    try {
-      const body: TransitionRequest = { to: target, expectedVersion: item.version };
-      const done = await api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/transitions`, {
-        body,
-        idempotencyKey: key,
-      });
-      renewKey();
-      setResult({
-        ok: true,
-        text: t(`状态已变更为“${done.item.statusLabel}”。`, `Status is now "${done.item.statusLabel}".`),
-      });
-      onChanged();
-    } catch (error) {
-      // A network failure keeps the key, so pressing again cannot apply the change twice.
-      if (!(error instanceof NetworkError)) renewKey();
-      setResult({ ok: false, text: transitionError(error, t) });
-      if (error instanceof ApiError && error.status === 409) onChanged();
-    } finally {
-      setBusy(false);
-    }
-  }
+  const change = (target: TransitionRequest['to']) =>
+    changing.run(async () => {
+      try {
+        const body: TransitionRequest = { to: target, expectedVersion: item.version };
+        const done = await api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/transitions`, {
+          body,
+          idempotencyKey: key,
+        });
+        renewKey();
+        onChanged();
+        return {
+          ok: true,
+          text: t(`状态已变更为“${done.item.statusLabel}”。`, `Status is now "${done.item.statusLabel}".`),
+        };
+      } catch (error) {
+        // A network failure keeps the key, so pressing again cannot apply the change twice.
+        if (!(error instanceof NetworkError)) renewKey();
+        if (error instanceof ApiError && error.status === 409) onChanged();
+        return { ok: false, text: transitionError(error, t) };
+      }
+    });
 
   const needsEvidence = to === 'rectified' && item.evidenceCount < 1;
   return (
@@ -575,7 +583,7 @@ function ProgressForm({
             )}
           </fieldset>
         )}
-        <Field
+        <InputField
           id={`${id}-date`}
           label={t('生效日期（可选）', 'Effective date (optional)')}
           error={errors.date}
@@ -583,17 +591,12 @@ function ProgressForm({
             '所报工作实际完成的日期，默认为今天。',
             'When the reported work took effect; today if empty.',
           )}
-        >
-          <input
-            id={`${id}-date`}
-            type="date"
-            value={value.effectiveDate}
-            max={todayIn(timezone)}
-            aria-invalid={errors.date ? 'true' : undefined}
-            aria-describedby={describedBy(`${id}-date`, errors.date, 'hint')}
-            onInput={(event) => set({ effectiveDate: event.currentTarget.value })}
-          />
-        </Field>
+          type="date"
+          value={value.effectiveDate}
+          max={todayIn(timezone)}
+          aria-invalid={errors.date ? 'true' : undefined}
+          onValue={(effectiveDate) => set({ effectiveDate })}
+        />
         <div aria-live="polite">
           {errors.form && (
             <p class="notice error" role="alert">
@@ -607,11 +610,7 @@ function ProgressForm({
             </div>
           )}
         </div>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? t('提交中…', 'Submitting…') : t('提交', 'Submit')}
-          </button>
-        </div>
+        <SubmitRow busy={busy} label={t('提交', 'Submit')} busyLabel={t('提交中…', 'Submitting…')} />
       </form>
     </section>
   );

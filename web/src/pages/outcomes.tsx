@@ -1,14 +1,13 @@
-import { useState } from 'preact/hooks';
-import { ApiError, NetworkError, seg } from '../api/client.ts';
+import { NetworkError, seg } from '../api/client.ts';
 import type { Inspection, Outcome, OutcomeList, OutcomeRequest } from '../api/types.ts';
-import { DeskNav, inspectionOf, RoleGate, TableScroll, useInspection } from '../components/admin-common.tsx';
-import { Async, describedBy, ErrorNotice, Field } from '../components/ui.tsx';
+import { deskPage, FormCard, InspectionDesk, TableHead, TableScroll } from '../components/admin-common.tsx';
+import { Async, ErrorNotice, InputField, SelectField, SubmitRow, TextareaField } from '../components/ui.tsx';
 import { useDraft } from '../lib/drafts.ts';
 import { formatDate, formatInstant, todayIn } from '../lib/format.ts';
 import { useLang, useT } from '../lib/i18n.tsx';
-import type { Route } from '../lib/router.ts';
 import { hasRole, useSession } from '../lib/session.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 
 /** The outcome kinds and their names, as shared/domain/plan/labels.ts (OUTCOME_LABELS) gives them. */
 const KINDS: [Outcome['kind'], string, string][] = [
@@ -25,41 +24,27 @@ const kindName = (kind: Outcome['kind'], lang: string) => {
 const yuan = (amount: number, lang: string) =>
   new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY' }).format(amount);
 
-/** 整改成效: what the plan and admins recorded, summed by kind; admins record more. */
-export default function Page({ route }: { route: Route }) {
-  return (
-    <RoleGate roles={['admin', 'leader', 'auditor']}>
-      <Outcomes inspectionId={inspectionOf(route)} />
-    </RoleGate>
-  );
-}
-
 function Outcomes({ inspectionId }: { inspectionId: string }) {
   const t = useT();
   const { api, me } = useSession();
-  const inspection = useInspection(inspectionId);
   const [list, reload] = useLoad(
     (signal) => api.get<OutcomeList>(`/inspections/${seg(inspectionId)}/outcomes`, undefined, signal),
     [inspectionId],
   );
   return (
-    <section class="admin-outcomes">
-      <DeskNav inspectionId={inspectionId} current="outcomes" />
-      <h1>
-        {t('整改成效', 'Outcomes')}
-        {inspection.state === 'ready' && <span class="muted"> · {inspection.value.title}</span>}
-      </h1>
-      <Async loaded={inspection}>
-        {(found) => (
-          <>
-            <Async loaded={list}>{(outcomes) => <OutcomeTables list={outcomes} inspection={found} />}</Async>
-            {hasRole(me, 'admin') && <RecordForm inspection={found} onRecorded={reload} />}
-          </>
-        )}
-      </Async>
-    </section>
+    <InspectionDesk inspectionId={inspectionId} current="outcomes" title={t('整改成效', 'Outcomes')}>
+      {(found) => (
+        <>
+          <Async loaded={list}>{(outcomes) => <OutcomeTables list={outcomes} inspection={found} />}</Async>
+          {hasRole(me, 'admin') && <RecordForm inspection={found} onRecorded={reload} />}
+        </>
+      )}
+    </InspectionDesk>
   );
 }
+
+/** 整改成效: what the plan and admins recorded, summed by kind; admins record more. */
+export default deskPage(['admin', 'leader', 'auditor'], Outcomes);
 
 function OutcomeTables({ list, inspection }: { list: OutcomeList; inspection: Inspection }) {
   const t = useT();
@@ -72,14 +57,9 @@ function OutcomeTables({ list, inspection }: { list: OutcomeList; inspection: In
       ) : (
         <TableScroll label={t('按类型合计', 'Totals by kind')}>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('类型', 'Kind')}</th>
-                <th scope="col">{t('数量', 'Count')}</th>
-                <th scope="col">{t('金额', 'Amount')}</th>
-                <th scope="col">{t('说明', 'Notes')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('类型', 'Kind'), t('数量', 'Count'), t('金额', 'Amount'), t('说明', 'Notes')]}
+            />
             <tbody>
               {list.tally.map((row) => (
                 <tr key={row.kind}>
@@ -98,17 +78,17 @@ function OutcomeTables({ list, inspection }: { list: OutcomeList; inspection: In
           <h2>{t('明细', 'Each outcome')}</h2>
           <TableScroll label={t('明细', 'Each outcome')}>
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('日期', 'Date')}</th>
-                  <th scope="col">{t('类型', 'Kind')}</th>
-                  <th scope="col">{t('数量', 'Count')}</th>
-                  <th scope="col">{t('金额', 'Amount')}</th>
-                  <th scope="col">{t('事项', 'Item')}</th>
-                  <th scope="col">{t('说明', 'Note')}</th>
-                  <th scope="col">{t('来源', 'Source')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('日期', 'Date'),
+                  t('类型', 'Kind'),
+                  t('数量', 'Count'),
+                  t('金额', 'Amount'),
+                  t('事项', 'Item'),
+                  t('说明', 'Note'),
+                  t('来源', 'Source'),
+                ]}
+              />
               <tbody>
                 {list.outcomes.map((outcome) => (
                   <tr key={outcome.outcomeId}>
@@ -159,20 +139,18 @@ function RecordForm({ inspection, onRecorded }: { inspection: Inspection; onReco
     itemRef: '',
     note: '',
   });
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [recorded, setRecorded] = useState<Outcome>();
+  const recording = useSubmit<Outcome>();
   const value = draft.value;
-  const set = (patch: Partial<OutcomeDraft>) => draft.set({ ...value, ...patch });
-  const fields = error instanceof ApiError ? error.fieldErrors(lang) : {};
-  const general = error !== undefined && Object.keys(fields).length === 0;
   const refund = value.kind === 'refund';
+  /** The props every field of the form shares: its id, its value and its server error. */
+  const bound = (name: keyof OutcomeDraft, id: string = name) => ({
+    id: `outcome-${id}`,
+    value: value[name],
+    error: recording.fields[name],
+    onValue: (typed: string) => draft.set({ ...value, [name]: typed }),
+  });
 
-  async function submit(event: Event) {
-    event.preventDefault();
-    setSending(true);
-    setError(undefined);
-    setRecorded(undefined);
+  async function record() {
     const body: OutcomeRequest = {
       kind: value.kind,
       count: Number(value.count),
@@ -181,140 +159,86 @@ function RecordForm({ inspection, onRecorded }: { inspection: Inspection; onReco
       ...(value.itemRef.trim() ? { itemRef: value.itemRef.trim() } : {}),
       ...(value.note.trim() ? { note: value.note.trim() } : {}),
     };
-    try {
-      const outcome = await api.request<Outcome>(
-        'POST',
-        `/inspections/${seg(inspection.inspectionId)}/outcomes`,
-        {
-          body,
-          idempotencyKey: draft.idempotencyKey,
-        },
-      );
-      draft.clear();
-      setRecorded(outcome);
-      onRecorded();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSending(false);
-    }
+    const outcome = await api.request<Outcome>(
+      'POST',
+      `/inspections/${seg(inspection.inspectionId)}/outcomes`,
+      {
+        body,
+        idempotencyKey: draft.idempotencyKey,
+      },
+    );
+    draft.clear();
+    onRecorded();
+    return outcome;
   }
 
-  const field = (name: keyof OutcomeDraft) => fields[name];
+  const recorded = recording.result;
   return (
-    <form class="card admin-form" onSubmit={submit} aria-labelledby="outcome-form-title">
-      <h2 id="outcome-form-title">{t('登记整改成效', 'Record an outcome')}</h2>
+    <FormCard
+      id="outcome-form-title"
+      title={t('登记整改成效', 'Record an outcome')}
+      onSubmit={recording.form(record)}
+    >
       <div class="admin-grid">
-        <Field id="outcome-kind" label={t('类型', 'Kind')} error={field('kind')}>
-          <select
-            id="outcome-kind"
-            value={value.kind}
-            aria-describedby={describedBy('outcome-kind', field('kind'))}
-            onChange={(e) => set({ kind: (e.target as HTMLSelectElement).value as Outcome['kind'] })}
-          >
-            {KINDS.map(([kind, zh, en]) => (
-              <option key={kind} value={kind}>
-                {t(zh, en)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
-          id="outcome-count"
+        <SelectField {...bound('kind')} label={t('类型', 'Kind')}>
+          {KINDS.map(([kind, zh, en]) => (
+            <option key={kind} value={kind}>
+              {t(zh, en)}
+            </option>
+          ))}
+        </SelectField>
+        <InputField
+          {...bound('count')}
           label={t('数量', 'Count')}
           hint={t('制度项数、人数或退缴笔数', 'Regulations, people or refunds')}
-          error={field('count')}
-        >
-          <input
-            id="outcome-count"
-            type="number"
-            inputMode="numeric"
-            min={0}
-            step={1}
-            required
-            value={value.count}
-            aria-describedby={describedBy('outcome-count', field('count'), 'hint')}
-            onInput={(e) => set({ count: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
+          {...NUMBER}
+          inputMode="numeric"
+          step={1}
+        />
         {refund && (
-          <Field
-            id="outcome-amount"
+          <InputField
+            {...bound('amountCny', 'amount')}
             label={t('退缴金额（元）', 'Amount recovered (CNY)')}
             hint={t('退缴须填写金额，精确到分', 'Required for refunds, to the fen')}
-            error={field('amountCny')}
-          >
-            <input
-              id="outcome-amount"
-              type="number"
-              inputMode="decimal"
-              min={0}
-              step={0.01}
-              required
-              value={value.amountCny}
-              aria-describedby={describedBy('outcome-amount', field('amountCny'), 'hint')}
-              onInput={(e) => set({ amountCny: (e.target as HTMLInputElement).value })}
-            />
-          </Field>
+            {...NUMBER}
+            inputMode="decimal"
+            step={0.01}
+          />
         )}
-        <Field
-          id="outcome-date"
+        <InputField
+          {...bound('date')}
           label={t('生效日期', 'Date')}
           hint={t('不晚于今天', 'Not after today')}
-          error={field('date')}
-        >
-          <input
-            id="outcome-date"
-            type="date"
-            max={today}
-            required
-            value={value.date}
-            aria-describedby={describedBy('outcome-date', field('date'), 'hint')}
-            onInput={(e) => set({ date: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
-        <Field
-          id="outcome-ref"
+          type="date"
+          max={today}
+          required
+        />
+        <InputField
+          {...bound('itemRef', 'ref')}
           label={t('对应事项编号（可选）', 'Item ref (optional)')}
           hint={t('如 1.2.3', 'e.g. 1.2.3')}
-          error={field('itemRef')}
-        >
-          <input
-            id="outcome-ref"
-            type="text"
-            inputMode="decimal"
-            pattern="\d{1,4}\.\d{1,4}\.\d{1,4}"
-            value={value.itemRef}
-            aria-describedby={describedBy('outcome-ref', field('itemRef'), 'hint')}
-            onInput={(e) => set({ itemRef: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
+          type="text"
+          inputMode="decimal"
+          pattern="\d{1,4}\.\d{1,4}\.\d{1,4}"
+        />
       </div>
-      <Field
-        id="outcome-note"
+      <TextareaField
+        {...bound('note')}
         label={t('说明（可选）', 'Note (optional)')}
         hint={t(
           '简短说明对象或内容，如“校级领导干部”，会写入报告',
           'Who or what, briefly (used in the report)',
         )}
-        error={field('note')}
-      >
-        <textarea
-          id="outcome-note"
-          rows={2}
-          maxLength={500}
-          value={value.note}
-          aria-describedby={describedBy('outcome-note', field('note'), 'hint')}
-          onInput={(e) => set({ note: (e.target as HTMLTextAreaElement).value })}
-        />
-      </Field>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={sending}>
-          {sending ? t('正在提交…', 'Submitting…') : t('提交', 'Submit')}
-        </button>
-      </div>
-      {general && <ErrorNotice error={error} />}
-      {error instanceof NetworkError && (
+        rows={2}
+        maxLength={500}
+      />
+      <SubmitRow
+        busy={recording.busy}
+        label={t('提交', 'Submit')}
+        busyLabel={t('正在提交…', 'Submitting…')}
+      />
+      {recording.general && <ErrorNotice error={recording.error} />}
+      {recording.error instanceof NetworkError && (
         <p class="muted">
           {t(
             '再次点击“提交”即可重试，不会重复登记。',
@@ -332,6 +256,9 @@ function RecordForm({ inspection, onRecorded }: { inspection: Inspection; onReco
           </p>
         )}
       </div>
-    </form>
+    </FormCard>
   );
 }
+
+/** A count or an amount: a number, not below zero, required. */
+const NUMBER = { type: 'number', min: 0, required: true } as const;

@@ -10,30 +10,27 @@ import type {
   LookBackRequest,
   TransitionRequest,
 } from '../api/types.ts';
-import { DeskNav, inspectionOf, openLink, RoleGate, useLedger } from '../components/admin-common.tsx';
-import { Async, describedBy, ErrorNotice, errorText, Field, Light, StatusBadge } from '../components/ui.tsx';
+import { Desk, deskPage, openLink, useLedger } from '../components/admin-common.tsx';
+import {
+  Async,
+  ErrorNotice,
+  errorText,
+  InputField,
+  Light,
+  StatusBadge,
+  SubmitRow,
+  TextareaField,
+} from '../components/ui.tsx';
 import { useDraft } from '../lib/drafts.ts';
 import { formatBytes, formatDate, formatInstant } from '../lib/format.ts';
 import { type Translate, useLang, useT } from '../lib/i18n.tsx';
-import { href, type Route } from '../lib/router.ts';
+import { href } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 
 /** The meaning a close-out states unless the admin writes another (shared/domain/transitions.ts). */
 const DEFAULT_MEANING = '整改到位，同意销号';
-
-/**
- * 待销号: rectified items with their evidence, for close-out by an admin other than the one who
- * marked them rectified (the four-eyes rule of shared/domain/transitions.ts, explained before the
- * click), reopen with a reason; then closed items with their look-back (回头看).
- */
-export default function Page({ route }: { route: Route }) {
-  return (
-    <RoleGate roles={['admin']}>
-      <Queue inspectionId={inspectionOf(route)} />
-    </RoleGate>
-  );
-}
 
 /**
  * Someone changed the item since this page read it (409 with the versions): the ledger is read
@@ -47,11 +44,26 @@ function isStale(error: unknown): boolean {
   );
 }
 
-const staleText = (item: { ref: string; title: string }, t: Translate) =>
-  t(
-    `${item.ref} ${item.title} 已被他人更新，已重新载入，请核对后再操作。`,
-    `${item.ref} ${item.title} was changed by someone else and has been reloaded: check it, then try again.`,
-  );
+/** Sends a change of the item; refused as based on a stale read, the ledger is read again first. */
+async function changeItem(
+  send: () => Promise<unknown>,
+  item: { ref: string; title: string },
+  t: Translate,
+  onChanged: (message: string) => void,
+): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (isStale(error))
+      onChanged(
+        t(
+          `${item.ref} ${item.title} 已被他人更新，已重新载入，请核对后再操作。`,
+          `${item.ref} ${item.title} was changed by someone else and has been reloaded: check it, then try again.`,
+        ),
+      );
+    throw error;
+  }
+}
 
 function Queue({ inspectionId }: { inspectionId: string }) {
   const t = useT();
@@ -62,9 +74,7 @@ function Queue({ inspectionId }: { inspectionId: string }) {
     reload();
   };
   return (
-    <section class="admin-queue">
-      <DeskNav inspectionId={inspectionId} current="queue" />
-      <h1>{t('待销号', 'Close-out queue')}</h1>
+    <Desk inspectionId={inspectionId} current="queue" title={t('待销号', 'Close-out queue')}>
       <p class="muted">
         {t(
           '销号须由标记“已整改”者以外的管理员进行；重新打开须说明原因。',
@@ -90,9 +100,16 @@ function Queue({ inspectionId }: { inspectionId: string }) {
           </fieldset>
         )}
       </Async>
-    </section>
+    </Desk>
   );
 }
+
+/**
+ * 待销号: rectified items with their evidence, for close-out by an admin other than the one who
+ * marked them rectified (the four-eyes rule of shared/domain/transitions.ts, explained before the
+ * click), reopen with a reason; then closed items with their look-back (回头看).
+ */
+export default deskPage(['admin'], Queue);
 
 function QueueLists({
   items,
@@ -190,36 +207,31 @@ function RectifiedCard({
   const mine = item.rectifiedBy !== undefined && item.rectifiedBy === me.subject;
   const noEvidence = item.evidenceCount < 1 && item.importNote === undefined;
   const close = useDraft<{ meaning: string }>(`queue.close.${item.itemId}`, { meaning: DEFAULT_MEANING });
-  const [closing, setClosing] = useState(false);
-  const [closeError, setCloseError] = useState<unknown>();
+  const closing = useSubmit();
   const meaningId = `close-meaning-${slug}`;
   const ruleId = `close-rule-${slug}`;
   const closeErrorId = `close-error-${slug}`;
-  const meaningError = closeError instanceof ApiError ? closeError.fieldErrors(lang).meaning : undefined;
+  const meaningError = closing.fields.meaning;
 
-  async function closeOut(event: Event) {
-    event.preventDefault();
-    setClosing(true);
-    setCloseError(undefined);
+  async function closeOut() {
     const meaning = close.value.meaning.trim();
     const body: TransitionRequest = {
       to: 'closed',
       expectedVersion: item.version,
       ...(meaning ? { meaning } : {}),
     };
-    try {
-      await api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/transitions`, {
-        body,
-        idempotencyKey: close.idempotencyKey,
-      });
-      close.clear();
-      onChanged(t(`已销号：${item.ref} ${item.title}`, `Closed out: ${item.ref} ${item.title}`));
-    } catch (error) {
-      setCloseError(error);
-      if (isStale(error)) onChanged(staleText(item, t));
-    } finally {
-      setClosing(false);
-    }
+    await changeItem(
+      () =>
+        api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/transitions`, {
+          body,
+          idempotencyKey: close.idempotencyKey,
+        }),
+      item,
+      t,
+      onChanged,
+    );
+    close.clear();
+    onChanged(t(`已销号：${item.ref} ${item.title}`, `Closed out: ${item.ref} ${item.title}`));
   }
 
   const headingId = `card-${slug}`;
@@ -249,30 +261,24 @@ function RectifiedCard({
         {([{ evidence }]) => <EvidenceList evidence={evidence} inspection={inspection} />}
       </Async>
 
-      <form class="admin-form" onSubmit={closeOut}>
-        <Field id={meaningId} label={t('销号意见', 'Close-out statement')} error={meaningError}>
-          <input
-            id={meaningId}
-            type="text"
-            maxLength={500}
-            value={close.value.meaning}
-            aria-describedby={describedBy(meaningId, meaningError)}
-            onInput={(e) => close.set({ meaning: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
-        <div class="actions">
-          <button
-            type="submit"
-            class="primary"
-            disabled={closing}
-            aria-describedby={
-              [mine || noEvidence ? ruleId : '', closeError ? closeErrorId : ''].filter(Boolean).join(' ') ||
-              undefined
-            }
-          >
-            {t('销号', 'Close out')}
-          </button>
-        </div>
+      <form class="admin-form" onSubmit={closing.form(closeOut)}>
+        <InputField
+          id={meaningId}
+          label={t('销号意见', 'Close-out statement')}
+          error={meaningError}
+          type="text"
+          maxLength={500}
+          value={close.value.meaning}
+          onValue={(meaning) => close.set({ meaning })}
+        />
+        <SubmitRow
+          busy={closing.busy}
+          label={t('销号', 'Close out')}
+          describedBy={
+            [mine || noEvidence ? ruleId : '', closing.error ? closeErrorId : ''].filter(Boolean).join(' ') ||
+            undefined
+          }
+        />
         {(mine || noEvidence) && (
           <div id={ruleId} class="notice admin-rule">
             {mine && (
@@ -293,9 +299,9 @@ function RectifiedCard({
             )}
           </div>
         )}
-        {closeError !== undefined && !meaningError && (
+        {closing.error !== undefined && !meaningError && (
           <p id={closeErrorId} class="notice error" role="alert">
-            {errorText(closeError, t)}
+            {errorText(closing.error, t)}
           </p>
         )}
       </form>
@@ -320,32 +326,19 @@ function ClosedCard({
   const { api } = useSession();
   const slug = domId(item.itemId);
   const lookBack = useDraft<{ note: string }>(`queue.lookback.${item.itemId}`, { note: '' });
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const noteId = `lookback-note-${slug}`;
-  const noteError = error instanceof ApiError ? error.fieldErrors(lang).note : undefined;
+  const confirming = useSubmit();
+  const noteError = confirming.fields.note;
   const due = item.lookBackDue !== undefined && item.lookBackDue <= today;
 
-  async function confirm(event: Event) {
-    event.preventDefault();
-    setSending(true);
-    setError(undefined);
+  async function confirm() {
     const note = lookBack.value.note.trim();
     const body: LookBackRequest = note ? { note } : {};
-    try {
-      await api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/look-back`, {
-        body,
-        idempotencyKey: lookBack.idempotencyKey,
-      });
-      lookBack.clear();
-      onChanged(
-        t(`已确认回头看：${item.ref} ${item.title}`, `Look-back confirmed: ${item.ref} ${item.title}`),
-      );
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSending(false);
-    }
+    await api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/look-back`, {
+      body,
+      idempotencyKey: lookBack.idempotencyKey,
+    });
+    lookBack.clear();
+    onChanged(t(`已确认回头看：${item.ref} ${item.title}`, `Look-back confirmed: ${item.ref} ${item.title}`));
   }
 
   const headingId = `card-${slug}`;
@@ -376,22 +369,17 @@ function ClosedCard({
       </p>
       {/* Confirmable once due (the server refuses earlier): no button that can only be refused. */}
       {due && (
-        <form class="admin-form" onSubmit={confirm}>
-          <Field id={noteId} label={t('回头看情况（可选）', 'Look-back note (optional)')} error={noteError}>
-            <textarea
-              id={noteId}
-              rows={2}
-              value={lookBack.value.note}
-              aria-describedby={describedBy(noteId, noteError)}
-              onInput={(e) => lookBack.set({ note: (e.target as HTMLTextAreaElement).value })}
-            />
-          </Field>
-          <div class="actions">
-            <button type="submit" disabled={sending}>
-              {t('回头看确认', 'Confirm look-back')}
-            </button>
-          </div>
-          {error !== undefined && !noteError && <ErrorNotice error={error} />}
+        <form class="admin-form" onSubmit={confirming.form(confirm)}>
+          <TextareaField
+            id={`lookback-note-${slug}`}
+            label={t('回头看情况（可选）', 'Look-back note (optional)')}
+            error={noteError}
+            rows={2}
+            value={lookBack.value.note}
+            onValue={(note) => lookBack.set({ note })}
+          />
+          <SubmitRow busy={confirming.busy} label={t('回头看确认', 'Confirm look-back')} plain />
+          {confirming.error !== undefined && !noteError && <ErrorNotice error={confirming.error} />}
         </form>
       )}
       <ReopenForm item={item} onChanged={onChanged} />
@@ -402,67 +390,61 @@ function ClosedCard({
 /** 重新打开 with its required reason (rectified or closed → in_progress). */
 function ReopenForm({ item, onChanged }: { item: Item; onChanged: (message: string) => void }) {
   const t = useT();
-  const lang = useLang();
   const { api } = useSession();
   const slug = domId(item.itemId);
   const draft = useDraft<{ reason: string }>(`queue.reopen.${item.itemId}`, { reason: '' });
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const reopening = useSubmit();
   const [missing, setMissing] = useState(false);
   const reasonId = `reopen-reason-${slug}`;
+  const { error } = reopening;
   const serverReason =
     error instanceof ApiError
-      ? (error.fieldErrors(lang).reason ?? (error.rule === 'reason-required' ? error.message : undefined))
+      ? (reopening.fields.reason ?? (error.rule === 'reason-required' ? error.message : undefined))
       : undefined;
   const reasonError =
     serverReason ?? (missing ? t('重新打开须说明原因', 'Reopening needs a reason') : undefined);
 
-  async function reopen(event: Event) {
+  function reopen(event: Event) {
     event.preventDefault();
     const reason = draft.value.reason.trim();
-    setError(undefined);
     if (!reason) {
+      reopening.reset();
       setMissing(true);
       document.getElementById(reasonId)?.focus();
       return;
     }
     setMissing(false);
-    setSending(true);
     const body: TransitionRequest = { to: 'in_progress', expectedVersion: item.version, reason };
-    try {
-      await api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/transitions`, {
-        body,
-        idempotencyKey: draft.idempotencyKey,
-      });
+    void reopening.run(async () => {
+      await changeItem(
+        () =>
+          api.request<ItemChange>('POST', `/items/${seg(item.itemId)}/transitions`, {
+            body,
+            idempotencyKey: draft.idempotencyKey,
+          }),
+        item,
+        t,
+        onChanged,
+      );
       draft.clear();
       onChanged(t(`已重新打开：${item.ref} ${item.title}`, `Reopened: ${item.ref} ${item.title}`));
-    } catch (caught) {
-      setError(caught);
-      if (isStale(caught)) onChanged(staleText(item, t));
-    } finally {
-      setSending(false);
-    }
+    });
   }
 
   return (
     <div class="admin-reopen">
       <form class="admin-form" onSubmit={reopen} noValidate>
-        <Field id={reasonId} label={t('重新打开原因', 'Reason for reopening')} error={reasonError}>
-          <textarea
-            id={reasonId}
-            rows={3}
-            required
-            value={draft.value.reason}
-            aria-invalid={reasonError ? true : undefined}
-            aria-describedby={describedBy(reasonId, reasonError)}
-            onInput={(e) => draft.set({ reason: (e.target as HTMLTextAreaElement).value })}
-          />
-        </Field>
-        <div class="actions">
-          <button type="submit" class="danger" disabled={sending}>
-            {t('重新打开', 'Reopen')}
-          </button>
-        </div>
+        <TextareaField
+          id={reasonId}
+          label={t('重新打开原因', 'Reason for reopening')}
+          error={reasonError}
+          rows={3}
+          required
+          aria-invalid={reasonError ? true : undefined}
+          value={draft.value.reason}
+          onValue={(reason) => draft.set({ reason })}
+        />
+        <SubmitRow busy={reopening.busy} label={t('重新打开', 'Reopen')} danger />
         {error !== undefined && !serverReason && <ErrorNotice error={error} />}
       </form>
     </div>
@@ -473,18 +455,11 @@ function EvidenceList({ evidence, inspection }: { evidence: readonly Evidence[];
   const t = useT();
   const lang = useLang();
   const { api } = useSession();
-  const [error, setError] = useState<unknown>();
+  const downloading = useSubmit();
   if (evidence.length === 0) return <p class="muted">{t('没有佐证材料。', 'No evidence.')}</p>;
-  async function download(evidenceId: string) {
-    setError(undefined);
-    try {
-      // Asked for at the click: the link is valid for 5 minutes only.
-      const link = await api.get<DownloadLink>(`/evidence/${seg(evidenceId)}/download`);
-      openLink(link.url);
-    } catch (caught) {
-      setError(caught);
-    }
-  }
+  // Asked for at the click: the link is valid for 5 minutes only.
+  const download = async (evidenceId: string) =>
+    openLink((await api.get<DownloadLink>(`/evidence/${seg(evidenceId)}/download`)).url);
   const stateText: Record<Evidence['state'], [string, string]> = {
     pending: ['校验中', 'verifying'],
     stored: ['已校验', 'stored'],
@@ -502,7 +477,11 @@ function EvidenceList({ evidence, inspection }: { evidence: readonly Evidence[];
               {formatInstant(file.storedAt ?? file.requestedAt, inspection.timezone, lang)}
             </span>
             {file.state === 'stored' && (
-              <button type="button" class="link" onClick={() => void download(file.evidenceId)}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => void downloading.run(() => download(file.evidenceId))}
+              >
                 {t('下载', 'Download')}
                 <span class="sr-only"> {file.fileName}</span>
               </button>
@@ -510,7 +489,7 @@ function EvidenceList({ evidence, inspection }: { evidence: readonly Evidence[];
           </li>
         ))}
       </ul>
-      {error !== undefined && <ErrorNotice error={error} />}
+      {downloading.error !== undefined && <ErrorNotice error={downloading.error} />}
     </>
   );
 }

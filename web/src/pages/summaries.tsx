@@ -2,41 +2,28 @@ import { useState } from 'preact/hooks';
 import { ApiError, NetworkError, seg } from '../api/client.ts';
 import type { Inspection, Summary, SummaryJob, SummaryList, SummaryRequest } from '../api/types.ts';
 import {
-  DeskNav,
-  inspectionOf,
+  deskPage,
+  FormCard,
+  InspectionDesk,
+  LangField,
   openLink,
-  RoleGate,
+  TableHead,
   TableScroll,
-  useInspection,
 } from '../components/admin-common.tsx';
 import { ReportTextForm } from '../components/report-text-form.tsx';
-import { Async, describedBy, ErrorNotice, Field } from '../components/ui.tsx';
+import { Async, ErrorNotice, InputField, SubmitRow } from '../components/ui.tsx';
 import { useDraft } from '../lib/drafts.ts';
 import { formatBytes, formatDate, formatInstant, todayIn } from '../lib/format.ts';
 import { useLang, useT } from '../lib/i18n.tsx';
-import type { Route } from '../lib/router.ts';
 import { hasRole, useSession } from '../lib/session.ts';
-import { useLoad } from '../lib/use-load.ts';
-
-/**
- * 整改报告: the latest summary (paragraph, chart, its four files), the list of earlier ones, and
- * for admins 生成报告. File links are presigned for 5 minutes, so a link about to expire is
- * re-read from the API at the click.
- */
-export default function Page({ route }: { route: Route }) {
-  return (
-    <RoleGate roles={['admin', 'leader', 'auditor']}>
-      <Summaries inspectionId={inspectionOf(route)} />
-    </RoleGate>
-  );
-}
+import { follow, useLoad } from '../lib/use-load.ts';
+import { useSubmit } from '../lib/use-submit.ts';
 
 type Listed = SummaryList['summaries'][number];
 
 function Summaries({ inspectionId }: { inspectionId: string }) {
   const t = useT();
   const { api, me } = useSession();
-  const inspection = useInspection(inspectionId);
   const base = `/inspections/${seg(inspectionId)}/summaries`;
   // The summary shown: the latest unless one was picked from the list or just generated.
   const [shown, setShown] = useState<Summary | null>();
@@ -76,74 +63,74 @@ function Summaries({ inspectionId }: { inspectionId: string }) {
 
   const current = shown !== undefined ? shown : latest.state === 'ready' ? latest.value : undefined;
   return (
-    <section class="admin-summaries">
-      <DeskNav inspectionId={inspectionId} current="summaries" />
-      <h1>
-        {t('整改报告', 'Summaries')}
-        {inspection.state === 'ready' && <span class="muted"> · {inspection.value.title}</span>}
-      </h1>
-      <Async loaded={inspection}>
-        {(found) => (
-          <>
-            {hasRole(me, 'admin') && (
-              <ReportTextForm inspectionId={found.inspectionId} timezone={found.timezone} />
-            )}
-            {hasRole(me, 'admin') && (
-              <GenerateForm
-                inspection={found}
-                onGenerated={(summary) => {
-                  setShown(summary);
-                  reloadList();
-                }}
-              />
-            )}
-            <div aria-live="polite">
-              {latest.state === 'loading' && shown === undefined ? (
-                <p class="muted">{t('加载中…', 'Loading…')}</p>
-              ) : latest.state === 'error' && shown === undefined ? (
-                <ErrorNotice error={latest.error} />
-              ) : current ? (
-                <SummaryView
-                  key={current.summaryId}
-                  summary={current}
-                  inspection={found}
-                  onRefreshed={setShown}
-                />
-              ) : (
-                <p class="muted">{t('还没有整改报告。', 'No summary yet.')}</p>
-              )}
-            </div>
-            <h2>{t('全部报告', 'All summaries')}</h2>
-            <Async loaded={firstPage}>
-              {(page) => {
-                const rows = [...page.summaries, ...(extra?.summaries ?? [])];
-                const next = extra ? extra.next : page.next;
-                return (
-                  <>
-                    <SummaryTable
-                      rows={rows}
-                      inspection={found}
-                      currentId={current?.summaryId}
-                      onOpen={async (summaryId) =>
-                        setShown(await api.get<Summary>(`/summaries/${seg(summaryId)}`))
-                      }
-                    />
-                    {next && (
-                      <button type="button" onClick={() => void loadMore(next)}>
-                        {t('加载更多', 'Load more')}
-                      </button>
-                    )}
-                    {more !== undefined && <ErrorNotice error={more} />}
-                  </>
-                );
+    <InspectionDesk inspectionId={inspectionId} current="summaries" title={t('整改报告', 'Summaries')}>
+      {(found) => (
+        <>
+          {hasRole(me, 'admin') && (
+            <ReportTextForm inspectionId={found.inspectionId} timezone={found.timezone} />
+          )}
+          {hasRole(me, 'admin') && (
+            <GenerateForm
+              inspection={found}
+              onGenerated={(summary) => {
+                setShown(summary);
+                reloadList();
               }}
-            </Async>
-          </>
-        )}
-      </Async>
-    </section>
+            />
+          )}
+          <div aria-live="polite">
+            {latest.state === 'loading' && shown === undefined ? (
+              <p class="muted">{t('加载中…', 'Loading…')}</p>
+            ) : latest.state === 'error' && shown === undefined ? (
+              <ErrorNotice error={latest.error} />
+            ) : current ? (
+              <SummaryView
+                key={current.summaryId}
+                summary={current}
+                inspection={found}
+                onRefreshed={setShown}
+              />
+            ) : (
+              <p class="muted">{t('还没有整改报告。', 'No summary yet.')}</p>
+            )}
+          </div>
+          <h2>{t('全部报告', 'All summaries')}</h2>
+          <Async loaded={firstPage}>
+            {(page) => {
+              const rows = [...page.summaries, ...(extra?.summaries ?? [])];
+              const next = extra ? extra.next : page.next;
+              return (
+                <>
+                  <SummaryTable
+                    rows={rows}
+                    inspection={found}
+                    currentId={current?.summaryId}
+                    onOpen={async (summaryId) =>
+                      setShown(await api.get<Summary>(`/summaries/${seg(summaryId)}`))
+                    }
+                  />
+                  {next && (
+                    <button type="button" onClick={() => void loadMore(next)}>
+                      {t('加载更多', 'Load more')}
+                    </button>
+                  )}
+                  {more !== undefined && <ErrorNotice error={more} />}
+                </>
+              );
+            }}
+          </Async>
+        </>
+      )}
+    </InspectionDesk>
   );
 }
+
+/**
+ * 整改报告: the latest summary (paragraph, chart, its four files), the list of earlier ones, and
+ * for admins 生成报告. File links are presigned for 5 minutes, so a link about to expire is
+ * re-read from the API at the click.
+ */
+export default deskPage(['admin', 'leader', 'auditor'], Summaries);
 
 function GenerateForm({
   inspection,
@@ -160,34 +147,11 @@ function GenerateForm({
     asOf: '',
     lang,
   });
-  const [sending, setSending] = useState(false);
   const [job, setJob] = useState<SummaryJob>();
-  const [error, setError] = useState<unknown>();
-  const fields = error instanceof ApiError ? error.fieldErrors(lang) : {};
-  const general = error !== undefined && Object.keys(fields).length === 0;
+  const generating = useSubmit();
+  const { fields, busy: sending } = generating;
 
-  /** The summary is made behind a queue: follow its job until it is there (or failed). */
-  async function follow(summaryId: string): Promise<Summary> {
-    for (;;) {
-      const read = await api.get<Summary | SummaryJob>(`/summaries/${seg(summaryId)}`);
-      if ('files' in read) return read;
-      if (read.state === 'failed') {
-        throw new Error(
-          t(
-            `报告生成失败：${read.failure?.reason ?? ''}`,
-            `The summary failed: ${read.failure?.reason ?? ''}`,
-          ),
-        );
-      }
-      setJob(read);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-
-  async function generate(event: Event) {
-    event.preventDefault();
-    setSending(true);
-    setError(undefined);
+  async function generate() {
     const body: SummaryRequest = {
       lang: draft.value.lang,
       ...(draft.value.asOf ? { asOf: draft.value.asOf } : {}),
@@ -201,23 +165,37 @@ function GenerateForm({
           idempotencyKey: draft.idempotencyKey,
         },
       );
-      // Accepted: the draft is done with; what follows is waiting for the generator.
+      // Accepted: the draft is done with; what follows is waiting for the generator (behind a queue).
       draft.clear();
       setJob(asked);
-      onGenerated(await follow(asked.summaryId));
-    } catch (caught) {
-      setError(caught);
+      const read = await follow(() => api.get<Summary | SummaryJob>(`/summaries/${seg(asked.summaryId)}`), {
+        everyMs: 1000,
+        settled: (answer) => 'files' in answer || answer.state === 'failed',
+        // Not settled: still the job, with its progress.
+        onProgress: (answer) => setJob(answer as SummaryJob),
+      });
+      if (!read || !('files' in read)) {
+        throw new Error(
+          t(
+            `报告生成失败：${read?.failure?.reason ?? ''}`,
+            `The summary failed: ${read?.failure?.reason ?? ''}`,
+          ),
+        );
+      }
+      onGenerated(read);
     } finally {
-      setSending(false);
       setJob(undefined);
     }
   }
 
   return (
-    <form class="card admin-form" onSubmit={generate} aria-labelledby="summary-form-title">
-      <h2 id="summary-form-title">{t('生成整改情况报告', 'Generate a summary')}</h2>
+    <FormCard
+      id="summary-form-title"
+      title={t('生成整改情况报告', 'Generate a summary')}
+      onSubmit={generating.form(generate)}
+    >
       <div class="admin-grid">
-        <Field
+        <InputField
           id="summary-asof"
           label={t('截至日期', 'As of')}
           hint={t(
@@ -225,37 +203,20 @@ function GenerateForm({
             'Optional: now when blank, else the end of that day',
           )}
           error={fields.asOf}
-        >
-          <input
-            id="summary-asof"
-            type="date"
-            max={today}
-            value={draft.value.asOf}
-            aria-describedby={describedBy('summary-asof', fields.asOf, 'hint')}
-            onInput={(e) => draft.set({ ...draft.value, asOf: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
-        <Field id="summary-lang" label={t('报告语言', 'Language')} error={fields.lang}>
-          <select
-            id="summary-lang"
-            value={draft.value.lang}
-            aria-describedby={describedBy('summary-lang', fields.lang)}
-            onChange={(e) =>
-              draft.set({
-                ...draft.value,
-                lang: (e.target as HTMLSelectElement).value === 'en' ? 'en' : 'zh-CN',
-              })
-            }
-          >
-            <option value="zh-CN">中文</option>
-            <option value="en">English</option>
-          </select>
-        </Field>
+          type="date"
+          max={today}
+          value={draft.value.asOf}
+          onValue={(asOf) => draft.set({ ...draft.value, asOf })}
+        />
+        <LangField
+          id="summary-lang"
+          label={t('报告语言', 'Language')}
+          error={fields.lang}
+          value={draft.value.lang}
+          onLang={(lang) => draft.set({ ...draft.value, lang })}
+        />
       </div>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={sending}>
-          {t('生成报告', 'Generate')}
-        </button>
+      <SubmitRow busy={sending} label={t('生成报告', 'Generate')}>
         {sending && (
           <span class="muted" aria-live="polite">
             {job?.progress
@@ -268,9 +229,9 @@ function GenerateForm({
                 : t('正在提交…', 'Sending…')}
           </span>
         )}
-      </div>
-      {general && <ErrorNotice error={error} />}
-      {error instanceof NetworkError && (
+      </SubmitRow>
+      {generating.general && <ErrorNotice error={generating.error} />}
+      {generating.error instanceof NetworkError && (
         <p class="muted">
           {t(
             '再次点击“生成报告”即可重试，不会重复生成。',
@@ -278,7 +239,7 @@ function GenerateForm({
           )}
         </p>
       )}
-    </form>
+    </FormCard>
   );
 }
 
@@ -408,17 +369,15 @@ function SummaryTable({
     <>
       <TableScroll label={t('全部报告', 'All summaries')}>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('截至', 'As of')}</th>
-              <th scope="col">{t('生成于', 'Generated')}</th>
-              <th scope="col">{t('方式', 'Trigger')}</th>
-              <th scope="col">{t('摘要', 'Paragraph')}</th>
-              <th scope="col">
-                <span class="sr-only">{t('操作', 'Action')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('截至', 'As of'),
+              t('生成于', 'Generated'),
+              t('方式', 'Trigger'),
+              t('摘要', 'Paragraph'),
+            ]}
+            action={t('操作', 'Action')}
+          />
           <tbody>
             {rows.map((row) => (
               <tr key={row.summaryId} aria-current={row.summaryId === currentId ? 'true' : undefined}>
