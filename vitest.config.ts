@@ -23,6 +23,13 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/emulator-setup.ts'],
+          // What the local runtime gives the functions, set before a test file imports shared/
+          // (its logger, metrics and tracer read these once, when first imported).
+          env: {
+            POWERTOOLS_LOG_LEVEL: 'WARN',
+            POWERTOOLS_METRICS_DISABLED: 'true',
+            POWERTOOLS_TRACE_ENABLED: 'false',
+          },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

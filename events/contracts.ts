@@ -6,6 +6,7 @@ import {
   ITEM_DETAIL_TYPES,
   type ItemDetailType,
 } from '#catalog/detail-types.ts';
+import { CORRELATION_ID_PATTERN } from '#shared/correlation-id.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
 import { LANGS } from '#shared/i18n/lang.ts';
 
@@ -41,6 +42,15 @@ const ItemId = z
   .regex(/^[a-z0-9-]{3,64}\.\d{1,4}\.\d{1,4}\.\d{1,4}$/, 'expected "<inspectionId>.<ref>"')
   .describe('"<inspectionId>.<ref>", e.g. "xc-2022-05.1.2.3"');
 
+/** Outside the chain's hash: the store keeps it beside the chain record the event is made from. */
+const CorrelationId = z
+  .string()
+  .regex(CORRELATION_ID_PATTERN, 'expected up to 64 letters, digits and . _ : + = / -')
+  .optional()
+  .describe(
+    'the id of the request, scheduled run or queue message that caused the event: the same id is in every log line of the work along its way',
+  );
+
 const Actor = z.strictObject({
   subject: Text.describe('stable subject id: the user’s `sub`, or `system:<name>` for Rectify’s own scans'),
   name: z.string().describe('display name (shown and recorded; never used for access)'),
@@ -67,6 +77,7 @@ function itemEvent<Data extends z.ZodType>(data: Data) {
       actor: Actor,
       seq: z.int().min(1).describe('position of the record in the item’s hash chain'),
       hash: Sha256.describe('the chain record’s hash'),
+      correlationId: CorrelationId,
       data,
     })
     .refine((detail) => detail.itemId === `${detail.inspectionId}.${detail.ref}`, {
@@ -83,6 +94,7 @@ function inspectionEvent<Data extends z.ZodType>(data: Data) {
     inspectionId: InspectionId,
     at: Instant,
     actor: Actor.optional().describe('who asked for it; absent when a schedule did'),
+    correlationId: CorrelationId,
     data,
   });
 }

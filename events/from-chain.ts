@@ -1,5 +1,6 @@
-import type { InspectionEvent, InspectionEventType } from '#shared/domain/inspection-events.ts';
-import type { ItemEvent, ItemEventType } from '#shared/domain/item.ts';
+import type { InspectionEventType } from '#shared/domain/inspection-events.ts';
+import type { ItemEventType } from '#shared/domain/item.ts';
+import type { ChainRecord, InspectionChainRecord } from '#shared/store/chain-records.ts';
 import {
   type EventDetail,
   type InspectionDetailType,
@@ -51,52 +52,39 @@ export function publishedDetailType(chainType: ItemEventType): ItemDetailType | 
   return DETAIL_TYPE_OF_CHAIN_TYPE[chainType];
 }
 
-/**
- * A chain record as the ledger table stores it, unmarshalled: the sealed event plus, outside the
- * hash, the store's keys and where the item stood when the record was written.
- */
-export type StoredChainRecord = ItemEvent & {
-  readonly PK: string;
-  readonly SK: string;
-  readonly entity: 'ChainEvent';
-  readonly importId: string;
-  readonly ref: string;
-  readonly title: string;
-  readonly department: string;
-  readonly leader?: string;
-  /** On a copy a replace carried into a new generation: the record was published when first written. */
-  readonly copiedFrom?: string;
-};
-
 export type PublishedEvent = {
   [T in ItemDetailType]: { readonly detailType: T; readonly detail: EventDetail<T> };
 }[ItemDetailType];
 
 /**
- * The bus event of a chain record, or undefined for a type that is not published. Throws a
+ * The bus event of a chain record (as shared/store/chain-records.ts reads it: the sealed event
+ * and where the item stood), or undefined for a type that is not published. Throws a
  * ContractViolation when the record does not fit its contract, and an Error for a chain type
  * Rectify does not know: both are bugs to surface, not events to drop.
  */
-export function eventFromChainRecord(record: StoredChainRecord): PublishedEvent | undefined {
-  const subject = `chain record ${record.itemId} seq ${record.seq} (${record.type})`;
+export function eventFromChainRecord(record: ChainRecord): PublishedEvent | undefined {
+  const { value: event, beside: at } = record;
+  const subject = `chain record ${event.itemId} seq ${event.seq} (${event.type})`;
   // A copy is the same event again (same eventId): announcing it twice would repeat notices.
-  if (record.copiedFrom !== undefined) return undefined;
-  const detailType = declaredDetailType(DETAIL_TYPE_OF_CHAIN_TYPE, record.type, subject);
+  if (at.copiedFrom !== undefined) return undefined;
+  const detailType = declaredDetailType(DETAIL_TYPE_OF_CHAIN_TYPE, event.type, subject);
   if (!detailType) return undefined;
   const detail = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: record.eventId,
-    itemId: record.itemId,
-    inspectionId: record.inspectionId,
-    ref: record.ref,
-    title: record.title,
-    department: record.department,
-    ...(record.leader === undefined ? {} : { leader: record.leader }),
-    at: record.at,
-    actor: record.actor,
-    seq: record.seq,
-    hash: record.hash,
-    data: record.data,
+    eventId: event.eventId,
+    itemId: event.itemId,
+    inspectionId: event.inspectionId,
+    ref: at.ref,
+    title: at.title,
+    department: at.department,
+    ...(at.leader === undefined ? {} : { leader: at.leader }),
+    at: event.at,
+    actor: event.actor,
+    seq: event.seq,
+    hash: event.hash,
+    // Kept beside the record, outside its hash: the request (or run) that wrote it.
+    ...(at.correlationId === undefined ? {} : { correlationId: at.correlationId }),
+    data: event.data,
   };
   return { detailType, detail: parseEvent(detailType, detail, subject) } as PublishedEvent;
 }
@@ -119,7 +107,10 @@ export type PublishedInspectionEvent = {
  * The bus event of a record of an inspection's own chain, or undefined for a type that is not
  * published. A system actor (a schedule) is left out: the contract says who asked, if anyone did.
  */
-export function eventFromInspectionRecord(record: InspectionEvent): PublishedInspectionEvent | undefined {
+export function eventFromInspectionRecord({
+  value: record,
+  beside,
+}: InspectionChainRecord): PublishedInspectionEvent | undefined {
   const subject = `inspection record ${record.inspectionId} seq ${record.seq} (${record.type})`;
   const detailType = declaredDetailType(DETAIL_TYPE_OF_INSPECTION_EVENT_TYPE, record.type, subject);
   if (!detailType) return undefined;
@@ -129,6 +120,7 @@ export function eventFromInspectionRecord(record: InspectionEvent): PublishedIns
     inspectionId: record.inspectionId,
     at: record.at,
     ...(record.actor.subject.startsWith('system:') ? {} : { actor: record.actor }),
+    ...(beside.correlationId === undefined ? {} : { correlationId: beside.correlationId }),
     data: record.data,
   };
   return { detailType, detail: parseEvent(detailType, detail, subject) } as PublishedInspectionEvent;

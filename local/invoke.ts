@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { type FunctionName, functions } from '#catalog/functions.ts';
 import { LOCAL_REGION } from './emulator/types.ts';
@@ -9,6 +10,14 @@ const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const LOCAL_ACCOUNT = '123456789012';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * Lambda's per-invocation store, as the Node.js runtime provides it when one environment runs
+ * invocations concurrently (AWS_LAMBDA_MAX_CONCURRENCY, which configureFunctionEnvironment sets).
+ * Every function runs in this one process, concurrently, so Powertools keeps each invocation's
+ * logger context and keys, metrics and batch state there, as it would in such an environment.
+ */
+const invokeStore = await InvokeStore.getInstanceAsync(true);
 const loaded = new Map<FunctionName, Promise<Handler>>();
 
 /** Imports a function's handler once, as a Lambda execution environment would on cold start. */
@@ -66,7 +75,12 @@ export async function invokeFunction(name: FunctionName, event: unknown): Promis
     );
   });
   try {
-    return await Promise.race([handler(event, lambdaContext(name, deadline)), timedOut]);
+    const context = lambdaContext(name, deadline);
+    const invocation = invokeStore.run(
+      { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId },
+      () => handler(event, context),
+    );
+    return await Promise.race([invocation, timedOut]);
   } finally {
     clearTimeout(timer);
   }

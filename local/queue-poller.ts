@@ -24,7 +24,18 @@ function toRecord(message: Message, queue: LocalQueue, region: string): SQSRecor
       SenderId: attributes.SenderId ?? '',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
-    messageAttributes: {},
+    // The sender's message attributes, in Lambda's shape (string ones: Rectify sends no others).
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        {
+          dataType: value.DataType ?? 'String',
+          ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
+          stringListValues: [],
+          binaryListValues: [],
+        },
+      ]),
+    ),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queue.arn,
@@ -61,6 +72,7 @@ export function startQueuePollers(
             MaxNumberOfMessages: Math.min(trigger.batchSize ?? 10, 10),
             WaitTimeSeconds: 1,
             MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
           }),
         );
         messages = received.Messages ?? [];

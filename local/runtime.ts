@@ -99,6 +99,11 @@ export function configureFunctionEnvironment(emulator: Emulator, resources: Loca
     POWERTOOLS_METRICS_NAMESPACE: 'Rectify',
     // EMF metric lines on every request would drown the console; CloudWatch is not here anyway.
     POWERTOOLS_METRICS_DISABLED: 'true',
+    // No X-Ray daemon here. The tracer also turns itself off outside Lambda; this says so.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    // Functions run concurrently in this process: Powertools keeps per-invocation state in the
+    // InvokeStore that invoke.ts provides (the value is not read, only its presence).
+    AWS_LAMBDA_MAX_CONCURRENCY: '64',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...resourceEnvironment(resources),
   });

@@ -1,11 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { queues } from '#catalog/resources.ts';
 import { kmsManifestSigner } from '#shared/archive/signing.ts';
-import { logger } from '#shared/observability.ts';
+import { batchHandler } from '#shared/lambda/batch-handler.ts';
 import { buildArchive } from '#shared/services/archives.ts';
 import { abortUploadsUnder, openEvidenceObject, uploadArchive } from '#shared/storage/archives.ts';
 import { archiveStore } from '#shared/store/archive-store.ts';
@@ -14,7 +11,6 @@ import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 import { summaryStore } from '#shared/store/summary-store.ts';
 
-const processor = new BatchProcessor(EventType.SQS);
 const Job = z.strictObject({ archiveId: z.string() });
 
 async function buildRecord(record: SQSRecord) {
@@ -45,6 +41,4 @@ async function buildRecord(record: SQSRecord) {
  * Archive jobs (SQS, one at a time) → the builder. A failed attempt is retried by redelivery and
  * starts clean; its last delivery records the archive as failed instead of failing again.
  */
-export const handler = middy((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, buildRecord, processor, { context }),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = batchHandler('buildArchive', buildRecord);

@@ -1,14 +1,9 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { parseBusMessage } from '#events/contracts.ts';
-import { logger } from '#shared/observability.ts';
+import { batchHandler } from '#shared/lambda/batch-handler.ts';
 import { countItemEvent } from '#shared/services/aggregates.ts';
 import { aggregateStore } from '#shared/store/aggregate-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
-
-const processor = new BatchProcessor(EventType.SQS);
 
 async function countRecord(record: SQSRecord) {
   const { detailType, detail } = parseBusMessage(record.body);
@@ -22,6 +17,4 @@ async function countRecord(record: SQSRecord) {
  * Item events → the inspection's counters (by status, light, measures). Each message is
  * counted alone; a failure is retried by itself and dead-lettered after 5 receives.
  */
-export const handler = middy((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, countRecord, processor, { context }),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = batchHandler('countItems', countRecord);

@@ -1,8 +1,7 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ArchiveRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { archiveJobsQueueUrl, sqs } from '#shared/queue/client.ts';
+import { archiveJobsQueueUrl, sendJob } from '#shared/queue/client.ts';
 import { requestArchive } from '#shared/services/archives.ts';
 import { archiveStore } from '#shared/store/archive-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
@@ -15,14 +14,7 @@ export const handler = httpHandler('requestArchive', async ({ event, principal, 
   const filters = parseJsonBody(event, ArchiveRequest);
   const record = await requestArchive(
     { ledger: ledgerStore(), archives: archiveStore() },
-    async (archiveId) => {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: archiveJobsQueueUrl(),
-          MessageBody: JSON.stringify({ archiveId }),
-        }),
-      );
-    },
+    (archiveId) => sendJob(archiveJobsQueueUrl(), { archiveId }),
     principal,
     pathParameters.inspectionId ?? '',
     filters,

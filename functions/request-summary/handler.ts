@@ -1,9 +1,8 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SummaryRequest } from '#shared/api/schemas.ts';
 import { actorRef } from '#shared/domain/roles.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { sqs, summaryJobsQueueUrl } from '#shared/queue/client.ts';
+import { sendJob, summaryJobsQueueUrl } from '#shared/queue/client.ts';
 import { requestSummary, summaryJobView } from '#shared/services/summaries.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 import { summaryJobStore } from '#shared/store/summary-job-store.ts';
@@ -23,14 +22,7 @@ export const handler = httpHandler('requestSummary', async ({ event, principal, 
         : new Date(request.asOf);
   const job = await requestSummary(
     { ledger: ledgerStore(), jobs: summaryJobStore() },
-    async (summaryId) => {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: summaryJobsQueueUrl(),
-          MessageBody: JSON.stringify({ summaryId }),
-        }),
-      );
-    },
+    (summaryId) => sendJob(summaryJobsQueueUrl(), { summaryId }),
     {
       inspectionId: pathParameters.inspectionId ?? '',
       ...(asOf ? { asOf } : {}),

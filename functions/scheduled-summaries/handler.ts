@@ -1,7 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { logger } from '#shared/observability.ts';
-import { type ScheduleEvent, scheduledInstant } from '#shared/schedule-event.ts';
+import { scheduleHandler } from '#shared/lambda/schedule-handler.ts';
+import { scheduledInstant } from '#shared/schedule-event.ts';
 import { runScheduledSummaries } from '#shared/services/summaries.ts';
 import { aggregateStore } from '#shared/store/aggregate-store.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
@@ -13,7 +11,7 @@ import { summaryStore } from '#shared/store/summary-store.ts';
  * `summaries-hourly` (any other slot an admin set, or an inspection in another zone). Both make
  * whatever is due at their scheduled time; a summary both would make is made once.
  */
-export const handler = middy((event: ScheduleEvent) =>
+export const handler = scheduleHandler('scheduledSummaries', (event) =>
   runScheduledSummaries(
     {
       ledger: ledgerStore(),
@@ -23,4 +21,4 @@ export const handler = middy((event: ScheduleEvent) =>
     },
     scheduledInstant(event),
   ),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+);

@@ -1,14 +1,9 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '#shared/observability.ts';
+import type { SQSRecord } from 'aws-lambda';
+import { batchHandler } from '#shared/lambda/batch-handler.ts';
 import { verifyUploadedObject } from '#shared/services/evidence-verifier.ts';
 import { createdObjects } from '#shared/storage/s3-events.ts';
 import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
-
-const processor = new BatchProcessor(EventType.SQS);
 
 async function verifyRecord(record: SQSRecord) {
   // Each record names the version it created: that version is verified, not the key's latest.
@@ -21,6 +16,4 @@ async function verifyRecord(record: SQSRecord) {
  * S3 ObjectCreated (uploads/) → SQS → here: each upload is verified; a message that fails is
  * reported alone as a batch item failure, so only it is retried (and dead-lettered after 5).
  */
-export const handler = middy((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, verifyRecord, processor, { context }),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = batchHandler('verifyEvidence', verifyRecord);

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'route_not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'already_exists'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unprocessable'
@@ -104,6 +105,13 @@ export class StaleVersion extends RectifyError {
       { reason: `${resource} is at version ${currentVersion}, not ${expectedVersion}; reload and retry` },
       { details: { expectedVersion, currentVersion } },
     );
+  }
+}
+
+/** A create whose key is taken: the thing exists already (a store's conditional put refused it). */
+export class AlreadyExists extends RectifyError {
+  constructor(resource: string, id: string, options: { cause?: unknown } = {}) {
+    super('already_exists', { resource, id }, options);
   }
 }
 

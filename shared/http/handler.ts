@@ -1,14 +1,14 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type FunctionName, fallbackFunction, httpRoutes, type RouteAuth } from '#catalog/functions.ts';
+import { isCorrelationId } from '#shared/correlation-id.ts';
 import { BadRequest, Forbidden, Unauthorized } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { cleanLine, isWellFormedText } from '#shared/domain/text.ts';
 import { type Lang, negotiateLang } from '#shared/i18n/lang.ts';
-import { logger, metrics } from '#shared/observability.ts';
+import { invocationChain } from '#shared/lambda/invocation.ts';
+import { logger, metrics, withCorrelationId } from '#shared/observability.ts';
 import type { ApiEvent, ApiResult } from './api-gateway.ts';
 import { checkClaims, type FlatClaims } from './claims.ts';
 import { errorResponses } from './error-handler.ts';
@@ -85,20 +85,43 @@ function pathParametersOf(event: ApiEvent): Record<string, string> {
   return parameters;
 }
 
-/** One `Requests` count per route and status class, so dashboards need no log queries. */
+/**
+ * One `Requests` count per route and status class, so dashboards need no log queries, and one
+ * log line per request, which gives its correlation id a place in the logs.
+ */
 function requestMetrics(): MiddlewareObj<ApiEvent, ApiResult, Error, RectifyContext> {
   const count = async (request: { event: ApiEvent; response?: ApiResult | null }) => {
     metrics.addDimension('route', request.event.routeKey);
     const status = request.response?.statusCode ?? 500;
     metrics.addMetric(`Requests${Math.floor(status / 100)}xx`, MetricUnit.Count, 1);
+    // API Gateway's id too: a 500 names it, and a caller's X-Correlation-Id may stand in its place.
+    logger.info('request', {
+      route: request.event.routeKey,
+      status,
+      requestId: request.event.requestContext?.requestId,
+    });
   };
   // onError runs after errorResponses() (middy unwinds in reverse), so the status is final.
   return { after: count, onError: count };
 }
 
+/** The header a caller may name its own correlation id in; the response always carries the one used. */
+const CORRELATION_ID_HEADER = 'x-correlation-id';
+
 /**
- * The middy chain every HTTP function uses: Powertools logging with the request id as
- * correlation id, metrics, error mapping, then authorisation from the manifest's route roles.
+ * The request's correlation id: the caller's `X-Correlation-Id` when it is a well-formed one (a
+ * client that retries, or a system that calls us as one step of its own work, can then find our
+ * side of it), else API Gateway's request id. Anything else in the header is ignored, not refused.
+ */
+function correlationIdOf(event: ApiEvent): string | undefined {
+  const sent = event.headers?.[CORRELATION_ID_HEADER];
+  return isCorrelationId(sent) ? sent : event.requestContext?.requestId;
+}
+
+/**
+ * The middy chain every HTTP function uses: tracing, Powertools logging and metrics, error
+ * mapping, then authorisation from the manifest's route roles; all of it under the request's
+ * correlation id, which the chain records it writes and the response's X-Correlation-Id carry.
  */
 export function httpHandler<P extends Principal | undefined = Principal>(
   functionName: FunctionName,
@@ -112,14 +135,7 @@ export function httpHandler<P extends Principal | undefined = Principal>(
       .map((route) => `${route.method} ${route.path}`),
   );
   const idempotency = idempotentRoutes.size > 0 ? [idempotentByHeader(functionName, idempotentRoutes)] : [];
-  return middy<ApiEvent, ApiResult, Error, RectifyContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      before: async (request) => {
-        logger.setCorrelationId(request.event.requestContext?.requestId);
-      },
-    })
-    .use(logMetrics(metrics))
+  const chain = invocationChain<ApiEvent, ApiResult, RectifyContext>()
     .use(requestMetrics())
     .use(errorResponses())
     .use(authorise(functionName))
@@ -134,4 +150,11 @@ export function httpHandler<P extends Principal | undefined = Principal>(
       });
       return toApiResponse(result);
     });
+  return async (event: ApiEvent, context: Context): Promise<ApiResult> => {
+    const id = correlationIdOf(event);
+    const response = await withCorrelationId(id, () => chain(event, context));
+    return id === undefined
+      ? response
+      : { ...response, headers: { ...response.headers, [CORRELATION_ID_HEADER]: id } };
+  };
 }

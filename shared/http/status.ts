@@ -10,6 +10,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   route_not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  already_exists: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,

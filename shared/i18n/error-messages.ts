@@ -37,6 +37,10 @@ const catalogue: Record<ErrorCode, Record<Lang, Render>> = {
     en: (p) => `Conflict: ${p.reason}`,
     'zh-CN': (p) => `操作冲突：${p.reason}`,
   },
+  already_exists: {
+    en: (p) => `${p.resource} ${p.id} already exists.`,
+    'zh-CN': (p) => `${p.resource} 已存在：${p.id}。`,
+  },
   payload_too_large: {
     en: (p) => `The request body is larger than ${p.limit} bytes.`,
     'zh-CN': (p) => `请求内容超过 ${p.limit} 字节上限。`,

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type ArchiveContent,
   type ArchiveProgress,
@@ -15,7 +14,7 @@ import {
   archivePrefix,
 } from '#shared/domain/archive/archive.ts';
 import type { ArchiveFilters } from '#shared/domain/archive/manifest.ts';
-import { NotFound, ValidationFailed } from '#shared/domain/errors.ts';
+import { NotFound, StaleVersion, ValidationFailed } from '#shared/domain/errors.ts';
 import type { Evidence } from '#shared/domain/evidence.ts';
 import { calendarDate, type Inspection } from '#shared/domain/inspection.ts';
 import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
@@ -246,12 +245,7 @@ async function finish(
     return true;
   } catch (error) {
     // A newer attempt holds the archive now: its result stands, this one's is dropped.
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed'
-    ) {
-      return false;
-    }
+    if (error instanceof StaleVersion) return false;
     throw error;
   }
 }

@@ -12,10 +12,24 @@ export async function notifyFromBusMessage(store: NotificationStore, body: strin
   const parsed = parseBusMessage(body);
   const detailType = parsed.detailType;
   const detail = parsed.detail as NotifiableEvent['detail'];
-  let delivered = 0;
+  const written: string[] = [];
   for (const notification of notificationsFor({ detailType, detail })) {
-    if (await store.deliver(notification)) delivered += 1;
+    if (await store.deliver(notification)) written.push(notification.notificationId);
   }
-  logger.debug('notified', { detailType, eventId: detail.eventId, delivered });
-  return delivered;
+  // One line per event that reached an inbox (not who: recipients are names), with the request's
+  // correlation id from the batch handler.
+  if (written.length > 0) {
+    logger.info('inbox entries written', {
+      detailType,
+      eventId: detail.eventId,
+      notificationIds: [...new Set(written)],
+      entries: written.length,
+    });
+  } else {
+    logger.debug('no inbox entry written: nobody concerned, or delivered before', {
+      detailType,
+      eventId: detail.eventId,
+    });
+  }
+  return written.length;
 }

@@ -1,13 +1,11 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  AttributeValue as StreamAttributeValue,
-} from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { EVENT_SOURCE } from '#events/contracts.ts';
 import { eventFromChainRecord, eventFromInspectionRecord } from '#events/from-chain.ts';
-import { logger } from '#shared/observability.ts';
+import { logger, withCorrelationId } from '#shared/observability.ts';
+import { chainRecords, inspectionChainRecords } from '#shared/store/chain-records.ts';
 
 /** PutEvents takes at most 10 entries and 256 KiB per call. */
 const MAX_ENTRIES = 10;
@@ -25,6 +23,16 @@ export interface PublisherOptions {
 interface Pending {
   readonly sequenceNumber: string;
   readonly entry: PutEventsRequestEntry;
+  readonly eventId?: string;
+  readonly correlationId?: string;
+}
+
+/**
+ * The correlation id kept beside a chain record (outside its hash), straight from the stream
+ * image: the publisher's lines about the record carry it, as the event's detail does.
+ */
+function correlationIdOf(record: DynamoDBRecord): string | undefined {
+  return record.dynamodb?.NewImage?.correlationId?.S;
 }
 
 /**
@@ -39,13 +47,13 @@ export function entryFromStreamRecord(
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image) return undefined;
   // aws-lambda's AttributeValue and the SDK's are the same wire shape under two type names.
-  const stored = unmarshall(image as Record<string, StreamAttributeValue> as never);
-  const event =
-    stored.entity === 'ChainEvent'
-      ? eventFromChainRecord(stored as never)
-      : stored.entity === 'InspectionEvent'
-        ? eventFromInspectionRecord(stored as never)
-        : undefined;
+  const stored = unmarshall(image as Record<string, AttributeValue>);
+  // Read by the codecs the stores write them with.
+  const event = chainRecords.holds(stored)
+    ? eventFromChainRecord(chainRecords.read(stored))
+    : inspectionChainRecords.holds(stored)
+      ? eventFromInspectionRecord(inspectionChainRecords.read(stored))
+      : undefined;
   if (!event) return undefined;
   return {
     EventBusName: busName,
@@ -76,6 +84,17 @@ function requests(pending: readonly Pending[]): Pending[][] {
   return calls;
 }
 
+/** One line per event on the bus, under the correlation id of the work that wrote its record. */
+function published(item: Pending): void {
+  withCorrelationId(item.correlationId, () =>
+    logger.info('event published', {
+      detailType: item.entry.DetailType,
+      eventId: item.eventId,
+      sequenceNumber: item.sequenceNumber,
+    }),
+  );
+}
+
 /**
  * DynamoDB stream → EventBridge. Every chain event a batch inserted is put on the bus, ten
  * entries per call; entries PutEvents refuses (per-entry failures, or a failed call) are sent
@@ -93,11 +112,15 @@ export async function publishStreamRecords(
   let pending: Pending[] = [];
   for (const record of records) {
     const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+    const correlationId = correlationIdOf(record);
     try {
       const entry = entryFromStreamRecord(record, options.busName);
-      if (entry) pending.push({ sequenceNumber, entry });
+      const eventId = record.dynamodb?.NewImage?.eventId?.S;
+      if (entry) pending.push({ sequenceNumber, entry, eventId, correlationId });
     } catch (error) {
-      logger.error('stream record does not fit its event contract', { sequenceNumber, error });
+      withCorrelationId(correlationId, () =>
+        logger.error('stream record does not fit its event contract', { sequenceNumber, error }),
+      );
       failedRecords.add(sequenceNumber);
     }
   }
@@ -111,6 +134,7 @@ export async function publishStreamRecords(
         call.forEach((item, index) => {
           const result = results[index];
           if (!result?.EventId || result.ErrorCode) refused.push(item);
+          else published(item);
         });
       } catch (error) {
         logger.warn('PutEvents call failed; its entries are sent again', { error, entries: call.length });

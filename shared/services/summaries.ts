@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { totalsFromCounters } from '#shared/domain/aggregates.ts';
-import { NotFound, ValidationFailed } from '#shared/domain/errors.ts';
+import { AlreadyExists, NotFound, ValidationFailed } from '#shared/domain/errors.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import { calendarDate, endOfCalendarDate } from '#shared/domain/inspection.ts';
 import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
@@ -25,7 +24,7 @@ import { reportDocx } from '#shared/reports/report-docx.ts';
 import { summaryChartSvg } from '#shared/reports/summary-chart.ts';
 import { summaryMarkdown } from '#shared/reports/summary-markdown.ts';
 import { summaryWorkbook } from '#shared/reports/summary-workbook.ts';
-import { downloadLinkOf, putReportFile, readReportFile } from '#shared/storage/files.ts';
+import { downloadLinkOf, putReportFile, readReportFile, reportFileKey } from '#shared/storage/files.ts';
 import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { InspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
@@ -158,7 +157,7 @@ const FILES: readonly {
 async function storeFiles(summary: Summary, report: ReportSources): Promise<SummaryFile[]> {
   const files: SummaryFile[] = [];
   for (const { name, contentType, render } of FILES) {
-    const key = `summaries/${summary.inspection.inspectionId}/${summary.summaryId}/${name}`;
+    const key = reportFileKey(summary.inspection.inspectionId, summary.summaryId, name);
     files.push({
       name,
       contentType,
@@ -283,10 +282,7 @@ export async function generateSummary(
     });
   } catch (error) {
     // Another run made this summary meanwhile (same scheduled slot): theirs stands.
-    const taken =
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed';
-    const theirs = taken ? await stores.summaries.get(summaryId) : undefined;
+    const theirs = error instanceof AlreadyExists ? await stores.summaries.get(summaryId) : undefined;
     if (theirs) return { record: theirs, created: false };
     throw error;
   }

@@ -6,6 +6,7 @@ import type { Contribution, CounterDeltas } from '#shared/domain/aggregates.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import { batchPut } from './batch.ts';
 import { documentClient } from './client.ts';
+import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { TableStore } from './table-store.ts';
 
@@ -22,6 +23,22 @@ export class CountedMeanwhile extends Error {
 
 type Generation = Pick<Inspection, 'inspectionId' | 'importId'>;
 
+/** The flat counters of a generation. */
+const totalsRecords = codec<{ readonly counters: Readonly<Record<string, number>> }, Generation>({
+  entity: 'Totals',
+  keys: (_, { inspectionId, importId }) => keys.totals(inspectionId, importId),
+  beside: { inspectionId: true, importId: true },
+});
+
+/** The share an item was counted with. */
+const countedRecords = codec<Counted, Generation & { readonly ref: string }>({
+  entity: 'CountedItem',
+  keys: (_, { inspectionId, importId, ref }) => keys.countedItem(inspectionId, importId, ref),
+  beside: { inspectionId: true, importId: true, ref: true },
+});
+
+const generationOf = ({ inspectionId, importId }: Generation): Generation => ({ inspectionId, importId });
+
 /** The counters of each import generation, and the share each item was counted with. */
 export class AggregateStore extends TableStore {
   /** The flat counters (`status.closed`, …): one item read. */
@@ -32,7 +49,7 @@ export class AggregateStore extends TableStore {
         Key: keys.totals(inspection.inspectionId, inspection.importId),
       }),
     );
-    return Item ? (Item.counters as Record<string, number>) : undefined;
+    return Item ? { ...totalsRecords.decode(Item).counters } : undefined;
   }
 
   async counted(inspection: Generation, ref: string): Promise<Counted | undefined> {
@@ -43,9 +60,7 @@ export class AggregateStore extends TableStore {
         ConsistentRead: true,
       }),
     );
-    return Item
-      ? { contribution: Item.contribution as Contribution, version: Item.version as number }
-      : undefined;
+    return Item ? countedRecords.decode(Item) : undefined;
   }
 
   /**
@@ -67,11 +82,7 @@ export class AggregateStore extends TableStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: {
-                  ...keys.countedItem(inspection.inspectionId, inspection.importId, ref),
-                  entity: 'CountedItem',
-                  ...after,
-                },
+                Item: countedRecords.encode(after, { ...generationOf(inspection), ref }),
                 ...(before
                   ? {
                       ConditionExpression: 'version = :seen',
@@ -118,17 +129,13 @@ export class AggregateStore extends TableStore {
     await batchPut(
       this.client,
       this.tableName,
-      shares.map(({ ref, counted }) => ({
-        ...keys.countedItem(inspection.inspectionId, inspection.importId, ref),
-        entity: 'CountedItem',
-        ...counted,
-      })),
+      shares.map(({ ref, counted }) => countedRecords.encode(counted, { ...generationOf(inspection), ref })),
       { concurrency: 4 },
     );
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.totals(inspection.inspectionId, inspection.importId), entity: 'Totals', counters },
+        Item: totalsRecords.encode({ counters }, generationOf(inspection)),
       }),
     );
   }

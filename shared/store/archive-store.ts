@@ -1,48 +1,38 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { ArchiveRecord } from '#shared/domain/archive/archive.ts';
+import { StaleVersion } from '#shared/domain/errors.ts';
 import { documentClient } from './client.ts';
+import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { TableStore } from './table-store.ts';
+import { putNew, type Write } from './writes.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** An archive record with its keys: by id, and in its inspection's list by request time. */
-const item = (record: ArchiveRecord) => ({
-  ...record,
-  ...keys.archive(record.archiveId),
-  ...keys.archiveOfInspection(record.inspectionId, record.requestedAt, record.archiveId),
+/** Archive records: by id, and in their inspection's list by request time. */
+const archiveRecords = codec<ArchiveRecord>({
   entity: 'Archive',
+  keys: (record) => ({
+    ...keys.archive(record.archiveId),
+    ...keys.archiveOfInspection(record.inspectionId, record.requestedAt, record.archiveId),
+  }),
 });
-
-const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, entity: _e, ...record }: Record<string, unknown>) =>
-  record as unknown as ArchiveRecord;
 
 /** Archive records: the request, its status and the attempt that holds it. */
 export class ArchiveStore extends TableStore {
   async create(record: ArchiveRecord): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: item(record),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    await putNew(this.client, this.tableName, archiveRecords.encode(record), {
+      resource: 'archive',
+      id: record.archiveId,
+    });
   }
 
   async get(archiveId: string): Promise<ArchiveRecord | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.archive(archiveId), ConsistentRead: true }),
     );
-    return Item ? strip(Item) : undefined;
+    return Item ? archiveRecords.decode(Item) : undefined;
   }
 
   async list(
@@ -60,7 +50,10 @@ export class ArchiveStore extends TableStore {
         ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
       }),
     );
-    return { records: (Items ?? []).map(strip), ...(LastEvaluatedKey ? { cursor: LastEvaluatedKey } : {}) };
+    return {
+      records: (Items ?? []).map(archiveRecords.decode),
+      ...(LastEvaluatedKey ? { cursor: LastEvaluatedKey } : {}),
+    };
   }
 
   /**
@@ -81,7 +74,7 @@ export class ArchiveStore extends TableStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? strip(Attributes) : undefined;
+      return Attributes ? archiveRecords.decode(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -129,15 +122,29 @@ export class ArchiveStore extends TableStore {
     }
   }
 
-  /** The write that ends an attempt (ready or failed), for the transaction with its chain record. */
-  finishPut(archive: ArchiveRecord, finished: ArchiveRecord): TransactItem {
+  /**
+   * The write that ends an attempt (ready or failed), for the transaction with its chain record.
+   * Refused with StaleVersion (of the attempt) when a newer attempt holds the archive, or it ended.
+   */
+  finishPut(archive: ArchiveRecord, finished: ArchiveRecord): Write {
     return {
-      Put: {
-        TableName: this.tableName,
-        Item: item(finished),
-        ConditionExpression: '#status = :building AND attempt = :attempt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':building': 'building', ':attempt': archive.attempt },
+      name: 'archive',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: archiveRecords.encode(finished),
+          ConditionExpression: '#status = :building AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':building': 'building', ':attempt': archive.attempt },
+        },
+      },
+      refused: async () => {
+        const current = await this.get(archive.archiveId);
+        return new StaleVersion(
+          `attempt of archive ${archive.archiveId}`,
+          archive.attempt,
+          current?.attempt ?? archive.attempt,
+        );
       },
     };
   }

@@ -1,12 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { leaderKeyOf } from '#shared/domain/access.ts';
@@ -19,31 +13,53 @@ import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import { countsAsRectified } from '#shared/domain/status.ts';
 import type { SummarySchedule } from '#shared/domain/summary/schedule.ts';
+import { correlationId } from '#shared/observability.ts';
 import { batchGet, batchPut } from './batch.ts';
+import { type ChainRecord, chainRecords } from './chain-records.ts';
 import { documentClient } from './client.ts';
-import { evidenceRecord } from './evidence-store.ts';
+import { codec, type StoredRecord } from './codec.ts';
+import { evidenceRecords } from './evidence-store.ts';
 import { InspectionChainStore } from './inspection-chain-store.ts';
 import { ITEM_SK_PREFIX, keys, SEQ_SK_PREFIX } from './keys.ts';
 import { queryAll } from './query.ts';
 import { TableStore } from './table-store.ts';
+import {
+  isTransactionConflict,
+  type TransactItem,
+  TransactionRefused,
+  transact,
+  type Write,
+} from './writes.ts';
 
-type StoredRecord = Record<string, unknown>;
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity'] as const;
-
-/** The domain object a record holds. Items and events also drop `importId`, which only the store uses. */
-function withoutKeys<T>(record: StoredRecord, extra: readonly string[] = []): T {
-  const copy = { ...record };
-  for (const key of [...KEY_ATTRIBUTES, ...extra]) delete copy[key];
-  return copy as T;
-}
-const STORE_ONLY = ['importId'];
-/**
- * What a chain record carries beside the sealed event, for routing its published copy; and
- * `copiedFrom` on a record a replace carried into a new generation (never published again).
- */
-const EVENT_STORE_ONLY = [...STORE_ONLY, 'ref', 'title', 'department', 'leader', 'copiedFrom'];
 /** The replace's lease on an inspection (see beginRevision): store bookkeeping, never shown. */
-const INSPECTION_STORE_ONLY = ['revising'];
+interface RevisionLease {
+  readonly importId: string;
+  readonly until: string;
+}
+
+/** The inspection: by id, and in the list of all by feedback date. */
+const inspectionRecords = codec<Inspection, { readonly revising?: RevisionLease }>({
+  entity: 'Inspection',
+  keys: (inspection) => ({
+    ...keys.inspection(inspection.inspectionId),
+    ...keys.inspectionList(inspection.feedbackDate, inspection.inspectionId),
+  }),
+  beside: { revising: true },
+});
+
+/** An item of an import generation (its `importId` only the store uses). */
+const itemRecords = codec<Item, { readonly importId: string }>({
+  entity: 'Item',
+  keys: (item, { importId }) => ({
+    ...keys.item(item.inspectionId, importId, item.ref),
+    ...keys.itemByDepartment(item.responsibleDept, item.inspectionId, importId, item.ref),
+    // Sparse index: only items still to be rectified are scanned for deadlines (not withdrawn ones).
+    ...(countsAsRectified(item.status) || item.withdrawn
+      ? {}
+      : keys.openByDeadline(item.deadline, item.itemId)),
+  }),
+  beside: { importId: true },
+});
 
 /**
  * How long a replace holds its lease: longer than the import function may run (29 s), so a
@@ -64,61 +80,36 @@ const beingRevised = (inspectionId: string) =>
 /** A live lease blocks item writes: absent, or expired by the writer's clock. */
 const NO_LIVE_LEASE = '(attribute_not_exists(revising) OR revising.#until < :now)';
 
-function itemRecord(item: Item, importId: string): StoredRecord {
-  return {
-    ...item,
-    ...keys.item(item.inspectionId, importId, item.ref),
-    ...keys.itemByDepartment(item.responsibleDept, item.inspectionId, importId, item.ref),
-    // Sparse index: only items still to be rectified are scanned for deadlines (not withdrawn ones).
-    ...(countsAsRectified(item.status) || item.withdrawn
-      ? {}
-      : keys.openByDeadline(item.deadline, item.itemId)),
-    entity: 'Item',
-    importId,
-  };
-}
+const itemRecord = (item: Item, importId: string): StoredRecord => itemRecords.encode(item, { importId });
 
 /**
  * A chain record: the sealed event, plus (outside the hash) where the item stood when it was
- * written — ref, title, responsible department and leader — so that the stream publisher can
- * address the event without reading the item.
+ * written, so that the stream publisher can address the event without reading the item.
  */
 function eventRecord(event: ItemEvent, importId: string, item: Item): StoredRecord {
   const leader = leaderKeyOf(item);
-  return {
-    ...event,
-    ...keys.chainEvent(importId, item.ref, event.seq),
-    entity: 'ChainEvent',
+  return chainRecords.encode(event, {
     importId,
     ref: item.ref,
     title: item.title,
     department: item.responsibleDept,
-    // The leader key, not the name: the notifier addresses `leader:<key>` inboxes by it.
     ...(leader ? { leader } : {}),
-  };
-}
-
-function inspectionRecord(inspection: Inspection): StoredRecord {
-  return {
-    ...inspection,
-    ...keys.inspection(inspection.inspectionId),
-    ...keys.inspectionList(inspection.feedbackDate, inspection.inspectionId),
-    entity: 'Inspection',
-  };
-}
-
-function isConditionFailure(error: unknown, index: number): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
-  );
+    // The ambient request's id (outside the hash): the publisher puts it on the bus event.
+    correlationId: correlationId(),
+  });
 }
 
 /** A generation as read by LedgerStore.readGeneration: its items, and each one's chain as stored. */
 export interface GenerationSnapshot {
   readonly items: readonly Item[];
-  readonly chains: ReadonlyMap<string, readonly Record<string, unknown>[]>;
+  readonly chains: ReadonlyMap<string, readonly ChainRecord[]>;
 }
+
+/** The names of a change transaction's writes (LedgerStore.changeWrites). */
+const ITEM = 'item';
+const INSPECTION = 'inspection';
+const RECORD = 'chain-record';
+const EVIDENCE = 'evidence';
 
 /**
  * DynamoDB refuses a write to an item an ongoing transaction holds (TransactionConflict; the SDK
@@ -130,11 +121,7 @@ async function retryTransactionConflicts<T>(write: () => Promise<T>, attempts = 
     try {
       return await write();
     } catch (error) {
-      const conflict =
-        (error as { name?: string }).name === 'TransactionConflictException' ||
-        (error instanceof TransactionCanceledException &&
-          (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict'));
-      if (!conflict || attempt >= attempts) throw error;
+      if (!isTransactionConflict(error) || attempt >= attempts) throw error;
       await sleep(Math.random() * 20 * 2 ** attempt);
     }
   }
@@ -177,7 +164,7 @@ export class LedgerStore extends TableStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return Attributes ? withoutKeys<Inspection>(Attributes, INSPECTION_STORE_ONLY) : undefined;
+      return Attributes ? inspectionRecords.decode(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         if (error.Item) {
@@ -193,7 +180,7 @@ export class LedgerStore extends TableStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.inspection(inspectionId), ConsistentRead: true }),
     );
-    return Item ? withoutKeys<Inspection>(Item, INSPECTION_STORE_ONLY) : undefined;
+    return Item ? inspectionRecords.decode(Item) : undefined;
   }
 
   /** The inspection, or NotFound (404) when there is none. */
@@ -216,7 +203,7 @@ export class LedgerStore extends TableStore {
       ExpressionAttributeValues: { ':pk': 'INSPECTIONS' },
       ScanIndexForward: false,
     });
-    return records.map((record) => withoutKeys<Inspection>(record, INSPECTION_STORE_ONLY));
+    return records.map(inspectionRecords.decode);
   }
 
   /**
@@ -243,29 +230,27 @@ export class LedgerStore extends TableStore {
     ];
     await batchPut(this.client, this.tableName, records, { concurrency: 4 });
     // The pointer moves in one transaction with the inspection chain's PlanImported record.
-    const visible = {
-      Put: {
-        TableName: this.tableName,
-        Item: inspectionRecord(inspection),
-        ...(previousImportId
-          ? {
-              ConditionExpression: 'importId = :previous',
-              ExpressionAttributeValues: { ':previous': previousImportId },
-            }
-          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+    const visible: Write = {
+      name: INSPECTION,
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: inspectionRecords.encode(inspection),
+          ...(previousImportId
+            ? {
+                ConditionExpression: 'importId = :previous',
+                ExpressionAttributeValues: { ':previous': previousImportId },
+              }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        },
       },
+      refused: () =>
+        new Conflict(`inspection ${inspection.inspectionId} was imported by someone else meanwhile`),
     };
-    try {
-      await new InspectionChainStore(this.client, this.tableName).append(inspection.inspectionId, (head) => ({
-        event: planImported(head),
-        with: [visible],
-      }));
-    } catch (error) {
-      if (isConditionFailure(error, 1)) {
-        throw new Conflict(`inspection ${inspection.inspectionId} was imported by someone else meanwhile`);
-      }
-      throw error;
-    }
+    await new InspectionChainStore(this.client, this.tableName).append(inspection.inspectionId, (head) => ({
+      event: planImported(head),
+      with: [visible],
+    }));
   }
 
   /**
@@ -344,17 +329,16 @@ export class LedgerStore extends TableStore {
         ),
       );
       const records = await batchGet(this.client, this.tableName, wanted, { concurrency: COPY_PARALLEL });
-      const chains = new Map<string, StoredRecord[]>();
-      for (const record of records) {
-        const ref = record.ref as string;
-        const chain = chains.get(ref);
+      const chains = new Map<string, ChainRecord[]>();
+      for (const record of records.map(chainRecords.read)) {
+        const chain = chains.get(record.beside.ref);
         if (chain) chain.push(record);
-        else chains.set(ref, [record]);
+        else chains.set(record.beside.ref, [record]);
       }
-      for (const chain of chains.values()) chain.sort((a, b) => (a.seq as number) - (b.seq as number));
+      for (const chain of chains.values()) chain.sort((a, b) => a.value.seq - b.value.seq);
       const torn = items.filter((item) => {
         const chain = chains.get(item.ref) ?? [];
-        const last = chain.at(-1);
+        const last = chain.at(-1)?.value;
         return chain.length !== item.version || last?.seq !== item.version || last.hash !== item.chainHead;
       });
       if (torn.length === 0) return { items, chains };
@@ -385,13 +369,14 @@ export class LedgerStore extends TableStore {
     const { inspection } = ledger;
     const importId = inspection.importId;
     const items = new Map(ledger.items.map((item) => [item.itemId, item]));
-    const copies = [...carried.chains.values()].flat().map((record) => ({
-      ...record,
-      ...keys.chainEvent(importId, record.ref as string, record.seq as number),
-      importId,
-      // The generation it was first written in (a copy of a copy keeps the original's).
-      copiedFrom: record.copiedFrom ?? previous.importId,
-    }));
+    const copies = [...carried.chains.values()].flat().map(({ value, beside }) =>
+      chainRecords.encode(value, {
+        ...beside,
+        importId,
+        // The generation it was first written in (a copy of a copy keeps the original's).
+        copiedFrom: beside.copiedFrom ?? previous.importId,
+      }),
+    );
     const records = [
       ...ledger.items.map((item) => itemRecord(item, importId)),
       ...copies,
@@ -402,37 +387,35 @@ export class LedgerStore extends TableStore {
       }),
     ];
     await batchPut(this.client, this.tableName, records, { concurrency: 4 });
-    const visible = {
-      Put: {
-        TableName: this.tableName,
-        // The whole record is replaced: the lease goes with the old one.
-        Item: inspectionRecord(inspection),
-        ConditionExpression:
-          'importId = :previous AND revising.importId = :mine AND revising.#until > :deadline',
-        ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: {
-          ':previous': previous.importId,
-          ':mine': importId,
-          // The clock at the flip, not at the request: the copy may have taken a while.
-          ':deadline': new Date(Date.now() + LEASE_MARGIN_MS).toISOString(),
+    const visible: Write = {
+      name: INSPECTION,
+      item: {
+        Put: {
+          TableName: this.tableName,
+          // The whole record is replaced: the lease goes with the old one.
+          Item: inspectionRecords.encode(inspection),
+          ConditionExpression:
+            'importId = :previous AND revising.importId = :mine AND revising.#until > :deadline',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':previous': previous.importId,
+            ':mine': importId,
+            // The clock at the flip, not at the request: the copy may have taken a while.
+            ':deadline': new Date(Date.now() + LEASE_MARGIN_MS).toISOString(),
+          },
         },
       },
-    };
-    try {
-      await retryTransactionConflicts(() =>
-        new InspectionChainStore(this.client, this.tableName).append(inspection.inspectionId, (head) => ({
-          event: planImported(head),
-          with: [visible],
-        })),
-      );
-    } catch (error) {
-      if (isConditionFailure(error, 1)) {
-        throw new Conflict(
+      refused: () =>
+        new Conflict(
           `inspection ${inspection.inspectionId} was imported by someone else, or the replace outlived its lease; nothing changed, retry`,
-        );
-      }
-      throw error;
-    }
+        ),
+    };
+    await retryTransactionConflicts(() =>
+      new InspectionChainStore(this.client, this.tableName).append(inspection.inspectionId, (head) => ({
+        event: planImported(head),
+        with: [visible],
+      })),
+    );
   }
 
   /** An item of the visible import generation, with its inspection. */
@@ -446,7 +429,7 @@ export class LedgerStore extends TableStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? { item: withoutKeys<Item>(Item, STORE_ONLY), inspection } : undefined;
+    return Item ? { item: itemRecords.decode(Item), inspection } : undefined;
   }
 
   /**
@@ -474,7 +457,7 @@ export class LedgerStore extends TableStore {
           },
           ...(options.consistent ? { ConsistentRead: true } : {}),
         });
-    return records.map((record) => withoutKeys<Item>(record, STORE_ONLY));
+    return records.map(itemRecords.decode);
   }
 
   /** An item's whole chain, oldest first. */
@@ -487,7 +470,7 @@ export class LedgerStore extends TableStore {
       },
       ConsistentRead: true,
     });
-    return records.map((record) => withoutKeys<ItemEvent>(record, EVENT_STORE_ONLY));
+    return records.map(chainRecords.decode);
   }
 
   /**
@@ -503,11 +486,25 @@ export class LedgerStore extends TableStore {
     after: Item,
     events: ItemEvent | readonly ItemEvent[],
     now = new Date(),
-  ) {
-    refuseWithdrawn(before);
+  ): { TransactItems: TransactItem[] } {
     return {
-      TransactItems: [
-        {
+      TransactItems: this.changeWrites(inspection, before, after, events, now).map(({ item }) => item),
+    };
+  }
+
+  /** The writes of changeTransaction, named for sendChange. */
+  private changeWrites(
+    inspection: Inspection,
+    before: Item,
+    after: Item,
+    events: ItemEvent | readonly ItemEvent[],
+    now = new Date(),
+  ): Write[] {
+    refuseWithdrawn(before);
+    return [
+      {
+        name: ITEM,
+        item: {
           Put: {
             TableName: this.tableName,
             Item: itemRecord(after, inspection.importId),
@@ -515,7 +512,10 @@ export class LedgerStore extends TableStore {
             ExpressionAttributeValues: { ':expected': before.version },
           },
         },
-        {
+      },
+      {
+        name: INSPECTION,
+        item: {
           ConditionCheck: {
             TableName: this.tableName,
             Key: keys.inspection(inspection.inspectionId),
@@ -524,15 +524,18 @@ export class LedgerStore extends TableStore {
             ExpressionAttributeValues: { ':importId': inspection.importId, ':now': now.toISOString() },
           },
         },
-        ...[events].flat().map((event) => ({
+      },
+      ...[events].flat().map((event) => ({
+        name: RECORD,
+        item: {
           Put: {
             TableName: this.tableName,
             Item: eventRecord(event, inspection.importId, after),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
-        })),
-      ],
-    };
+        },
+      })),
+    ];
   }
 
   /**
@@ -548,22 +551,23 @@ export class LedgerStore extends TableStore {
     evidence: Evidence,
     expectedState: EvidenceState,
   ): Promise<void> {
-    const change = this.changeTransaction(inspection, before, after, event);
-    const evidencePut = {
-      Put: {
-        TableName: this.tableName,
-        Item: evidenceRecord(evidence),
-        ConditionExpression: '#state = :expected',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':expected': expectedState },
+    const evidencePut: Write = {
+      name: EVIDENCE,
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: evidenceRecords.encode(evidence),
+          ConditionExpression: '#state = :expected',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':expected': expectedState },
+        },
       },
     };
     await this.sendChange(
-      { TransactItems: [...change.TransactItems, evidencePut] },
+      [...this.changeWrites(inspection, before, after, event), evidencePut],
       inspection,
       before,
       after,
-      1,
     );
   }
 
@@ -573,31 +577,21 @@ export class LedgerStore extends TableStore {
     after: Item,
     events: ItemEvent | readonly ItemEvent[],
   ): Promise<void> {
-    await this.sendChange(
-      this.changeTransaction(inspection, before, after, events),
-      inspection,
-      before,
-      after,
-      [events].flat().length,
-    );
+    await this.sendChange(this.changeWrites(inspection, before, after, events), inspection, before, after);
   }
 
-  /**
-   * Sends a change transaction and turns its refusals into the domain's errors. Its items are,
-   * in order: the item, the inspection check, `eventCount` chain records, then an evidence put.
-   */
+  /** Sends a change transaction and turns its refusals into the domain's errors. */
   private async sendChange(
-    transaction: TransactWriteCommandInput,
+    writes: readonly Write[],
     inspection: Inspection,
     before: Item,
     after: Item,
-    eventCount: number,
   ): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand(transaction));
+      await transact(this.client, writes);
     } catch (error) {
-      const failed = (index: number) => isConditionFailure(error, index);
-      if (failed(1)) {
+      if (!(error instanceof TransactionRefused)) throw error;
+      if (error.failed.has(INSPECTION)) {
         const { Item: current } = await this.client.send(
           new GetCommand({
             TableName: this.tableName,
@@ -605,15 +599,15 @@ export class LedgerStore extends TableStore {
             ConsistentRead: true,
           }),
         );
-        if (current?.importId === inspection.importId && current.revising) {
+        const read = current ? inspectionRecords.read(current) : undefined;
+        if (read?.value.importId === inspection.importId && read.beside.revising) {
           throw beingRevised(inspection.inspectionId);
         }
         throw new Conflict(
           `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,
         );
       }
-      const recordTaken = Array.from({ length: eventCount }, (_, i) => 2 + i).some(failed);
-      if (failed(0) || recordTaken) {
+      if (error.failed.has(ITEM) || error.failed.has(RECORD)) {
         const current = await this.getItem(inspection.inspectionId, after.ref);
         throw new StaleVersion(
           `item ${after.itemId}`,
@@ -621,7 +615,7 @@ export class LedgerStore extends TableStore {
           current?.item.version ?? before.version,
         );
       }
-      if (failed(2 + eventCount)) throw new Conflict('the evidence was decided meanwhile');
+      if (error.failed.has(EVIDENCE)) throw new Conflict('the evidence was decided meanwhile');
       throw error;
     }
   }

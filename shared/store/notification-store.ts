@@ -4,6 +4,7 @@ import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { Notification } from '#shared/domain/notifications.ts';
 import { documentClient } from './client.ts';
+import { codec } from './codec.ts';
 import { keys, NOTIFICATION_SK_PREFIX } from './keys.ts';
 import { queryAll } from './query.ts';
 import { TableStore } from './table-store.ts';
@@ -11,10 +12,12 @@ import { TableStore } from './table-store.ts';
 /** Notifications are kept half a year (DynamoDB TTL removes them after that). */
 const KEEP_SECONDS = 183 * 24 * 3600;
 
-function fromRecord(record: Record<string, unknown>): Notification {
-  const { PK: _pk, SK: _sk, entity: _e, expiresAt: _x, ...notification } = record;
-  return notification as unknown as Notification;
-}
+/** A copy of a notification in one inbox, with the instant (epoch seconds) DynamoDB's TTL removes it. */
+const notificationRecords = codec<Notification, { readonly expiresAt: number }>({
+  entity: 'Notification',
+  keys: (notification) => keys.notification(notification.recipient, notification.notificationId),
+  beside: { expiresAt: true },
+});
 
 export interface InboxPage {
   readonly notifications: Notification[];
@@ -33,12 +36,9 @@ export class NotificationStore extends TableStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...notification,
-            ...keys.notification(notification.recipient, notification.notificationId),
-            entity: 'Notification',
+          Item: notificationRecords.encode(notification, {
             expiresAt: Math.floor(Date.parse(notification.at) / 1000) + KEEP_SECONDS,
-          },
+          }),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -89,7 +89,7 @@ export class NotificationStore extends TableStore {
           ExclusiveStartKey,
         }),
       );
-      found.push(...(page.Items ?? []).map(fromRecord));
+      found.push(...(page.Items ?? []).map(notificationRecords.decode));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey && found.length < limit);
     return found.slice(0, limit);
@@ -104,7 +104,7 @@ export class NotificationStore extends TableStore {
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keys.inbox(recipient), ':from': bound(since), ':to': bound(until) },
     });
-    return records.map(fromRecord);
+    return records.map(notificationRecords.decode);
   }
 
   /**
@@ -129,7 +129,7 @@ export class NotificationStore extends TableStore {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        if (Attributes) read ??= fromRecord(Attributes);
+        if (Attributes) read ??= notificationRecords.decode(Attributes);
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }

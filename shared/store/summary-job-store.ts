@@ -1,12 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { ActorRef } from '#shared/domain/item.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 import { documentClient } from './client.ts';
+import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { TableStore } from './table-store.ts';
+import { putNew } from './writes.ts';
 
 export type SummaryJobState = 'queued' | 'building' | 'ready' | 'failed';
 
@@ -33,25 +35,24 @@ export interface SummaryJob {
 /** Reading the items (the long part of a big inspection), rendering and storing the files, recording it. */
 export type SummaryPhase = 'reading' | 'rendering' | 'recording';
 
-const strip = ({ PK: _p, SK: _s, entity: _e, ...job }: Record<string, unknown>) =>
-  job as unknown as SummaryJob;
+const summaryJobRecords = codec<SummaryJob>({
+  entity: 'SummaryJob',
+  keys: (job) => keys.summaryJob(job.summaryId),
+});
 
 export class SummaryJobStore extends TableStore {
   async create(job: SummaryJob): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...job, ...keys.summaryJob(job.summaryId), entity: 'SummaryJob' },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    await putNew(this.client, this.tableName, summaryJobRecords.encode(job), {
+      resource: 'summary job',
+      id: job.summaryId,
+    });
   }
 
   async get(summaryId: string): Promise<SummaryJob | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.summaryJob(summaryId), ConsistentRead: true }),
     );
-    return Item ? strip(Item) : undefined;
+    return Item ? summaryJobRecords.decode(Item) : undefined;
   }
 
   /** Takes the job for a delivery (queued, or building by an attempt that died); undefined if it ended. */
@@ -73,7 +74,7 @@ export class SummaryJobStore extends TableStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? strip(Attributes) : undefined;
+      return Attributes ? summaryJobRecords.decode(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;

@@ -1,11 +1,14 @@
-import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
+import { AlreadyExists } from '#shared/domain/errors.ts';
 import type { ActorRef } from '#shared/domain/item.ts';
 import type { Summary } from '#shared/domain/summary/model.ts';
 import { documentClient } from './client.ts';
+import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { TableStore } from './table-store.ts';
+import type { Write } from './writes.ts';
 
 /** One file of a summary as stored: where it is (the exact version) and what it hashes to. */
 export interface SummaryFile {
@@ -50,25 +53,31 @@ export interface SummaryRecord
   readonly chain: { readonly seq: number; readonly hash: string };
 }
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, entity: _e, ...record }: Record<string, unknown>) =>
-  record as unknown as SummaryRecord;
+/** Summary records: by id, and in their inspection's list by as-of instant. */
+const summaryRecords = codec<SummaryRecord>({
+  entity: 'Summary',
+  keys: (record) => ({
+    ...keys.summary(record.summaryId),
+    ...keys.summaryOfInspection(record.inspectionId, record.asOf, record.summaryId),
+  }),
+});
 
 export class SummaryStore extends TableStore {
-  /** The write of a new summary record, for the transaction that appends its chain record. */
-  recordPut(record: SummaryRecord): TransactItem {
+  /**
+   * The write of a new summary record, for the transaction that appends its chain record;
+   * refused with AlreadyExists when the summary was made meanwhile.
+   */
+  recordPut(record: SummaryRecord): Write {
     return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...record,
-          ...keys.summary(record.summaryId),
-          ...keys.summaryOfInspection(record.inspectionId, record.asOf, record.summaryId),
-          entity: 'Summary',
+      name: 'summary',
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: summaryRecords.encode(record),
+          ConditionExpression: 'attribute_not_exists(PK)',
         },
-        ConditionExpression: 'attribute_not_exists(PK)',
       },
+      refused: () => new AlreadyExists('summary', record.summaryId),
     };
   }
 
@@ -76,7 +85,7 @@ export class SummaryStore extends TableStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.summary(summaryId), ConsistentRead: true }),
     );
-    return Item ? strip(Item) : undefined;
+    return Item ? summaryRecords.decode(Item) : undefined;
   }
 
   /**
@@ -101,7 +110,10 @@ export class SummaryStore extends TableStore {
         ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
       }),
     );
-    return { records: (Items ?? []).map(strip), ...(LastEvaluatedKey ? { cursor: LastEvaluatedKey } : {}) };
+    return {
+      records: (Items ?? []).map(summaryRecords.decode),
+      ...(LastEvaluatedKey ? { cursor: LastEvaluatedKey } : {}),
+    };
   }
 }
 

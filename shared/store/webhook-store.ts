@@ -4,6 +4,7 @@ import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { WebhookFormat } from '#shared/domain/digest.ts';
 import { documentClient } from './client.ts';
+import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './query.ts';
 import { TableStore } from './table-store.ts';
@@ -16,13 +17,25 @@ export interface Webhook {
   readonly updatedAt: string;
 }
 
+const webhookRecords = codec<Webhook>({
+  entity: 'Webhook',
+  keys: (webhook) => keys.webhook(webhook.department),
+});
+
+/** That a department's digest of a date was sent (or is being sent). */
+const digestRecords = codec<{ readonly at: string }, { readonly department: string; readonly date: string }>({
+  entity: 'DigestSent',
+  keys: (_, { department, date }) => keys.digest(department, date),
+  beside: { department: true, date: true },
+});
+
 /** Departments' digest webhooks (the URLs carry their chats' keys: encrypted at rest, never listed by the API). */
 export class WebhookStore extends TableStore {
   async put(webhook: Webhook): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.webhook(webhook.department), entity: 'Webhook', ...webhook },
+        Item: webhookRecords.encode(webhook),
       }),
     );
   }
@@ -45,7 +58,7 @@ export class WebhookStore extends TableStore {
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.webhooks },
     });
-    return records.map(({ PK: _pk, SK: _sk, entity: _e, ...webhook }) => webhook as unknown as Webhook);
+    return records.map(webhookRecords.decode);
   }
 
   /** Claims a department's digest of a date; false when it was already claimed (sent, or being sent). */
@@ -54,7 +67,7 @@ export class WebhookStore extends TableStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.digest(department, date), entity: 'DigestSent', at },
+          Item: digestRecords.encode({ at }, { department, date }),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );

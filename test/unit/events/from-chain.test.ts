@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ContractViolation, ITEM_DETAIL_TYPES, type ItemDetailType } from '#events/contracts.ts';
-import {
-  DETAIL_TYPE_OF_CHAIN_TYPE,
-  eventFromChainRecord,
-  publishedDetailType,
-  type StoredChainRecord,
-} from '#events/from-chain.ts';
+import { DETAIL_TYPE_OF_CHAIN_TYPE, eventFromChainRecord, publishedDetailType } from '#events/from-chain.ts';
 import { appendLink } from '#shared/domain/chain.ts';
 import { decideScan } from '#shared/domain/deadlines.ts';
 import { decideVerification, decideWithdrawal, type Evidence } from '#shared/domain/evidence.ts';
@@ -19,6 +14,7 @@ import type { Item, ItemEvent, ItemEventType } from '#shared/domain/item.ts';
 import { decideProgress } from '#shared/domain/progress.ts';
 import { actorRef } from '#shared/domain/roles.ts';
 import { decideTransition } from '#shared/domain/transitions.ts';
+import { type ChainRecord, chainRecords } from '#shared/store/chain-records.ts';
 import { anItem, principals } from '../../support/items.ts';
 
 // Records come from the domain's own deciders, so the test fails when what the domain writes
@@ -138,22 +134,28 @@ const published: { chainType: ItemEventType; detailType: ItemDetailType; item: I
   },
 ];
 
-/** The chain record as the ledger table holds it (shared/store/ledger-store.ts writes it so). */
-function storedRecord(event: ItemEvent, item: Item): StoredChainRecord {
-  return {
-    ...event,
-    PK: `CHAIN#imp-1#${item.ref}`,
-    SK: `SEQ#${String(event.seq).padStart(10, '0')}`,
-    entity: 'ChainEvent',
-    importId: 'imp-1',
-    ref: item.ref,
-    title: item.title,
-    department: item.responsibleDept,
-    ...(item.responsibleLeader ? { leader: item.responsibleLeader } : {}),
-  };
+/**
+ * The chain record as the ledger table holds it, read back as the publisher reads it: through the
+ * codec shared/store/ledger-store.ts writes it with.
+ */
+function storedRecord(event: ItemEvent, item: Item): ChainRecord {
+  return chainRecords.read(
+    chainRecords.encode(event, {
+      importId: 'imp-1',
+      ref: item.ref,
+      title: item.title,
+      department: item.responsibleDept,
+      ...(item.responsibleLeader ? { leader: item.responsibleLeader } : {}),
+    }),
+  );
 }
 
-function recordOf(chainType: ItemEventType): StoredChainRecord {
+/** The record as stored with some attributes changed, read back. */
+function storedWith(record: ChainRecord, change: Record<string, unknown>): ChainRecord {
+  return chainRecords.read({ ...chainRecords.encode(record.value, record.beside), ...change });
+}
+
+function recordOf(chainType: ItemEventType): ChainRecord {
   const found = published.find((entry) => entry.chainType === chainType);
   if (!found?.event) throw new Error(`no ${chainType} record was decided`);
   return storedRecord(found.event, found.item);
@@ -212,7 +214,9 @@ describe('eventFromChainRecord', () => {
   it('publishes nothing for a record a replace copied into a new generation (it was published when first written)', () => {
     const record = recordOf('StatusChanged');
     expect(eventFromChainRecord(record)).toBeDefined();
-    expect(eventFromChainRecord({ ...record, importId: 'imp-2', copiedFrom: 'imp-1' })).toBeUndefined();
+    expect(
+      eventFromChainRecord(storedWith(record, { importId: 'imp-2', copiedFrom: 'imp-1' })),
+    ).toBeUndefined();
   });
 
   it('publishes nothing for the records of a replace (PlanRevised, Withdrawn): they stay in the trail', () => {
@@ -222,7 +226,7 @@ describe('eventFromChainRecord', () => {
 
   it('leaves leader out for an item without one', () => {
     const record = storedRecord(closeOut.event, { ...open, responsibleLeader: '' });
-    expect(record).not.toHaveProperty('leader');
+    expect(record.beside).not.toHaveProperty('leader');
     expect(eventFromChainRecord(record)?.detail).not.toHaveProperty('leader');
   });
 
@@ -249,16 +253,16 @@ describe('eventFromChainRecord', () => {
   ] as const)(
     'refuses %s, naming the record, the detail-type and the field',
     (_, chainType, change, field) => {
-      const record = { ...recordOf(chainType), ...change } as StoredChainRecord;
+      const record = storedWith(recordOf(chainType), change);
       expect(() => eventFromChainRecord(record)).toThrow(ContractViolation);
       expect(() => eventFromChainRecord(record)).toThrow(
-        `chain record ${record.itemId} seq ${record.seq} (${chainType}) does not fit the ${publishedDetailType(chainType)} contract: ${field}:`,
+        `chain record ${record.value.itemId} seq ${record.value.seq} (${chainType}) does not fit the ${publishedDetailType(chainType)} contract: ${field}:`,
       );
     },
   );
 
   it('refuses a chain type it has no entry for, rather than dropping it', () => {
-    const record = { ...recordOf('StatusChanged'), type: 'ItemDeleted' } as unknown as StoredChainRecord;
+    const record = storedWith(recordOf('StatusChanged'), { type: 'ItemDeleted' });
     expect(() => eventFromChainRecord(record)).toThrow(/\(ItemDeleted\) has a type no event is declared for/);
   });
 });
