@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { busEventSchema, contracts, DETAIL_TYPES, type DetailType } from './contracts.ts';
 import { samples } from './samples.ts';
 

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '#shared/domain/roles.ts';
 import { type ConsoleConfig, consoleSecurityHeaders } from '../web/hosting.ts';
 import { type DevKey, mintDevToken } from './dev-auth.ts';

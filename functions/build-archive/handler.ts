@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { queues } from '#catalog/resources.ts';
 import { kmsManifestSigner } from '#shared/archive/signing.ts';
 import { batchHandler } from '#shared/lambda/batch-handler.ts';

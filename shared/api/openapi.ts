@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type HttpMethod, httpRoutes } from '#catalog/functions.ts';
 import { SERVICE_VERSION } from '#shared/version.ts';
 import {

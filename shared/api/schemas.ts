@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LEDGER_FIELDS, OUTCOME_KINDS } from '#shared/domain/plan/model.ts';
 import { MAX_PROGRESS_TEXT } from '#shared/domain/progress.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';

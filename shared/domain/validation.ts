@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldIssue } from './errors.ts';
 
 /** `['aspects', 0, 'problems', 1, 'deadline']` → `aspects[0].problems[1].deadline`. */

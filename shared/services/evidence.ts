@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EvidenceRequest } from '#shared/api/schemas.ts';
 import { canWrite } from '#shared/domain/access.ts';
 import {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ImportRequest } from '#shared/api/schemas.ts';
 import type { Linked } from '#shared/domain/chain.ts';
 import { Conflict, ValidationFailed } from '#shared/domain/errors.ts';

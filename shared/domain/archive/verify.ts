@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyChain } from '../chain.ts';
 import { formatPath } from '../validation.ts';
 import { summaryEntry } from './entry-names.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cleanLine, cleanMultiline, isWellFormedText, MALFORMED_TEXT } from '../text.ts';
 import {
   ACCEPTED_OUTCOME_LABELS,

@@ -4,7 +4,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContractViolation, DETAIL_TYPES, parseEvent } from '#events/contracts.ts';
 import { schemaFileName } from '#events/json-schemas.ts';
 import { samples } from '#events/samples.ts';

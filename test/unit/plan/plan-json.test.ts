@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_PLAN_ITEMS, PlanDocument, parsePlanJson } from '#shared/domain/plan/index.ts';
 import type { Plan, PlanError } from '#shared/domain/plan/model.ts';
 import { generatePlan } from '../../fixtures/generate-plan.ts';

@@ -3,7 +3,7 @@
  * handlers parse with and /openapi.json is generated from. Nothing here reaches the bundle
  * (`import type`), and a contract change fails `npm run typecheck` on the pages that use it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type * as S from '../../../shared/api/schemas.ts';
 
 export type Item = z.output<typeof S.ItemView>;
