@@ -133,6 +133,17 @@ function fonts(eastAsia: string, latin: string): IRunStylePropertiesOptions['fon
   return { eastAsia, ascii: latin, hAnsi: latin, cs: latin, hint: 'eastAsia' };
 }
 
+/** A heading style: body size in black, kept with what follows, at its outline level. */
+function heading(outlineLevel: number, run: { font: IRunStylePropertiesOptions['font']; bold?: boolean }) {
+  return {
+    basedOn: 'Normal',
+    next: 'Normal',
+    quickFormat: true,
+    run: { ...run, size: SIZE.body, color: '000000' },
+    paragraph: { keepNext: true, outlineLevel },
+  };
+}
+
 /** Display width in body characters: a CJK character is one, Latin letters and digits half. */
 function widthInChars(text: string): number {
   let width = 0;
@@ -175,38 +186,10 @@ function styles(lang: ReportDocument['lang']) {
           keepNext: true,
         },
       },
-      heading1: {
-        basedOn: 'Normal',
-        next: 'Normal',
-        quickFormat: true,
-        run: {
-          font: fonts(FONTS.heading1, latinOf(FONTS.heading1)),
-          size: SIZE.body,
-          bold: en,
-          color: '000000',
-        },
-        paragraph: { keepNext: true, outlineLevel: 0 },
-      },
-      heading2: {
-        basedOn: 'Normal',
-        next: 'Normal',
-        quickFormat: true,
-        run: {
-          font: fonts(FONTS.heading2, latinOf(FONTS.heading2)),
-          size: SIZE.body,
-          bold: en,
-          color: '000000',
-        },
-        paragraph: { keepNext: true, outlineLevel: 1 },
-      },
+      heading1: heading(0, { font: fonts(FONTS.heading1, latinOf(FONTS.heading1)), bold: en }),
+      heading2: heading(1, { font: fonts(FONTS.heading2, latinOf(FONTS.heading2)), bold: en }),
       // The third level (1．) is set in the body face (GB/T 9704 7.3.3); a style of its own keeps it in the outline.
-      heading3: {
-        basedOn: 'Normal',
-        next: 'Normal',
-        quickFormat: true,
-        run: { font: fonts(FONTS.body, FONTS.latin), size: SIZE.body, color: '000000' },
-        paragraph: { keepNext: true, outlineLevel: 2 },
-      },
+      heading3: heading(2, { font: fonts(FONTS.body, FONTS.latin) }),
     },
     paragraphStyles: [
       {

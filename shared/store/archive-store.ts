@@ -8,7 +8,7 @@ import { documentClient } from './client.ts';
 import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { TableStore } from './table-store.ts';
-import { putNew, type Write } from './writes.ts';
+import { putNew, setWhileAttemptHolds, type Write } from './writes.ts';
 
 /** Archive records: by id, and in their inspection's list by request time. */
 const archiveRecords = codec<ArchiveRecord>({
@@ -97,29 +97,13 @@ export class ArchiveStore extends TableStore {
 
   /** Records progress, or an attempt's error before a retry; ignored once another attempt holds it. */
   async note(archive: ArchiveRecord, fields: Pick<ArchiveRecord, 'progress' | 'lastError'>): Promise<void> {
-    const names = Object.keys(fields) as (keyof typeof fields)[];
-    if (names.length === 0) return;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.archive(archive.archiveId),
-          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
-          ConditionExpression: '#status = :building AND attempt = :attempt',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
-          },
-          ExpressionAttributeValues: {
-            ':building': 'building',
-            ':attempt': archive.attempt,
-            ...Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await setWhileAttemptHolds(
+      this.client,
+      this.tableName,
+      keys.archive(archive.archiveId),
+      { stateAttribute: 'status', attempt: archive.attempt },
+      fields,
+    );
   }
 
   /**

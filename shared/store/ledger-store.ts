@@ -207,6 +207,28 @@ export class LedgerStore extends TableStore {
   }
 
   /**
+   * Puts a generation's items, the chain records carried over from the one it replaces, and its
+   * new chain records under the generation's import id, where no reader looks until the flip.
+   */
+  private async writeGeneration(
+    ledger: { inspection: Inspection; items: readonly Item[]; events: readonly ItemEvent[] },
+    carried: readonly StoredRecord[],
+  ): Promise<void> {
+    const { importId } = ledger.inspection;
+    const items = new Map(ledger.items.map((item) => [item.itemId, item]));
+    const records = [
+      ...ledger.items.map((item) => itemRecord(item, importId)),
+      ...carried,
+      ...ledger.events.map((event) => {
+        const item = items.get(event.itemId);
+        if (!item) throw new Error(`chain record ${event.eventId} names an item not in the generation`);
+        return eventRecord(event, importId, item);
+      }),
+    ];
+    await batchPut(this.client, this.tableName, records, { concurrency: 4 });
+  }
+
+  /**
    * Writes an import generation and then makes it the visible one. Items and their first chain
    * records go under a fresh import id that no reader looks at; the last write moves the
    * inspection's pointer to it, conditioned on the pointer being where the caller saw it (absent
@@ -219,16 +241,7 @@ export class LedgerStore extends TableStore {
     planImported: (head: Linked | undefined) => InspectionEvent,
   ): Promise<void> {
     const { inspection } = ledger;
-    const items = new Map(ledger.items.map((item) => [item.itemId, item]));
-    const records = [
-      ...ledger.items.map((item) => itemRecord(item, inspection.importId)),
-      ...ledger.events.map((event) => {
-        const item = items.get(event.itemId);
-        if (!item) throw new Error(`import event ${event.eventId} names an item not in the import`);
-        return eventRecord(event, inspection.importId, item);
-      }),
-    ];
-    await batchPut(this.client, this.tableName, records, { concurrency: 4 });
+    await this.writeGeneration(ledger, []);
     // The pointer moves in one transaction with the inspection chain's PlanImported record.
     const visible: Write = {
       name: INSPECTION,
@@ -368,7 +381,6 @@ export class LedgerStore extends TableStore {
   ): Promise<void> {
     const { inspection } = ledger;
     const importId = inspection.importId;
-    const items = new Map(ledger.items.map((item) => [item.itemId, item]));
     const copies = [...carried.chains.values()].flat().map(({ value, beside }) =>
       chainRecords.encode(value, {
         ...beside,
@@ -377,16 +389,7 @@ export class LedgerStore extends TableStore {
         copiedFrom: beside.copiedFrom ?? previous.importId,
       }),
     );
-    const records = [
-      ...ledger.items.map((item) => itemRecord(item, importId)),
-      ...copies,
-      ...ledger.events.map((event) => {
-        const item = items.get(event.itemId);
-        if (!item) throw new Error(`replace event ${event.eventId} names an item not in the import`);
-        return eventRecord(event, importId, item);
-      }),
-    ];
-    await batchPut(this.client, this.tableName, records, { concurrency: 4 });
+    await this.writeGeneration(ledger, copies);
     const visible: Write = {
       name: INSPECTION,
       item: {

@@ -8,7 +8,7 @@ import { documentClient } from './client.ts';
 import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { TableStore } from './table-store.ts';
-import { putNew } from './writes.ts';
+import { putNew, setWhileAttemptHolds } from './writes.ts';
 
 export type SummaryJobState = 'queued' | 'building' | 'ready' | 'failed';
 
@@ -86,29 +86,13 @@ export class SummaryJobStore extends TableStore {
     job: SummaryJob,
     fields: Partial<Pick<SummaryJob, 'state' | 'progress' | 'failure'>>,
   ): Promise<void> {
-    const names = Object.keys(fields) as (keyof typeof fields)[];
-    if (names.length === 0) return;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.summaryJob(job.summaryId),
-          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
-          ConditionExpression: '#current = :building AND attempt = :attempt',
-          ExpressionAttributeNames: {
-            '#current': 'state',
-            ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
-          },
-          ExpressionAttributeValues: {
-            ':building': 'building',
-            ':attempt': job.attempt,
-            ...Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await setWhileAttemptHolds(
+      this.client,
+      this.tableName,
+      keys.summaryJob(job.summaryId),
+      { stateAttribute: 'state', attempt: job.attempt },
+      fields,
+    );
   }
 }
 

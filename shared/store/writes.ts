@@ -4,6 +4,7 @@ import {
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExists } from '#shared/domain/errors.ts';
 import type { StoredRecord } from './codec.ts';
@@ -86,5 +87,42 @@ export async function putNew(
       throw new AlreadyExists(what.resource, what.id, { cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * SETs `fields` on a job record (an archive build, a summary job) while it is still `building` in
+ * the given attempt; does nothing once another attempt or an end state holds it, since a late
+ * note from a superseded attempt must not overwrite the record.
+ */
+export async function setWhileAttemptHolds(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, string>,
+  job: { readonly stateAttribute: string; readonly attempt: number },
+  fields: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const names = Object.keys(fields);
+  if (names.length === 0) return;
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+        ConditionExpression: '#jobState = :building AND attempt = :attempt',
+        ExpressionAttributeNames: {
+          '#jobState': job.stateAttribute,
+          ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':building': 'building',
+          ':attempt': job.attempt,
+          ...Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }
