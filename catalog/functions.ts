@@ -583,6 +583,13 @@ export interface HttpRoute {
 }
 
 /** Every HTTP route of every function, in declaration order. */
+/** Whether any of the function's routes honours an Idempotency-Key (its bundle then needs the library). */
+export function honoursIdempotencyKey(spec: FunctionSpec): boolean {
+  return (spec.triggers as readonly Trigger[]).some(
+    (trigger) => trigger.kind === 'http' && trigger.idempotent,
+  );
+}
+
 export function httpRoutes(): HttpRoute[] {
   return Object.entries(functions).flatMap(([functionName, spec]) =>
     (spec.triggers as readonly Trigger[]).flatMap((trigger) =>

@@ -12,7 +12,6 @@ import { logger, metrics, withCorrelationId } from '#shared/observability.ts';
 import type { ApiEvent, ApiResult } from './api-gateway.ts';
 import { checkClaims, type FlatClaims } from './claims.ts';
 import { errorResponses } from './error-handler.ts';
-import { idempotentByHeader } from './idempotency.ts';
 import { type HttpResult, toApiResponse } from './response.ts';
 
 /** What a route handler receives: the event, plus what the chain already established. */
@@ -119,6 +118,14 @@ function correlationIdOf(event: ApiEvent): string | undefined {
 }
 
 /**
+ * The idempotency middleware, unless this bundle was built for a function with no Idempotency-Key
+ * route: infra/constructs/service-function.ts then defines RECTIFY_IDEMPOTENCY as 'off' at build
+ * time, and esbuild leaves out the import (the library, and the DynamoDB client for reads that
+ * need none). Unbundled (locally, in tests) it is always there.
+ */
+const idempotency = process.env.RECTIFY_IDEMPOTENCY === 'off' ? undefined : await import('./idempotency.ts');
+
+/**
  * The middy chain every HTTP function uses: tracing, Powertools logging and metrics, error
  * mapping, then authorisation from the manifest's route roles; all of it under the request's
  * correlation id, which the chain records it writes and the response's X-Correlation-Id carry.
@@ -134,12 +141,17 @@ export function httpHandler<P extends Principal | undefined = Principal>(
       .filter((route) => route.functionName === functionName && route.idempotent)
       .map((route) => `${route.method} ${route.path}`),
   );
-  const idempotency = idempotentRoutes.size > 0 ? [idempotentByHeader(functionName, idempotentRoutes)] : [];
+  if (idempotentRoutes.size > 0 && !idempotency)
+    throw new Error(`${functionName} honours Idempotency-Key but was bundled without idempotency`);
+  const keyed =
+    idempotency && idempotentRoutes.size > 0
+      ? [idempotency.idempotentByHeader(functionName, idempotentRoutes)]
+      : [];
   const chain = invocationChain<ApiEvent, ApiResult, RectifyContext>()
     .use(requestMetrics())
     .use(errorResponses())
     .use(authorise(functionName))
-    .use(idempotency)
+    .use(keyed)
     .handler(async (event, context) => {
       const result = await route({
         event,

@@ -22,7 +22,11 @@ import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/roles.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
-import { evidenceObjects, evidenceUploadKey } from '#shared/storage/evidence-objects.ts';
+import {
+  evidenceObjects,
+  evidenceUploadKey,
+  presignEvidenceUpload,
+} from '#shared/storage/evidence-objects.ts';
 import type { EvidenceStore } from '#shared/store/evidence-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import { findVisibleItem } from './items.ts';
@@ -109,7 +113,7 @@ export async function requestUpload(
   };
   await stores.evidence.create(evidence);
 
-  const upload = await evidenceObjects.presignUpload(evidence, UPLOAD_EXPIRY_SECONDS);
+  const upload = await presignEvidenceUpload(evidence, UPLOAD_EXPIRY_SECONDS);
   return {
     evidenceId,
     state: 'pending' as const,

@@ -43,15 +43,6 @@ export interface MeasuredUpload {
 }
 
 export interface EvidenceObjects {
-  /**
-   * A presigned POST for the evidence's upload: the policy fixes the key, the exact size, the
-   * Content-Type and the SHA-256 checksum, and stores the Content-Disposition with the object so
-   * the original (Chinese) name survives download.
-   */
-  presignUpload(
-    evidence: Pick<Evidence, 'objectKey' | 'fileName' | 'contentType' | 'size' | 'sha256'>,
-    expiresSeconds: number,
-  ): Promise<PresignedPost>;
   /** A short-lived presigned GET of exactly the stored version, saved under the original name. */
   downloadLink(
     evidence: Pick<Evidence, 'objectKey' | 'objectVersionId' | 'fileName'>,
@@ -76,6 +67,35 @@ export interface EvidenceObjects {
   quarantine(upload: UploadedObject): Promise<void>;
 }
 
+/**
+ * A presigned POST for the evidence's upload: the policy fixes the key, the exact size, the
+ * Content-Type and the SHA-256 checksum, and stores the Content-Disposition with the object so
+ * the original (Chinese) name survives download. A function of its own, not a member of
+ * EvidenceObjects, so that only the function that hands out uploads bundles the POST signer.
+ */
+export function presignEvidenceUpload(
+  evidence: Pick<Evidence, 'objectKey' | 'fileName' | 'contentType' | 'size' | 'sha256'>,
+  expiresSeconds: number,
+  client: S3Client = s3,
+): Promise<PresignedPost> {
+  const fields = {
+    'Content-Type': evidence.contentType,
+    'Content-Disposition': contentDisposition(evidence.fileName),
+    'x-amz-checksum-algorithm': 'SHA256',
+    'x-amz-checksum-sha256': Buffer.from(evidence.sha256, 'hex').toString('base64'),
+  };
+  return createPresignedPost(client, {
+    Bucket: evidenceBucketName(),
+    Key: evidence.objectKey,
+    Fields: fields,
+    Conditions: [
+      ['content-length-range', evidence.size, evidence.size],
+      ...Object.entries(fields).map(([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string]),
+    ],
+    Expires: expiresSeconds,
+  });
+}
+
 /** The evidence objects through a given S3 client (tests pass one that fails on demand). */
 export function evidenceObjectsOn(client: S3Client): EvidenceObjects {
   /** Whether a key's latest version is an object (not absent, not a delete marker). */
@@ -91,27 +111,6 @@ export function evidenceObjectsOn(client: S3Client): EvidenceObjects {
   }
 
   return {
-    presignUpload(evidence, expiresSeconds) {
-      const fields = {
-        'Content-Type': evidence.contentType,
-        'Content-Disposition': contentDisposition(evidence.fileName),
-        'x-amz-checksum-algorithm': 'SHA256',
-        'x-amz-checksum-sha256': Buffer.from(evidence.sha256, 'hex').toString('base64'),
-      };
-      return createPresignedPost(client, {
-        Bucket: evidenceBucketName(),
-        Key: evidence.objectKey,
-        Fields: fields,
-        Conditions: [
-          ['content-length-range', evidence.size, evidence.size],
-          ...Object.entries(fields).map(
-            ([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string],
-          ),
-        ],
-        Expires: expiresSeconds,
-      });
-    },
-
     downloadLink(evidence, now = new Date()) {
       return presignedDownload(
         {

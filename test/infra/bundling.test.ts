@@ -15,6 +15,7 @@ let app: App;
 let assetDir: string;
 let files: string[];
 let bundle: string;
+let keyedBundle: string;
 
 beforeAll(async () => {
   app = await newApp(
@@ -23,14 +24,22 @@ beforeAll(async () => {
   );
   const stack = new Stack(app, 'Bundling');
   new ServiceFunction(stack, 'Health', { spec: functions.health, retainLogs: false });
+  new ServiceFunction(stack, 'Transition', { spec: functions.transitionItem, retainLogs: false });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
   };
-  const lambda = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
-  assetDir = path.join(app.outdir, lambda?.Metadata?.['aws:asset:path'] ?? 'missing-asset');
+  const assetOf = (logicalIdStart: string) => {
+    const [, lambda] =
+      Object.entries(template.Resources).find(
+        ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(logicalIdStart),
+      ) ?? [];
+    return path.join(app.outdir, lambda?.Metadata?.['aws:asset:path'] ?? 'missing-asset');
+  };
+  assetDir = assetOf('Health');
   files = (await readdir(assetDir)).sort();
   bundle = await readFile(path.join(assetDir, 'index.mjs'), 'utf8');
+  keyedBundle = await readFile(path.join(assetOf('Transition'), 'index.mjs'), 'utf8');
 });
 afterAll(() => removeOutput(app));
 
@@ -50,6 +59,18 @@ describe('ServiceFunction bundling', () => {
   });
   it('exports handler as an ES module export', () => {
     expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{\s*handler\s*\}/);
+  });
+  it('carries the idempotency library only where a route honours an Idempotency-Key', () => {
+    // The Powertools persistence layer's error text, present wherever the library is bundled.
+    const marker = 'IdempotencyItemAlreadyExistsError';
+    expect([bundle.includes(marker), keyedBundle.includes(marker)]).toEqual([false, true]);
+    // And a function without one has no DynamoDB client either: it reads nothing.
+    expect(bundle).not.toContain('DynamoDB_20120810');
+  });
+  it('reads credentials from the environment only, as Lambda gives them', () => {
+    // The default chain's SSO and STS clients are left out; the environment reader is in.
+    expect(keyedBundle).not.toMatch(/sso-oidc|AssumeRoleWithWebIdentity/);
+    expect(keyedBundle).toContain('AWS_SESSION_TOKEN');
   });
   it('maps the bundle back to the TypeScript sources without embedding them', async () => {
     const map = JSON.parse(await readFile(path.join(assetDir, 'index.mjs.map'), 'utf8'));

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions } from '#catalog/functions.ts';
 import { bucketNotifications, buckets } from '#catalog/resources.ts';
 import {
-  evidenceObjectsOn,
   evidenceUploadKey,
+  presignEvidenceUpload,
   quarantineKey,
   uploadedEvidenceId,
 } from '#shared/storage/evidence-objects.ts';
@@ -68,7 +68,7 @@ describe('the presigned upload', () => {
   it('fixes the key, the exact size, the type, the name and the SHA-256 in its policy', async () => {
     const sha256 = 'ab'.repeat(32);
     const before = Date.now();
-    const post = await evidenceObjectsOn(client).presignUpload(
+    const post = await presignEvidenceUpload(
       {
         objectKey: 'uploads/ev-1',
         fileName: '整改报告.pdf',
@@ -77,6 +77,7 @@ describe('the presigned upload', () => {
         sha256,
       },
       15 * 60,
+      client,
     );
     const checksum = Buffer.from(sha256, 'hex').toString('base64');
     expect(post.fields).toMatchObject({
