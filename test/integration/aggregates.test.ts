@@ -136,7 +136,8 @@ describe('inspection counters', () => {
     for (let i = 0; i < 2; i++) {
       await sqs.send(new SendMessageCommand({ QueueUrl: aggregates.url, MessageBody: message }));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Both copies are in the queue once SendMessage has answered: the queue is idle only once the
+    // consumer has taken and deleted them (no pause needed, and none can make this pass early).
     await eventually(async () => ((await queueIsIdle(sqs, aggregates.url)) ? true : undefined), 30_000);
     expect(
       (await sqs.send(new ReceiveMessageCommand({ QueueUrl: aggregates.deadLetterUrl }))).Messages,

@@ -17,6 +17,7 @@ import { verifyArchiveFile } from '../../cli/verify.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
 import { storeEvidence } from '../support/evidence.ts';
+import { once } from '../support/once.ts';
 import { queueIsIdle } from '../support/queues.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 import { askForSummary } from '../support/summaries.ts';
@@ -90,16 +91,19 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('an archive on request', () => {
-  let archiveId = '';
-
-  it('is built behind the queue, and verifies offline with the public key', async () => {
+  /** An auditor's archive of the whole inspection, built and downloaded, by whichever test asks first. */
+  const requestedArchive = once(async () => {
     const requested = await api.post(`/inspections/${INSPECTION}/archives`, users.auditor, {});
     expect(requested.status, requested.text).toBe(202);
-    archiveId = requested.json.archiveId;
+    const archiveId = requested.json.archiveId as string;
     const archive = await ready(archiveId);
+    return { archiveId, archive, file: await download(archive.downloadUrl, 'archive.zip') };
+  });
+
+  it('is built behind the queue, and verifies offline with the public key', async () => {
+    const { archive, file } = await requestedArchive();
     expect(archive).toMatchObject({ fileCount: 3, warnings: [], attempt: 1 });
     expect(archive.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const file = await download(archive.downloadUrl, 'archive.zip');
     expect(readFileSync(file).length).toBe(archive.sizeBytes);
     const report = await verifyArchiveFile(file, { publicKeyPem });
     expect(report.problems).toEqual([]);
@@ -108,11 +112,12 @@ describe('an archive on request', () => {
   });
 
   it('keeps hostile names inside the archive and says what it holds', async () => {
+    const { archiveId, file } = await requestedArchive();
     const listed = (await api.get(`/inspections/${INSPECTION}/archives`, users.admin)).json.archives;
     expect(listed.map((a: { archiveId: string }) => a.archiveId)).toContain(archiveId);
     const { default: yauzl } = await import('yauzl');
     const names = await new Promise<string[]>((resolve, reject) => {
-      yauzl.open(path.join(work, 'archive.zip'), { lazyEntries: true }, (error, zip) => {
+      yauzl.open(file, { lazyEntries: true }, (error, zip) => {
         if (error || !zip) return reject(error);
         const seen: string[] = [];
         zip.on('entry', (entry: { fileName: string }) => {
@@ -150,10 +155,11 @@ describe('an archive on request', () => {
   });
 
   it('shows an item the plan brought in closed as closed before import, with no sign-off in its history', async () => {
+    const { file } = await requestedArchive();
     const { default: yauzl } = await import('yauzl');
     const read = (entryName: string) =>
       new Promise<string>((resolve, reject) => {
-        yauzl.open(path.join(work, 'archive.zip'), { lazyEntries: true }, (error, zip) => {
+        yauzl.open(file, { lazyEntries: true }, (error, zip) => {
           if (error || !zip) return reject(error);
           zip.on('entry', (entry: { fileName: string }) => {
             if (entry.fileName !== entryName) return zip.readEntry();
@@ -185,6 +191,7 @@ describe('an archive on request', () => {
   });
 
   it('makes no second archive when the same job is delivered again', async () => {
+    const { archiveId } = await requestedArchive();
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: local().runtime.resources.queues.archiveJobs.url,
@@ -211,6 +218,7 @@ describe('an archive on request', () => {
   });
 
   it('tells the admins it is ready', async () => {
+    await requestedArchive();
     await eventually(async () => {
       const inbox = (await api.get('/me/notifications?limit=100', users.admin)).json.notifications as {
         detailType: string;

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
 import { keys } from '#shared/store/keys.ts';
 import { users } from '../support/api.ts';
+import { once } from '../support/once.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -35,6 +36,44 @@ async function rectify(args: string[], as: keyof typeof users = 'admin') {
   }
 }
 
+type Run = Awaited<ReturnType<typeof rectify>>;
+/** A stack frame, or an uncaught JavaScript error's name: what a crash prints, and a refusal never does. */
+const CRASH = /^\s+at \S|\b(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError)\b/m;
+
+/** A refusal: exit 1 with its reason on stderr, not a crash (which exits 1 too). */
+function expectRefused(result: Run, reason: RegExp | string) {
+  expect(result.code, result.stderr).toBe(1);
+  if (typeof reason === 'string') expect(result.stderr).toContain(reason);
+  else expect(result.stderr).toMatch(reason);
+  expect(result.stderr).not.toMatch(CRASH);
+}
+
+/**
+ * The sample plan, imported by `rectify import` once, by whichever test needs it first; with the
+ * ledger as it was right after. Tests that change items or chains use copies of their own.
+ */
+const sampleImported = once(async () => {
+  const result = await rectify(['import', path.join(fixtures, 'plan.sample.json')]);
+  const ledger = await rectify(['ledger', 'sample-health-2024-r1', '--format', 'json']);
+  expect(ledger.code, ledger.stderr).toBe(0);
+  return { result, ledger: JSON.parse(ledger.stdout) };
+});
+
+/** The sample plan under another inspection id, imported with `rectify import`. */
+async function importCopy(id: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-copy-'));
+  try {
+    const plan = JSON.parse(readFileSync(path.join(fixtures, 'plan.sample.json'), 'utf8'));
+    plan.inspection.id = id;
+    const file = path.join(dir, 'plan.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const imported = await rectify(['import', file]);
+    expect(imported.stdout, imported.stderr).toContain(`已导入 ${id}：4 个事项`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const comparable = (ledger: { items: Record<string, unknown>[]; totals: unknown }) => ({
   totals: ledger.totals,
   items: ledger.items.map(({ itemId: _i, inspectionId: _n, chainHead: _c, updatedAt: _u, ...rest }) => rest),
@@ -42,9 +81,8 @@ const comparable = (ledger: { items: Record<string, unknown>[]; totals: unknown 
 
 describe('rectify CLI', () => {
   it('imports the sample plan, and the Chinese-header CSV of it to the same ledger', async () => {
-    expect((await rectify(['import', path.join(fixtures, 'plan.sample.json')])).stdout).toMatch(
-      /已导入 sample-health-2024-r1：4 个事项/,
-    );
+    const { result, ledger: fromJson } = await sampleImported();
+    expect(result.stdout, result.stderr).toMatch(/已导入 sample-health-2024-r1：4 个事项/);
     const csv = await rectify([
       'import',
       path.join(fixtures, 'plan.sample.zh.csv'),
@@ -52,9 +90,6 @@ describe('rectify CLI', () => {
       path.join(fixtures, 'plan.sample.inspection.json'),
     ]);
     expect(csv.stdout, csv.stderr).toMatch(/已导入 sample-health-2024-csv：4 个事项/);
-    const fromJson = JSON.parse(
-      (await rectify(['ledger', 'sample-health-2024-r1', '--format', 'json'])).stdout,
-    );
     const fromCsv = JSON.parse(
       (await rectify(['ledger', 'sample-health-2024-csv', '--format', 'json'])).stdout,
     );
@@ -67,6 +102,7 @@ describe('rectify CLI', () => {
   });
 
   it('prints the same JSON as the API for ledger --format json', async () => {
+    await sampleImported();
     const cli = JSON.parse(
       (await rectify(['ledger', 'sample-health-2024-r1', '--format', 'json', '--lang', 'en'])).stdout,
     );
@@ -79,12 +115,14 @@ describe('rectify CLI', () => {
   });
 
   it('shows the ledger as a table with zh-CN labels and the totals', async () => {
+    await sampleImported();
     const { stdout } = await rectify(['ledger', 'sample-health-2024-r1']);
     expect(stdout).toMatch(/已整改（长期坚持）/);
     expect(stdout).toMatch(/共 4 项：已整改 2 项（其中已销号 1 项），正在整改 1 项，未启动 1 项/);
   });
 
   it('marks an item the plan brought in closed as closed before import, in both languages', async () => {
+    await sampleImported();
     const zh = (await rectify(['ledger', 'sample-health-2024-r1'])).stdout;
     expect(zh.split('\n').find((line) => line.includes('2.1.1'))).toMatch(/已完成（导入前已销号）/);
     const en = (await rectify(['--lang', 'en', 'ledger', 'sample-health-2024-r1'])).stdout;
@@ -103,8 +141,7 @@ describe('rectify CLI', () => {
       writeFileSync(file, JSON.stringify(plan));
 
       const alone = await rectify(['import', file, '--withdraw-reason', '合并整改']);
-      expect(alone.code).toBe(1);
-      expect(alone.stderr).toContain('--withdraw-reason 须与 --replace 一起使用');
+      expectRefused(alone, '--withdraw-reason 须与 --replace 一起使用');
 
       const replaced = await rectify(['import', file, '--replace', '--withdraw-reason', '与1.1.1合并整改']);
       expect(replaced.stdout, replaced.stderr).toMatch(/已导入 cli-replace-1：3 个事项（替换原有台账）/);
@@ -120,6 +157,7 @@ describe('rectify CLI', () => {
   });
 
   it('prints the inspection’s totals, and the same after a rebuild from the ledger', async () => {
+    await sampleImported();
     const kept = await rectify(['totals', 'sample-health-2024-r1']);
     expect(kept.code, kept.stderr).toBe(0);
     const totals = JSON.parse(kept.stdout);
@@ -129,7 +167,10 @@ describe('rectify CLI', () => {
     });
     const rebuilt = await rectify(['totals', 'sample-health-2024-r1', '--rebuild']);
     expect(JSON.parse(rebuilt.stdout)).toEqual(totals);
-    expect((await rectify(['totals', 'sample-health-2024-r1'], 'department')).code).toBe(1);
+    expectRefused(
+      await rectify(['totals', 'sample-health-2024-r1'], 'department'),
+      '无权执行此操作：GET /inspections/{inspectionId}/totals (needs admin | auditor)。 [403 forbidden]',
+    );
   });
 
   it('imports a 台账 with its own headers, mapping an unknown one by --columns, and prints the mapping', async () => {
@@ -145,8 +186,7 @@ describe('rectify CLI', () => {
       writeFileSync(fields, JSON.stringify({ ...inspection, id: 'cli-columns-1' }));
 
       const unmapped = await rectify(['import', file, '--inspection', fields]);
-      expect(unmapped.code).toBe(1);
-      expect(unmapped.stderr).toMatch(/表头缺少“责任科室”.*columns\.dept/);
+      expectRefused(unmapped, /表头缺少“责任科室”.*columns\.dept/);
 
       const wrong = await rectify([
         '--lang',
@@ -158,8 +198,7 @@ describe('rectify CLI', () => {
         '--columns',
         'deadline=完成日期',
       ]);
-      expect(wrong.code).toBe(1);
-      expect(wrong.stderr).toContain('columns.deadline: no column 完成日期 in the header row');
+      expectRefused(wrong, 'columns.deadline: no column 完成日期 in the header row');
 
       const preview = await rectify([
         'import',
@@ -175,7 +214,10 @@ describe('rectify CLI', () => {
       expect(preview.stdout).toContain('2 个方面，3 个问题，4 个事项');
       expect(preview.stdout).toContain('乡镇卫生院全科医生配备不足');
       expect(preview.stdout).toContain('仅预览，未导入');
-      expect((await rectify(['ledger', 'cli-columns-1'])).code).toBe(1);
+      expectRefused(
+        await rectify(['ledger', 'cli-columns-1']),
+        '未找到 inspection：cli-columns-1。 [404 not_found]',
+      );
 
       const previewErrors = await rectify([
         '--lang',
@@ -186,9 +228,8 @@ describe('rectify CLI', () => {
         fields,
         '--preview',
       ]);
-      expect(previewErrors.code).toBe(1);
+      expectRefused(previewErrors, /row 1, column 责任科室: the header has no 责任科室/);
       expect(previewErrors.stdout).toContain('aspect ← 问题类别');
-      expect(previewErrors.stderr).toMatch(/row 1, column 责任科室: the header has no 责任科室/);
       expect(previewErrors.stderr).toContain('preview only, nothing was imported');
 
       const imported = await rectify([
@@ -210,13 +251,13 @@ describe('rectify CLI', () => {
 
   it('refuses an invalid plan locally, listing every error, and imports nothing', async () => {
     const result = await rectify(['import', path.join(fixtures, 'plan.sample.zh.csv')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/inspection\.title/);
+    expectRefused(result, /inspection\.title/);
     expect(result.stderr).toMatch(/未导入/);
   });
 
   it('moves an item, reports progress, and verifies the history chain', async () => {
-    const item = 'sample-health-2024-r1.1.2.1';
+    await importCopy('cli-moves-1');
+    const item = 'cli-moves-1.1.2.1';
     expect((await rectify(['transition', item, '正在整改'], 'otherLeader')).code).toBe(0);
     expect(
       (await rectify(['progress', item, '--text', '已制定检查计划', '--done', '0'], 'otherLeader')).code,
@@ -227,12 +268,13 @@ describe('rectify CLI', () => {
   });
 
   it('explains a refused transition in the chosen language and exits 1', async () => {
+    await sampleImported();
     const result = await rectify(['--lang', 'en', 'transition', 'sample-health-2024-r1.1.1.2', 'closed']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot move from in_progress .* to closed .*422 unprocessable/s);
+    expectRefused(result, /cannot move from in_progress .* to closed .*422 unprocessable/s);
   });
 
   it('uploads a PDF named in Chinese, waits until it is stored, and downloads the same bytes under that name', async () => {
+    await sampleImported();
     const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
     const file = path.join(dir, '签约服务抽查报告.pdf');
     const bytes = Buffer.from('%PDF-1.7\n% 抽查报告\n%%EOF\n');
@@ -250,11 +292,13 @@ describe('rectify CLI', () => {
   });
 
   it('says why a file was rejected in the chosen language, with the stable code', async () => {
+    await sampleImported();
     const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
     const file = path.join(dir, '整改报告.pdf');
     writeFileSync(file, 'not a PDF at all');
     const zh = await rectify(['evidence', 'upload', 'sample-health-2024-r1.1.1.2', file], 'department');
     expect(zh.code).toBe(1);
+    expect(zh.stderr).not.toMatch(CRASH);
     expect(zh.stdout).toContain(
       '整改报告.pdf：校验未通过（文件内容不是申报的类型 application/pdf [type-mismatch]）',
     );
@@ -264,21 +308,23 @@ describe('rectify CLI', () => {
       'department',
     );
     expect(en.code).toBe(1);
+    expect(en.stderr).not.toMatch(CRASH);
     expect(en.stdout).toContain('整改报告.pdf: rejected (the bytes are not application/pdf [type-mismatch])');
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a file type that is not accepted before sending anything', async () => {
+    await sampleImported();
     const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
     const file = path.join(dir, 'tool.exe');
     writeFileSync(file, 'MZ');
     const result = await rectify(['evidence', 'upload', 'sample-health-2024-r1.1.1.2', file], 'department');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/\.exe is not an accepted evidence type/);
+    expectRefused(result, /\.exe is not an accepted evidence type/);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('records an outcome, then prints a summary as of a past date and saves its files, and writes the report document', async () => {
+    await sampleImported();
     const recorded = await rectify([
       'outcome',
       'sample-health-2024-r1',
@@ -293,7 +339,7 @@ describe('rectify CLI', () => {
     ]);
     expect(recorded.code, recorded.stderr).toBe(0);
     const out = mkdtempSync(path.join(tmpdir(), 'rectify-summary-'));
-    // 1.2.1 was started by an earlier test, after 20 October 2024: the summary says what was true then.
+    // As of 20 October 2024: what changes today (uploads, by other tests) is not in it.
     const summary = await rectify([
       'summary',
       'sample-health-2024-r1',
@@ -325,7 +371,10 @@ describe('rectify CLI', () => {
     ]);
     expect(english.stdout).toMatch(/^As of 20 October 2024, of the 4 specific issues/);
     const refused = await rectify(['summary', 'sample-health-2024-r1', '--out', out], 'department');
-    expect(refused.code).toBe(1);
+    expectRefused(
+      refused,
+      /^无权执行此操作：POST \/inspections\/\{inspectionId\}\/summaries \(needs [^)]*\)。 \[403 forbidden\]$/m,
+    );
 
     // The report document alone, as of the same date, in English too.
     const docx = path.join(out, '报告.docx');
@@ -348,12 +397,12 @@ describe('rectify CLI', () => {
     expect(inEnglish.stdout).toContain('Saved the report');
     expect(readFileSync(englishFile).length).toBeGreaterThan(1000);
     const badLang = await rectify(['--lang', 'fr', 'report', 'sample-health-2024-r1']);
-    expect(badLang.code).not.toBe(0);
-    expect(badLang.stderr).toContain("argument 'fr' is invalid");
+    expectRefused(badLang, "argument 'fr' is invalid");
     rmSync(out, { recursive: true, force: true });
   });
 
   it('requests an archive as an auditor, downloads it and verifies it with the served key', async () => {
+    await sampleImported();
     const out = mkdtempSync(path.join(tmpdir(), 'rectify-archive-'));
     const file = path.join(out, 'archive.zip');
     const archived = await rectify(['archive', 'sample-health-2024-r1', '--out', file], 'auditor');
@@ -364,14 +413,22 @@ describe('rectify CLI', () => {
     const unsigned = await rectify(['--lang', 'en', 'verify', file]);
     expect(unsigned.code).toBe(0);
     expect(unsigned.stdout).toMatch(/signature was NOT checked/);
-    expect((await rectify(['archive', 'sample-health-2024-r1', '--out', file], 'department')).code).toBe(1);
+    expectRefused(
+      await rectify(['archive', 'sample-health-2024-r1', '--out', file], 'department'),
+      /^无权执行此操作：POST \/inspections\/\{inspectionId\}\/archives \(needs auditor \| admin\)。 \[403 forbidden\]$/m,
+    );
     rmSync(out, { recursive: true, force: true });
   });
 
   it('names the broken link when a record was edited in the database, and exits 1', async () => {
+    // Its own copy, with a second record on 1.2.1 to forge: a broken chain would fail others' checks.
+    await importCopy('cli-tamper-1');
+    const item = 'cli-tamper-1.1.2.1';
+    expect((await rectify(['transition', item, '正在整改'], 'otherLeader')).code).toBe(0);
+    expect((await rectify(['history', item, '--verify'])).code).toBe(0);
     const TableName = local().runtime.resources.tables.ledger.name;
     const { Item: meta } = await documentClient.send(
-      new GetCommand({ TableName, Key: keys.inspection('sample-health-2024-r1') }),
+      new GetCommand({ TableName, Key: keys.inspection('cli-tamper-1') }),
     );
     await documentClient.send(
       new UpdateCommand({
@@ -382,8 +439,9 @@ describe('rectify CLI', () => {
         ExpressionAttributeValues: { ':forged': '2020-01-01T00:00:00.000Z' },
       }),
     );
-    const result = await rectify(['history', 'sample-health-2024-r1.1.2.1', '--verify']);
+    const result = await rectify(['history', item, '--verify']);
     expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(CRASH);
     expect(result.stdout).toMatch(/哈希链断裂：第 2 条记录（hash-mismatch）/);
   });
 });

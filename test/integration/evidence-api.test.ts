@@ -10,6 +10,7 @@ import { keys } from '#shared/store/keys.ts';
 import { apiClient, users } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
 import { sha256, storeEvidence, uploadThroughForm as upload } from '../support/evidence.ts';
+import { queueIsIdle } from '../support/queues.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 const local = useLocalRuntime('evidence');
@@ -48,6 +49,15 @@ async function openUpload(
   return opened.json as { evidenceId: string; upload: { url: string; fields: Record<string, string> } };
 }
 
+const evidenceCountOf = async (itemId: string): Promise<number> =>
+  (await api.get(`/items/${itemId}`, users.admin)).json.evidenceCount;
+/** Waits until the verifier has stored (or rejected) an evidence file; answers its view. */
+const settledEvidence = (evidenceId: string) =>
+  eventually(async () => {
+    const evidence = (await api.get(`/evidence/${evidenceId}`, users.admin)).json;
+    return evidence.state === 'stored' || evidence.state === 'rejected' ? evidence : undefined;
+  });
+
 const historyTypes = async (itemId: string) =>
   (await api.get(`/items/${itemId}/history`, users.admin)).json.events.map(
     (e: { type: string }) => e.type,
@@ -55,12 +65,12 @@ const historyTypes = async (itemId: string) =>
 
 describe('verification on arrival', () => {
   it('stores a file whose bytes match what was declared, counts it, and then allows rectified', async () => {
+    const countBefore = await evidenceCountOf(ITEM);
     const { evidenceId, upload: target } = await openUpload(ITEM, pdf);
     await upload(target, pdf, 'application/pdf');
-    const item = await eventually(async () => {
-      const current = (await api.get(`/items/${ITEM}`, users.admin)).json;
-      return current.evidenceCount === 1 ? current : undefined;
-    });
+    expect((await settledEvidence(evidenceId)).state).toBe('stored');
+    const item = (await api.get(`/items/${ITEM}`, users.admin)).json;
+    expect(item.evidenceCount).toBe(countBefore + 1);
     expect((await historyTypes(ITEM)).at(-1)).toBe('EvidenceStored');
     const { Item: record } = await documentClient.send(
       new GetCommand({
@@ -78,6 +88,7 @@ describe('verification on arrival', () => {
 
   it('shows, lists and downloads a stored file with the same bytes and its Chinese name', async () => {
     const target = `${plan.inspection.id}.1.1.1`;
+    const countBefore = await evidenceCountOf(target);
     const { evidenceId, upload: form } = await openUpload(target, pdf, {
       fileName: '乡镇卫生院招录名单.pdf',
     });
@@ -92,6 +103,7 @@ describe('verification on arrival', () => {
       size: pdf.length,
     });
     expect(stored.objectKey).toBeUndefined();
+    expect(await evidenceCountOf(target)).toBe(countBefore + 1);
     const listed = (await api.get(`/items/${target}/evidence`, users.leader)).json.evidence;
     expect(listed.map((e: { evidenceId: string }) => e.evidenceId)).toContain(evidenceId);
 
@@ -112,15 +124,35 @@ describe('verification on arrival', () => {
       expectedVersion: (await api.get(`/items/${target}`, users.admin)).json.version,
     });
     expect(reopened.status, reopened.text).toBe(200);
+    /** The item's files in state stored: what evidenceCount counts. */
+    const storedIds = async () =>
+      (
+        (await api.get(`/items/${target}/evidence`, users.admin)).json.evidence as {
+          evidenceId: string;
+          state: string;
+        }[]
+      )
+        .filter((e) => e.state === 'stored')
+        .map((e) => e.evidenceId);
+    const countBeforeWithdrawal = await evidenceCountOf(target);
+    expect(countBeforeWithdrawal).toBe(countBefore + 1);
+    expect(await storedIds()).toHaveLength(countBeforeWithdrawal);
+    expect(await storedIds()).toContain(evidenceId);
     const withdrawn = await api.post(`/evidence/${evidenceId}/withdraw`, users.admin, {
       reason: '材料有误，重新上传',
     });
     expect(withdrawn.status, withdrawn.text).toBe(200);
     expect(withdrawn.json.evidence.state).toBe('withdrawn');
-    expect(withdrawn.json.item.evidenceCount).toBe(stored ? withdrawn.json.item.evidenceCount : -1);
+    // One fewer, in the answer and in the item as read again; the withdrawn file is no longer counted.
+    expect(withdrawn.json.item.evidenceCount).toBe(countBeforeWithdrawal - 1);
+    expect(await evidenceCountOf(target)).toBe(countBeforeWithdrawal - 1);
+    const storedAfter = await storedIds();
+    expect(storedAfter).not.toContain(evidenceId);
+    expect(storedAfter).toHaveLength(countBeforeWithdrawal - 1);
     expect((await historyTypes(target)).at(-1)).toBe('EvidenceWithdrawn');
     const again = await api.post(`/evidence/${evidenceId}/withdraw`, users.admin, { reason: '再次撤回' });
     expect(again.status).toBe(422);
+    expect(await evidenceCountOf(target)).toBe(countBeforeWithdrawal - 1);
     // Withdrawn files stay downloadable for the record.
     expect((await api.get(`/evidence/${evidenceId}/download`, users.auditor)).status).toBe(200);
   });
@@ -161,29 +193,26 @@ describe('verification on arrival', () => {
 
   it('counts a file once however often its notification arrives', async () => {
     const target = `${plan.inspection.id}.1.1.1`;
+    const queue = local().runtime.resources.queues.evidenceUploads;
+    const countBefore = await evidenceCountOf(target);
     const { evidenceId, upload: form } = await openUpload(target, pdf);
     await upload(form, pdf, 'application/pdf');
-    await eventually(async () =>
-      (await api.get(`/evidence/${evidenceId}`, users.admin)).json.state === 'stored' ? true : undefined,
-    );
-    const countAfterStore = (await api.get(`/items/${target}`, users.admin)).json.evidenceCount;
+    const stored = await settledEvidence(evidenceId);
+    expect(stored.state).toBe('stored');
+    expect(await evidenceCountOf(target)).toBe(countBefore + 1);
     const duplicate = {
       Records: [{ eventName: 'ObjectCreated:Post', s3: { object: { key: `uploads/${evidenceId}` } } }],
     };
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: local().runtime.resources.queues.evidenceUploads.url,
-        MessageBody: JSON.stringify(duplicate),
-      }),
-    );
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: local().runtime.resources.queues.evidenceUploads.url,
-        MessageBody: JSON.stringify(duplicate),
-      }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect((await api.get(`/items/${target}`, users.admin)).json.evidenceCount).toBe(countAfterStore);
+    for (let i = 0; i < 2; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(duplicate) }));
+    }
+    // Both copies are in the queue once SendMessage has answered, so the queue is idle only after
+    // the verifier has taken and deleted them (a failure would leave them in flight, then in the
+    // dead-letter queue): the wait cannot pass before the copies were handled.
+    await eventually(async () => ((await queueIsIdle(sqs, queue.url)) ? true : undefined));
+    expect(await queueIsIdle(sqs, queue.deadLetterUrl)).toBe(true);
+    expect(await evidenceCountOf(target)).toBe(countBefore + 1);
+    expect((await api.get(`/evidence/${evidenceId}`, users.admin)).json).toEqual(stored);
     const events = (await api.get(`/items/${target}/history`, users.admin)).json.events as {
       type: string;
       data: { evidenceId?: string };
@@ -238,6 +267,8 @@ describe('POST /items/{itemId}/evidence', () => {
       measureIndex: 1,
       requestedBy: { subject: users.department.subject },
     });
+    // The verifier takes it from there; no other test should see it land later.
+    expect((await settledEvidence(evidenceId)).state).toBe('stored');
   });
 
   it.each([

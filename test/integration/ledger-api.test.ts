@@ -23,10 +23,30 @@ beforeAll(async () => {
   expect(imported.status, imported.text).toBe(201);
 });
 
+/** A copy of the sample plan under another inspection id, imported fresh. */
+async function importCopy(id: string) {
+  const plan = structuredClone(samplePlan);
+  plan.inspection.id = id;
+  const imported = await api.post('/inspections/import', users.admin, { plan });
+  expect(imported.status, imported.text).toBe(201);
+  return plan;
+}
+
 describe('import', () => {
   it('imports the sample plan whole and shows it in the list', async () => {
-    const list = await api.get('/inspections', users.auditor);
-    expect(list.json.inspections).toEqual([
+    // Other tests of this file import copies of their own: the list gains exactly this one.
+    const listed = async () =>
+      (await api.get('/inspections', users.auditor)).json.inspections as { inspectionId: string }[];
+    const before = await listed();
+    expect(before.map((i) => i.inspectionId)).not.toContain('import-listed-1');
+    await importCopy('import-listed-1');
+    const after = await listed();
+    expect(after.filter((i) => i.inspectionId !== 'import-listed-1')).toEqual(before);
+    expect(after.filter((i) => i.inspectionId === 'import-listed-1')).toEqual([
+      expect.objectContaining({ inspectionId: 'import-listed-1', itemCount: 4, timezone: 'Asia/Shanghai' }),
+    ]);
+    // And the plan the file began with, as imported.
+    expect(after.filter((i) => i.inspectionId === INSPECTION)).toEqual([
       expect.objectContaining({ inspectionId: INSPECTION, itemCount: 4, timezone: 'Asia/Shanghai' }),
     ]);
   });
@@ -56,15 +76,6 @@ describe('import', () => {
     expect((await api.get('/inspections/broken-plan-1/ledger', users.admin)).status).toBe(404);
   });
 });
-
-/** A copy of the sample plan under another inspection id, imported fresh. */
-async function importCopy(id: string) {
-  const plan = structuredClone(samplePlan);
-  plan.inspection.id = id;
-  const imported = await api.post('/inspections/import', users.admin, { plan });
-  expect(imported.status, imported.text).toBe(201);
-  return plan;
-}
 
 function ledgerStoreOf() {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient(emulatorClientConfig(sharedEmulator())));
@@ -306,8 +317,14 @@ describe('replace: a change of the plan, not of the workflow', () => {
 });
 
 describe('ledger', () => {
+  // Its own copy, as imported: the other tests move the sample's items.
+  const VIEWED = 'ledger-view-1';
+  beforeAll(async () => {
+    await importCopy(VIEWED);
+  });
+
   it('shows the admin every item with its status and the totals', async () => {
-    const ledger = await api.get(`/inspections/${INSPECTION}/ledger`, users.admin);
+    const ledger = await api.get(`/inspections/${VIEWED}/ledger`, users.admin);
     expect(ledger.status).toBe(200);
     expect(ledger.json.items.map((i: { ref: string; status: string }) => `${i.ref}:${i.status}`)).toEqual([
       '1.1.1:rectified',
@@ -326,21 +343,21 @@ describe('ledger', () => {
   });
 
   it('shows a department only its own items', async () => {
-    const own = await api.get(`/inspections/${INSPECTION}/ledger`, users.department);
+    const own = await api.get(`/inspections/${VIEWED}/ledger`, users.department);
     expect(own.json.items.map((i: { responsibleDept: string }) => i.responsibleDept)).toEqual([
       '基层卫生科',
       '基层卫生科',
     ]);
-    const filtered = await api.get(`/inspections/${INSPECTION}/ledger?dept=财务科`, users.department);
+    const filtered = await api.get(`/inspections/${VIEWED}/ledger?dept=财务科`, users.department);
     expect(filtered.json.items).toEqual([]);
   });
 
   it('exports CSV that keeps Chinese text and XLSX bytes', async () => {
-    const csv = await api.get(`/inspections/${INSPECTION}/ledger?format=csv`, users.admin);
+    const csv = await api.get(`/inspections/${VIEWED}/ledger?format=csv`, users.admin);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.text.split('\n')[0]).toContain('方面,问题,具体表现,整改措施');
     expect(csv.headers.get('content-disposition')).toMatch(/filename\*=UTF-8''/);
-    const xlsx = await fetch(`${local().url}/inspections/${INSPECTION}/ledger?format=xlsx`, {
+    const xlsx = await fetch(`${local().url}/inspections/${VIEWED}/ledger?format=xlsx`, {
       headers: { authorization: `Bearer ${await local().token(users.admin)}` },
     });
     const bytes = Buffer.from(await xlsx.arrayBuffer());
@@ -441,34 +458,40 @@ describe('bad input leaves the ledger unchanged', () => {
 });
 
 describe('idempotency', () => {
+  // Its own copy: a chain another test forged or extended is not this test's business.
+  const target = 'idempotency-1.1.1.2';
+  beforeAll(async () => {
+    await importCopy('idempotency-1');
+  });
+
   it('records one event for ten retries of the same progress form with one key', async () => {
-    const before = (await api.get(`/items/${item('1.1.2')}/history`, users.admin)).json.events.length;
+    const before = (await api.get(`/items/${target}/history`, users.admin)).json.events.length;
     const form = { text: '开展签约服务质量抽查，覆盖12个乡镇。', measuresDone: [1] };
     const responses = [];
     for (let i = 0; i < 10; i++) {
       responses.push(
-        await api.post(`/items/${item('1.1.2')}/progress`, users.department, form, {
+        await api.post(`/items/${target}/progress`, users.department, form, {
           'idempotency-key': 'form-42',
         }),
       );
     }
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(responses.map((r) => r.json.event.eventId)).size).toBe(1);
-    const history = (await api.get(`/items/${item('1.1.2')}/history`, users.admin)).json;
+    const history = (await api.get(`/items/${target}/history`, users.admin)).json;
     expect(history.events.length).toBe(before + 1);
     expect(history.verification.ok).toBe(true);
   });
 
   it('refuses the same key with another body with 422', async () => {
     const first = await api.post(
-      `/items/${item('1.1.2')}/progress`,
+      `/items/${target}/progress`,
       users.department,
       { text: 'A' },
       { 'idempotency-key': 'form-43' },
     );
     expect(first.status).toBe(201);
     const second = await api.post(
-      `/items/${item('1.1.2')}/progress`,
+      `/items/${target}/progress`,
       users.department,
       { text: 'B' },
       { 'idempotency-key': 'form-43' },
@@ -496,7 +519,8 @@ describe('concurrency', () => {
 
 describe('no lost updates', () => {
   it('records every one of 8 concurrent progress reports on one item, in one unbroken chain', async () => {
-    const target = item('1.1.1');
+    await importCopy('lost-updates-1');
+    const target = 'lost-updates-1.1.1.1';
     const before = (await api.get(`/items/${target}/history`, users.admin)).json.events.length;
     const responses = await Promise.all(
       Array.from({ length: 8 }, (_, n) =>
@@ -516,14 +540,17 @@ describe('no lost updates', () => {
 
 describe('tamper evidence', () => {
   it('reports the edited record when an event is changed directly in DynamoDB', async () => {
-    const target = item('1.1.2');
+    // Its own copy: a forged chain would fail every later check of the sample's 1.1.2.
+    await importCopy('tamper-1');
+    const target = 'tamper-1.1.1.2';
     const documentClient = DynamoDBDocumentClient.from(
       new DynamoDBClient(emulatorClientConfig(sharedEmulator())),
     );
     const TableName = local().runtime.resources.tables.ledger.name;
     const { Item: meta } = await documentClient.send(
-      new GetCommand({ TableName, Key: keys.inspection(INSPECTION) }),
+      new GetCommand({ TableName, Key: keys.inspection('tamper-1') }),
     );
+    expect((await api.get(`/items/${target}/history`, users.auditor)).json.verification.ok).toBe(true);
     await documentClient.send(
       new UpdateCommand({
         TableName,

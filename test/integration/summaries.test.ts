@@ -11,6 +11,7 @@ import { summaryStore } from '#shared/store/summary-store.ts';
 import { apiClient, users } from '../support/api.ts';
 import { docxParagraphs } from '../support/docx.ts';
 import { eventually } from '../support/eventually.ts';
+import { once } from '../support/once.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
 import { askForSummary } from '../support/summaries.ts';
 
@@ -51,22 +52,42 @@ beforeAll(async () => {
   expect((await api.post('/inspections/import', users.admin, { plan })).status).toBe(201);
 });
 
+/**
+ * A copy of the sample plan for a test that changes its items or lists its summaries, with the
+ * weekly summary off so the schedule's tests still see the sample's alone.
+ */
+async function importCopy(id: string) {
+  const copy = { ...plan, inspection: { ...plan.inspection, id } };
+  expect((await api.post('/inspections/import', users.admin, { plan: copy })).status).toBe(201);
+  const off = await api.call('PUT', `/inspections/${id}/summary-schedule`, {
+    as: users.admin,
+    body: { enabled: false, weekday: 1, hour: 9 },
+  });
+  expect(off.status, off.text).toBe(200);
+}
+
+/** The dismissal an admin records (dated 1 October 2024), with the outcomes before and after. */
+const dismissal = once(async () => {
+  const before = (await api.get(`/inspections/${INSPECTION}/outcomes`, users.admin)).json;
+  const recorded = await api.post(`/inspections/${INSPECTION}/outcomes`, users.admin, {
+    kind: 'dismissal',
+    count: 1,
+    note: '科级干部',
+    itemRef: '2.1.1',
+    date: '2024-10-01',
+  });
+  expect(recorded.status, recorded.text).toBe(201);
+  return { before, recorded };
+});
+
 describe('outcomes (整改成效 / 问责)', () => {
   it('starts with the plan’s, records one more, and lists the sums', async () => {
-    const before = (await api.get(`/inspections/${INSPECTION}/outcomes`, users.admin)).json;
+    const { before, recorded } = await dismissal();
     expect(before.outcomes.map((o: { kind: string; source: string }) => `${o.kind}:${o.source}`)).toEqual([
       'regulation:plan',
       'criticism:plan',
       'refund:plan',
     ]);
-    const recorded = await api.post(`/inspections/${INSPECTION}/outcomes`, users.admin, {
-      kind: 'dismissal',
-      count: 1,
-      note: '科级干部',
-      itemRef: '2.1.1',
-      date: '2024-10-01',
-    });
-    expect(recorded.status, recorded.text).toBe(201);
     expect(recorded.json).toMatchObject({
       kind: 'dismissal',
       source: 'recorded',
@@ -90,23 +111,36 @@ describe('outcomes (整改成效 / 问责)', () => {
       [{ kind: 'criticism', count: 1, date: '2999-01-01' }, 'date'],
       [{ kind: 'criticism', count: -1, date: '2024-10-01' }, 'count'],
     ] as const;
+    const before = (await api.get(`/inspections/${INSPECTION}/outcomes`, users.admin)).json.outcomes;
     for (const [body, field] of cases) {
       const refused = await api.post(`/inspections/${INSPECTION}/outcomes`, users.admin, body);
       expect(refused.status, JSON.stringify(body)).toBe(400);
       expect(refused.json.error.details.issues.map((issue: { path: string }) => issue.path)).toContain(field);
     }
-    expect((await api.get(`/inspections/${INSPECTION}/outcomes`, users.admin)).json.outcomes).toHaveLength(4);
+    expect((await api.get(`/inspections/${INSPECTION}/outcomes`, users.admin)).json.outcomes).toEqual(before);
   });
 });
 
 describe('a summary on request', () => {
-  let first: { summaryId: string; files: FileLink[]; paragraph: Record<string, string>; asOf: string };
+  /** The summary as of 20 October 2024 (after the dismissal of 1 October was recorded). */
+  const firstSummary = once(async () => {
+    await dismissal();
+    const { asked, summary } = await askForSummary(api, users.admin, INSPECTION, { asOf: '2024-10-20' });
+    return {
+      asked,
+      summary: summary as {
+        summaryId: string;
+        files: FileLink[];
+        paragraph: Record<string, string>;
+        asOf: string;
+      },
+    };
+  });
 
   it('writes the paragraph the reports write, with the ledger’s numbers', async () => {
-    const { asked, summary } = await askForSummary(api, users.admin, INSPECTION, { asOf: '2024-10-20' });
+    const { asked, summary: first } = await firstSummary();
     // Asked for: a job with the instant fixed now; made behind the queue.
     expect(asked.json).toMatchObject({ state: 'queued', asOf: '2024-10-20T15:59:59.999Z', lang: 'zh-CN' });
-    first = summary;
     expect(first.summaryId).toBe(asked.json.summaryId);
     expect(first.paragraph['zh-CN']).toBe(
       '截至2024年10月20日，巡察反馈的4个具体事项已经整改完成2项，正在整改1项（家庭医生签约服务质量不高），尚未启动1项。' +
@@ -136,6 +170,7 @@ describe('a summary on request', () => {
   });
 
   it('stores five files that download intact and open', async () => {
+    const { summary: first } = await firstSummary();
     expect(first.files.map((file) => file.name).sort()).toEqual([
       'chart.svg',
       'ledger.xlsx',
@@ -166,36 +201,44 @@ describe('a summary on request', () => {
   });
 
   it('is one summary per Idempotency-Key, and reads back by id, as latest and in the list', async () => {
+    // A copy of its own, with one summary before: others' summaries of the sample stay out of its list.
+    const inspectionId = 'summaries-keyed-1';
+    const summariesOf = `/inspections/${inspectionId}/summaries`;
+    await importCopy(inspectionId);
+    const first = (await askForSummary(api, users.admin, inspectionId, { asOf: '2024-10-20' })).summary;
     const key = { 'idempotency-key': 'summary-once' };
-    const { asked: once, summary } = await askForSummary(
+    const { asked: keyed, summary } = await askForSummary(
       api,
       users.admin,
-      INSPECTION,
+      inspectionId,
       { asOf: '2024-10-21' },
       key,
     );
-    const twice = await api.post(summaries, users.admin, { asOf: '2024-10-21' }, key);
+    const twice = await api.post(summariesOf, users.admin, { asOf: '2024-10-21' }, key);
     expect(twice.status).toBe(202);
-    expect(twice.json.summaryId).toBe(once.json.summaryId);
-    const byId = await api.get(`/summaries/${once.json.summaryId}`, users.auditor);
+    expect(twice.json.summaryId).toBe(keyed.json.summaryId);
+    const byId = await api.get(`/summaries/${keyed.json.summaryId}`, users.auditor);
     expect(byId.status).toBe(200);
     expect(byId.json.paragraph).toEqual(summary.paragraph);
-    expect((await api.get(`${summaries}/latest`, users.leader)).json.summaryId).toBe(once.json.summaryId);
-    const list = (await api.get(summaries, users.admin)).json.summaries.map(
+    expect((await api.get(`${summariesOf}/latest`, users.leader)).json.summaryId).toBe(keyed.json.summaryId);
+    const list = (await api.get(summariesOf, users.admin)).json.summaries.map(
       (s: { summaryId: string }) => s.summaryId,
     );
-    expect(list).toEqual([once.json.summaryId, first.summaryId]);
+    expect(list).toEqual([keyed.json.summaryId, first.summaryId]);
   });
 
   it('says what was true at a past instant, and what changed since the previous summary', async () => {
-    const started = await api.post(`/items/${INSPECTION}.1.2.1/transitions`, users.admin, {
+    // A copy of its own: starting 1.2.1 of the sample would change what the other tests count.
+    const inspectionId = 'summaries-changes-1';
+    await importCopy(inspectionId);
+    const started = await api.post(`/items/${inspectionId}.1.2.1/transitions`, users.admin, {
       to: 'in_progress',
       expectedVersion: 1,
     });
     expect(started.status, started.text).toBe(200);
-    const past = (await askForSummary(api, users.admin, INSPECTION, { asOf: '2024-10-22' })).summary;
+    const past = (await askForSummary(api, users.admin, inspectionId, { asOf: '2024-10-22' })).summary;
     expect(past.totals).toMatchObject({ not_started: 1, in_progress: 1 });
-    const now = (await askForSummary(api, users.admin, INSPECTION, {})).summary;
+    const now = (await askForSummary(api, users.admin, inspectionId, {})).summary;
     expect(now.totals).toMatchObject({ not_started: 0, in_progress: 2 });
     expect(now.paragraph['zh-CN']).not.toContain('尚未启动');
     expect(now.changes).toMatchObject({
@@ -216,6 +259,7 @@ describe('a summary on request', () => {
   });
 
   it('tells the admins through the bus', async () => {
+    await firstSummary();
     await eventually(async () => {
       const inbox = (await api.get('/me/notifications?limit=100', users.admin)).json.notifications as {
         detailType: string;
@@ -294,24 +338,28 @@ describe('the weekly schedule', () => {
       (s) => s.trigger === 'schedule',
     );
 
-  it('makes the default Monday 09:00 summary once, however often the run is retried', async () => {
-    // Monday 4 November 2024, 09:00 in Shanghai.
-    expect(await tick('summaries', '2024-11-04T01:00:00Z')).toMatchObject({ due: 1, generated: 1 });
-    expect(await tick('summaries', '2024-11-04T01:00:00Z')).toMatchObject({
-      due: 1,
-      generated: 0,
-      existing: 1,
-    });
+  /** Monday 4 November 2024, 09:00 in Shanghai, under the default slot: the runs and what they left. */
+  const monday = once(async () => ({
+    first: await tick('summaries', '2024-11-04T01:00:00Z'),
+    retried: await tick('summaries', '2024-11-04T01:00:00Z'),
     // The hourly sweep landing on the same hour finds it made.
-    expect(await tick('summaries-hourly', '2024-11-04T01:00:00Z')).toMatchObject({
-      generated: 0,
-      existing: 1,
-    });
-    expect(await tick('summaries-hourly', '2024-11-04T02:00:00Z')).toMatchObject({ due: 0 });
-    expect(await scheduled()).toHaveLength(1);
+    sweep: await tick('summaries-hourly', '2024-11-04T01:00:00Z'),
+    nextHour: await tick('summaries-hourly', '2024-11-04T02:00:00Z'),
+    scheduled: await scheduled(),
+  }));
+
+  it('makes the default Monday 09:00 summary once, however often the run is retried', async () => {
+    const { first, retried, sweep, nextHour, scheduled: made } = await monday();
+    expect(first).toMatchObject({ due: 1, generated: 1 });
+    expect(retried).toMatchObject({ due: 1, generated: 0, existing: 1 });
+    expect(sweep).toMatchObject({ generated: 0, existing: 1 });
+    expect(nextHour).toMatchObject({ due: 0 });
+    expect(made).toHaveLength(1);
   });
 
   it('follows the slot an admin sets, in the inspection zone, and stops when turned off', async () => {
+    // After the Monday run under the default slot (time only moves forward).
+    await monday();
     const set = await api.call('PUT', `/inspections/${INSPECTION}/summary-schedule`, {
       as: users.admin,
       body: { enabled: true, weekday: 3, hour: 14 },

@@ -10,7 +10,11 @@ import yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
 import { type ArchiveContent, type EvidenceSource, writeArchive } from '#shared/archive/writer.ts';
 import { evidenceEntry } from '#shared/domain/archive/entry-names.ts';
-import type { ArchiveManifest, ManifestSignature } from '#shared/domain/archive/manifest.ts';
+import {
+  type ArchiveManifest,
+  MANIFEST_CSV_COLUMNS,
+  type ManifestSignature,
+} from '#shared/domain/archive/manifest.ts';
 import { type ArchiveReport, verifyArchive } from '#shared/domain/archive/verify.ts';
 import { appendLink } from '#shared/domain/chain.ts';
 import { decideVerification, type Evidence } from '#shared/domain/evidence.ts';
@@ -20,7 +24,7 @@ import { ledgerFromPlan } from '#shared/domain/ledger.ts';
 import type { Plan, PlanItem } from '#shared/domain/plan/model.ts';
 import { actorRef } from '#shared/domain/roles.ts';
 import { decideTransition } from '#shared/domain/transitions.ts';
-import { formatArchiveReport, verifyArchiveFile } from '../../cli/verify.ts';
+import { formatArchiveReport, MAX_KEPT_BYTES, verifyArchiveFile } from '../../cli/verify.ts';
 import { principals } from '../support/items.ts';
 
 // Real archives, written by the writer from chains the domain's own deciders made, read back
@@ -684,5 +688,368 @@ describe('formula-like text in manifest.csv', () => {
     const report = await verifyZip(zip);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+});
+
+describe('every other finding, each from one change to an archive', () => {
+  const HISTORY_B = `history/${itemB.item.ref}.json`;
+  const CSV_COLUMNS = MANIFEST_CSV_COLUMNS.join(',');
+  const SUMMARY = CONTENT.summary as NonNullable<ArchiveContent['summary']>;
+  /** Replaces an entry's bytes and lists its new hash in manifest.json; checked without a key. */
+  const replaced = (name: string, bytes: Buffer) =>
+    tamper(intact, (entries) => {
+      entryOf(entries, name).bytes = bytes;
+      relist(entries, name);
+      return entries;
+    });
+  const csvOf = async (zip: Buffer) => entryOf(await readZip(zip), 'manifest.csv').bytes.toString('utf8');
+  const notChecked = expect.objectContaining({ path: 'manifest.sig', code: 'signature-not-checked' });
+
+  describe('manifest.csv', () => {
+    it('a header that is not the columns manifest.json has: csv-header', async () => {
+      const csv = await csvOf(intact);
+      const header = CSV_COLUMNS.replace('uploadedBy', 'uploader');
+      const report = await verifyZip(
+        await replaced('manifest.csv', Buffer.from(csv.replace(CSV_COLUMNS, header))),
+        null,
+      );
+      expect(report.problems).toEqual([
+        {
+          path: 'manifest.csv',
+          code: 'csv-header',
+          zh: `表头应为 ${CSV_COLUMNS}，实为 ${header}。`,
+          en: `the header should be ${CSV_COLUMNS}, found ${header}`,
+        },
+      ]);
+    });
+
+    it('a row manifest.json does not have: csv-row-extra', async () => {
+      const csv = await csvOf(intact);
+      expect(csv.endsWith('\n')).toBe(true);
+      const extra = 'evidence/1.1.9 补充/ev-x-补充.pdf,ev-x,1.1.9';
+      const report = await verifyZip(await replaced('manifest.csv', Buffer.from(`${csv}${extra}\n`)), null);
+      expect(report.problems).toEqual([
+        {
+          path: 'manifest.csv',
+          code: 'csv-row-extra',
+          zh: '第 4 行（文件第 5 行）在 manifest.json 中没有对应的材料：evidence/1.1.9 补充/ev-x-补充.pdf',
+          en: 'row 4 (line 5) has no counterpart in manifest.json: evidence/1.1.9 补充/ev-x-补充.pdf',
+        },
+      ]);
+    });
+
+    it('a row of manifest.json left out: csv-row-missing', async () => {
+      const lines = (await csvOf(intact)).split('\n');
+      expect(lines).toHaveLength(5); // header, three rows, and the empty string after the last newline
+      expect(lines[3]).toContain(pngFile.evidence.evidenceId);
+      const report = await verifyZip(
+        await replaced('manifest.csv', Buffer.from([...lines.slice(0, 3), ''].join('\n'))),
+        null,
+      );
+      expect(report.problems).toEqual([
+        {
+          path: 'manifest.csv',
+          code: 'csv-row-missing',
+          zh: `缺少第 3 行：manifest.json 中的材料 ev-b1（${PNG_PATH}）未列出。`,
+          en: `row 3 is missing: evidence ev-b1 (${PNG_PATH}) of manifest.json is not listed`,
+        },
+      ]);
+    });
+
+    it('text that is not CSV (a quote never closed): csv-unreadable', async () => {
+      const csv = await csvOf(intact);
+      const report = await verifyZip(
+        await replaced('manifest.csv', Buffer.from(`${csv}"evidence/never closed,ev-x\n`)),
+        null,
+      );
+      expect(report.problems).toEqual([
+        {
+          path: 'manifest.csv',
+          code: 'csv-unreadable',
+          zh: expect.stringMatching(/^无法解析 CSV：.*Quote Not Closed/),
+          en: expect.stringMatching(/^cannot parse the CSV: .*Quote Not Closed/),
+        },
+      ]);
+    });
+
+    it('an entry too large to keep in memory is reported, not read: entry-too-large', async () => {
+      const huge = Buffer.alloc(MAX_KEPT_BYTES + 1, 0x20);
+      const zip = await tamper(intact, (entries) => {
+        const csv = entryOf(entries, 'manifest.csv');
+        csv.bytes = huge;
+        csv.compress = true;
+        relist(entries, 'manifest.csv');
+        return entries;
+      });
+      const report = await verifyZip(zip, null);
+      expect(report.problems).toEqual([
+        {
+          path: 'manifest.csv',
+          code: 'entry-too-large',
+          zh: `条目过大，未读取其内容（> ${MAX_KEPT_BYTES} bytes）。`,
+          en: `the entry is too large to read (> ${MAX_KEPT_BYTES} bytes)`,
+        },
+      ]);
+    }, 60_000);
+  });
+
+  describe('histories', () => {
+    it('a history that is not UTF-8: entry-not-utf8, and it is not counted as checked', async () => {
+      const report = await verifyZip(await replaced(HISTORY_B, Buffer.from([0x5b, 0xff, 0xfe, 0x5d])), null);
+      expect(report.problems).toEqual([
+        {
+          path: HISTORY_B,
+          code: 'entry-not-utf8',
+          zh: '内容不是有效的 UTF-8 文本。',
+          en: 'the content is not valid UTF-8 text',
+        },
+      ]);
+      expect(report.counts.histories).toBe(2);
+    });
+
+    it('a history that is not JSON: json-unreadable', async () => {
+      const report = await verifyZip(await replaced(HISTORY_B, Buffer.from('[{"seq": 1,')), null);
+      expect(report.problems).toEqual([
+        {
+          path: HISTORY_B,
+          code: 'json-unreadable',
+          zh: expect.stringMatching(/^不是有效的 JSON：\S/),
+          en: expect.stringMatching(/^not valid JSON: \S/),
+        },
+      ]);
+      expect(report.counts.histories).toBe(2);
+    });
+
+    it('a history that is JSON but not an array of chain records: history-unreadable', async () => {
+      const report = await verifyZip(await replaced(HISTORY_B, json({ records: itemB.chain })), null);
+      expect(report.problems).toEqual([
+        {
+          path: HISTORY_B,
+          code: 'history-unreadable',
+          zh: expect.stringMatching(/^历史文件不是哈希链记录数组：\(root\): \S/),
+          en: expect.stringMatching(/^the history file is not an array of chain records: \(root\): \S/),
+        },
+      ]);
+      expect(report.counts.histories).toBe(2);
+    });
+
+    it('an item’s history left out of the manifest’s files: history-not-listed', async () => {
+      const zip = await tamper(intact, (entries) => {
+        rewriteManifest(entries, (manifest) => ({
+          ...manifest,
+          files: manifest.files.filter((file) => file.path !== HISTORY_B),
+        }));
+        return entries;
+      });
+      const report = await verifyZip(zip, null);
+      expect(report.problems).toEqual([
+        {
+          path: HISTORY_B,
+          code: 'history-not-listed',
+          zh: `清单的 files 中没有列出 ${itemB.item.ref} 的历史文件，其哈希未经清单担保。`,
+          en: `the manifest’s files do not list ${itemB.item.ref}’s history, so nothing vouches for its hash`,
+        },
+      ]);
+      // Its chain is still checked, and still intact.
+      expect(report.counts.histories).toBe(3);
+    });
+  });
+
+  describe('the manifest and its signature', () => {
+    it('a path listed twice: manifest-duplicate-path', async () => {
+      const zip = await tamper(intact, (entries) => {
+        rewriteManifest(entries, (manifest) => {
+          const readme = manifest.files.find((file) => file.path === 'README.txt');
+          if (!readme) throw new Error('the manifest lists no README.txt');
+          return { ...manifest, files: [...manifest.files, readme] };
+        });
+        return entries;
+      });
+      const report = await verifyZip(zip, null);
+      expect(report.problems).toEqual([
+        {
+          path: 'README.txt',
+          code: 'manifest-duplicate-path',
+          zh: '清单中同一路径列出了多次。',
+          en: 'the manifest lists this path more than once',
+        },
+      ]);
+    });
+
+    it('a warning the manifest records is passed on (manifest-warning), but not one a mismatched file already reports', async () => {
+      const text = 'evidence/1.1.1/ev-a1: 归档时对象存储返回了重试';
+      const zip = await tamper(intact, (entries) => {
+        rewriteManifest(entries, (manifest) => ({ ...manifest, warnings: [text] }));
+        return entries;
+      });
+      const report = await verifyZip(zip, null);
+      expect(report).toMatchObject({ ok: true, problems: [] });
+      expect(report.warnings).toEqual([
+        notChecked,
+        {
+          path: 'manifest.json',
+          code: 'manifest-warning',
+          zh: `清单记录的警告：${text}`,
+          en: `the manifest records a warning: ${text}`,
+        },
+      ]);
+
+      // The writer's own warning for a mismatched file is reported once, as that file's problem.
+      const other = Buffer.from(PDF.toString('latin1').replace('stored', 'forged'), 'latin1');
+      const mismatched = await buildArchive({
+        ...CONTENT,
+        evidence: [source(pdfFile, other), source(txtFile), source(pngFile)],
+      });
+      const manifest = manifestOf(await readZip(mismatched));
+      expect(manifest.warnings).toEqual([expect.stringMatching(new RegExp(`^${PDF_PATH}: `))]);
+      const signed = await verifyZip(mismatched);
+      expect(signed.warnings).toEqual([]);
+      expect(signed.problems.map((problem) => problem.code)).toEqual(['evidence-mismatch']);
+    });
+
+    it('a manifest.sig that is JSON but not a signature file: signature-unreadable', async () => {
+      const zip = await tamper(intact, (entries) => {
+        const sig = entryOf(entries, 'manifest.sig');
+        const parsed = JSON.parse(sig.bytes.toString('utf8')) as ManifestSignature;
+        sig.bytes = json({ ...parsed, algorithm: 'RSASSA_PSS_SHA_256' });
+        return entries;
+      });
+      const report = await verifyZip(zip);
+      expect(report.signature).toBe('invalid');
+      expect(report.problems).toEqual([
+        {
+          path: 'manifest.sig',
+          code: 'signature-unreadable',
+          zh: expect.stringMatching(/^签名文件格式不正确：algorithm: \S/),
+          en: expect.stringMatching(/^manifest\.sig is not a valid signature file: algorithm: \S/),
+        },
+      ]);
+    });
+
+    it('a signature made by the given key but labelled with another key’s fingerprint: valid, with signature-key-label', async () => {
+      const other = keyPair().publicKey;
+      const labelled = sha256(other.export({ type: 'spki', format: 'der' }));
+      const given = sha256(publicKey.export({ type: 'spki', format: 'der' }));
+      const report = await verifyZip(await buildArchive(CONTENT, signer(privateKey, other)));
+      expect(report).toMatchObject({ ok: true, signature: 'valid', problems: [] });
+      expect(report.warnings).toEqual([
+        {
+          path: 'manifest.sig',
+          code: 'signature-key-label',
+          zh: `签名可用所给公钥验证通过，但 manifest.sig 标注的公钥指纹 ${labelled} 与所给公钥（${given}）不同。`,
+          en: `the signature verifies with the given key, but manifest.sig names a different key fingerprint ${labelled} (the given key’s is ${given})`,
+        },
+      ]);
+    });
+  });
+
+  describe('evidence against the items’ histories (signed archives, as the writer makes them)', () => {
+    it('a file of an item the manifest does not hold: evidence-item-unknown', async () => {
+      const report = await verifyZip(
+        await buildArchive({
+          ...CONTENT,
+          items: CONTENT.items.filter((item) => item.ref !== itemB.item.ref),
+        }),
+      );
+      expect(report).toMatchObject({ ok: true, signature: 'valid', problems: [] });
+      expect(report.warnings).toEqual([
+        {
+          path: PNG_PATH,
+          code: 'evidence-item-unknown',
+          zh: `清单中没有事项 ${itemB.item.ref}，无法将该文件与其历史记录对照。`,
+          en: `the manifest has no item ${itemB.item.ref}, so the file cannot be checked against its history`,
+        },
+      ]);
+      expect(report.counts.histories).toBe(2);
+    });
+
+    it('a file whose item’s history has no EvidenceStored record of it: evidence-not-in-history', async () => {
+      expect(itemB.chain.at(-1)?.type).toBe('EvidenceStored');
+      const report = await verifyZip(
+        await buildArchive({
+          ...CONTENT,
+          items: CONTENT.items.map((item) =>
+            item.ref === itemB.item.ref ? { ...item, chain: itemB.chain.slice(0, -1) } : item,
+          ),
+        }),
+      );
+      expect(report).toMatchObject({ ok: true, signature: 'valid', problems: [] });
+      expect(report.warnings).toEqual([
+        {
+          path: PNG_PATH,
+          code: 'evidence-not-in-history',
+          zh: `${HISTORY_B} 中没有该材料（ev-b1）的 EvidenceStored 记录，无法与哈希链对照。`,
+          en: `${HISTORY_B} has no EvidenceStored record for ev-b1, so the file cannot be tied to the chain`,
+        },
+      ]);
+    });
+  });
+
+  describe('the summary against the inspection’s chain', () => {
+    it('a summary id other than the sealed record’s: summary-record-mismatch', async () => {
+      const report = await verifyZip(
+        await buildArchive({ ...CONTENT, summary: { ...SUMMARY, summaryId: 's-2024-09' } }),
+      );
+      expect(report.signature).toBe('valid');
+      expect(report.problems).toEqual([
+        {
+          path: 'history/inspection.json',
+          code: 'summary-record-mismatch',
+          zh: '第 2 条记录（SummaryGenerated）是报告 s-2024-10（截至 2024-10-01T00:00:00.000Z），清单称为 s-2024-09（截至 2024-10-01T00:00:00.000Z）。',
+          en: 'record 2 (SummaryGenerated) is summary s-2024-10 as of 2024-10-01T00:00:00.000Z, the manifest says s-2024-09 as of 2024-10-01T00:00:00.000Z',
+        },
+      ]);
+    });
+
+    it('a summary file the sealed record does not name: summary-file-not-sealed', async () => {
+      const report = await verifyZip(
+        await buildArchive({
+          ...CONTENT,
+          summary: {
+            ...SUMMARY,
+            files: [...SUMMARY_FILES, { name: 'summary.csv', bytes: Buffer.from('a,b\n') }],
+          },
+        }),
+      );
+      expect(report.signature).toBe('valid');
+      expect(report.problems).toEqual([
+        {
+          path: 'summary/summary.csv',
+          code: 'summary-file-not-sealed',
+          zh: 'history/inspection.json 第 2 条记录（SummaryGenerated）未记录此报告文件。',
+          en: 'record 2 of history/inspection.json (SummaryGenerated) does not record this summary file',
+        },
+      ]);
+    });
+
+    it('summary files in a manifest that names no summary: summary-file-not-sealed', async () => {
+      const zip = await tamper(intact, (entries) => {
+        rewriteManifest(entries, (manifest) => ({ ...manifest, summary: null }));
+        return entries;
+      });
+      const report = await verifyZip(zip, null);
+      const unvouched = (path: string) => ({
+        path,
+        code: 'summary-file-not-sealed',
+        zh: '清单未指明报告，此报告文件没有巡察哈希链中的记录为其担保。',
+        en: 'the manifest names no summary, so nothing in the inspection’s chain vouches for this summary file',
+      });
+      expect(report.problems).toEqual([unvouched('summary/summary.json'), unvouched('summary/summary.md')]);
+    });
+
+    it('a sealed summary file left out of the archive: a warning, summary-file-absent', async () => {
+      const report = await verifyZip(
+        await buildArchive({ ...CONTENT, summary: { ...SUMMARY, files: SUMMARY_FILES.slice(0, 1) } }),
+      );
+      expect(report).toMatchObject({ ok: true, signature: 'valid', problems: [] });
+      expect(report.warnings).toEqual([
+        {
+          path: 'summary/summary.md',
+          code: 'summary-file-absent',
+          zh: '报告 s-2024-10 的此文件未收入证据包。',
+          en: 'this file of summary s-2024-10 is not included in the archive',
+        },
+      ]);
+    });
   });
 });
