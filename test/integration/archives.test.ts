@@ -15,6 +15,7 @@ import { emulatorClientConfig } from '#local/bootstrap.ts';
 import type { ArchiveIo, ArchiveStores } from '#shared/services/archives.ts';
 import { verifyArchiveFile } from '../../cli/verify.ts';
 import { apiClient, users } from '../support/api.ts';
+import { queuedArchive } from '../support/archives.ts';
 import { eventually } from '../support/eventually.ts';
 import { storeEvidence } from '../support/evidence.ts';
 import { once } from '../support/once.ts';
@@ -248,19 +249,7 @@ describe('the builder when things fail', () => {
       abortUploadsUnder: storage.abortUploadsUnder,
     };
     /** An archive record no queue message points at, so only this test builds it. */
-    const queued = async () => {
-      const archiveId = `a-${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
-      await stores.archives.create({
-        archiveId,
-        inspectionId: INSPECTION,
-        filters: {},
-        requestedBy: { subject: 'auditor-1', name: '巡察组', roles: ['auditor'] },
-        requestedAt: new Date().toISOString(),
-        status: 'queued',
-        attempt: 0,
-      });
-      return archiveId;
-    };
+    const queued = () => queuedArchive(stores.archives, INSPECTION);
     return { build: services.buildArchive, stores, io, queued };
   }
   /** Evidence that gives some bytes and then breaks, as a connection dropped midway would. */

@@ -13,6 +13,7 @@ import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 import { summaryStore } from '#shared/store/summary-store.ts';
 import { apiClient, users } from '../support/api.ts';
+import { queuedArchive } from '../support/archives.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
 
 /**
@@ -66,16 +67,7 @@ describe('a store that runs a transaction with a chain record', () => {
 
   it('refuses the end of an archive attempt a newer attempt replaced with StaleVersion, and appends nothing', async () => {
     const archives = archiveStore();
-    const archiveId = `a-${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-    await archives.create({
-      archiveId,
-      inspectionId: INSPECTION,
-      filters: {},
-      requestedBy: { subject: 'auditor-1', name: '巡察组', roles: ['auditor'] },
-      requestedAt: new Date().toISOString(),
-      status: 'queued',
-      attempt: 0,
-    });
+    const archiveId = await queuedArchive(archives, INSPECTION);
     const first = await archives.claim(archiveId, new Date().toISOString());
     const second = await archives.claim(archiveId, new Date().toISOString());
     if (!first || !second) throw new Error('the archive was not claimed');
