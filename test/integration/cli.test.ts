@@ -11,6 +11,7 @@ import { keys } from '#shared/store/keys.ts';
 import { users } from '../support/api.ts';
 import { once } from '../support/once.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
+import { scratchDir } from '../support/scratch.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures');
@@ -275,7 +276,7 @@ describe('rectify CLI', () => {
 
   it('uploads a PDF named in Chinese, waits until it is stored, and downloads the same bytes under that name', async () => {
     await sampleImported();
-    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
+    const dir = scratchDir('rectify-cli-evidence-');
     const file = path.join(dir, '签约服务抽查报告.pdf');
     const bytes = Buffer.from('%PDF-1.7\n% 抽查报告\n%%EOF\n');
     writeFileSync(file, bytes);
@@ -283,17 +284,15 @@ describe('rectify CLI', () => {
     expect(uploaded.code, uploaded.stderr).toBe(0);
     const evidenceId = /（(ev-[0-9a-f-]+)）/.exec(uploaded.stdout)?.[1];
     expect(uploaded.stdout).toMatch(/签约服务抽查报告\.pdf：已校验存储/);
-    const out = mkdtempSync(path.join(tmpdir(), 'rectify-cli-download-'));
+    const out = scratchDir('rectify-cli-download-');
     const downloaded = await rectify(['evidence', 'download', String(evidenceId), '--out', out], 'auditor');
     expect(downloaded.code, downloaded.stderr).toBe(0);
     expect(readFileSync(path.join(out, '签约服务抽查报告.pdf')).equals(bytes)).toBe(true);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
   });
 
   it('says why a file was rejected in the chosen language, with the stable code', async () => {
     await sampleImported();
-    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
+    const dir = scratchDir('rectify-cli-evidence-');
     const file = path.join(dir, '整改报告.pdf');
     writeFileSync(file, 'not a PDF at all');
     const zh = await rectify(['evidence', 'upload', 'sample-health-2024-r1.1.1.2', file], 'department');
@@ -310,17 +309,15 @@ describe('rectify CLI', () => {
     expect(en.code).toBe(1);
     expect(en.stderr).not.toMatch(CRASH);
     expect(en.stdout).toContain('整改报告.pdf: rejected (the bytes are not application/pdf [type-mismatch])');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a file type that is not accepted before sending anything', async () => {
     await sampleImported();
-    const dir = mkdtempSync(path.join(tmpdir(), 'rectify-cli-evidence-'));
+    const dir = scratchDir('rectify-cli-evidence-');
     const file = path.join(dir, 'tool.exe');
     writeFileSync(file, 'MZ');
     const result = await rectify(['evidence', 'upload', 'sample-health-2024-r1.1.1.2', file], 'department');
     expectRefused(result, /\.exe is not an accepted evidence type/);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('records an outcome, then prints a summary as of a past date and saves its files, and writes the report document', async () => {
@@ -338,7 +335,7 @@ describe('rectify CLI', () => {
       '2024-10-01',
     ]);
     expect(recorded.code, recorded.stderr).toBe(0);
-    const out = mkdtempSync(path.join(tmpdir(), 'rectify-summary-'));
+    const out = scratchDir('rectify-summary-');
     // As of 20 October 2024: what changes today (uploads, by other tests) is not in it.
     const summary = await rectify([
       'summary',
@@ -398,12 +395,11 @@ describe('rectify CLI', () => {
     expect(readFileSync(englishFile).length).toBeGreaterThan(1000);
     const badLang = await rectify(['--lang', 'fr', 'report', 'sample-health-2024-r1']);
     expectRefused(badLang, "argument 'fr' is invalid");
-    rmSync(out, { recursive: true, force: true });
   });
 
   it('requests an archive as an auditor, downloads it and verifies it with the served key', async () => {
     await sampleImported();
-    const out = mkdtempSync(path.join(tmpdir(), 'rectify-archive-'));
+    const out = scratchDir('rectify-archive-');
     const file = path.join(out, 'archive.zip');
     const archived = await rectify(['archive', 'sample-health-2024-r1', '--out', file], 'auditor');
     expect(archived.code, archived.stderr).toBe(0);
@@ -417,7 +413,6 @@ describe('rectify CLI', () => {
       await rectify(['archive', 'sample-health-2024-r1', '--out', file], 'department'),
       /^无权执行此操作：POST \/inspections\/\{inspectionId\}\/archives \(needs auditor \| admin\)。 \[403 forbidden\]$/m,
     );
-    rmSync(out, { recursive: true, force: true });
   });
 
   it('names the broken link when a record was edited in the database, and exits 1', async () => {
