@@ -134,6 +134,9 @@ export interface ItemWithInspection {
 
 /** Reads and writes the ledger in the single table; the only module that knows its layout. */
 export class LedgerStore extends TableStore {
+  /** The import id each inspection was last read with: a hint for getItem, never trusted alone. */
+  private readonly importIdHints = new Map<string, string>();
+
   /** Sets an inspection's follow-up periods; undefined when there is no such inspection. */
   setFollowUp(inspectionId: string, followUp: FollowUpSettings): Promise<Inspection | undefined> {
     return this.setSetting(inspectionId, 'followUp', followUp);
@@ -423,8 +426,27 @@ export class LedgerStore extends TableStore {
 
   /** An item of the visible import generation, with its inspection. */
   async getItem(inspectionId: string, ref: string): Promise<ItemWithInspection | undefined> {
-    const inspection = await this.getInspection(inspectionId);
+    // An item's key holds its generation's import id, which only the inspection knows. With the
+    // id this environment last saw, one BatchGetItem reads both (each strongly consistent); only
+    // when the inspection's pointer has moved since is the item read again under the new id.
+    const hint = this.importIdHints.get(inspectionId);
+    let inspection: Inspection | undefined;
+    if (hint !== undefined) {
+      const found = await batchGet(this.client, this.tableName, [
+        keys.inspection(inspectionId),
+        keys.item(inspectionId, hint, ref),
+      ]);
+      const inspectionRecord = found.find(inspectionRecords.holds);
+      inspection = inspectionRecord ? inspectionRecords.decode(inspectionRecord) : undefined;
+      if (inspection?.importId === hint) {
+        const itemRecord = found.find(itemRecords.holds);
+        return itemRecord ? { item: itemRecords.decode(itemRecord), inspection } : undefined;
+      }
+    } else {
+      inspection = await this.getInspection(inspectionId);
+    }
     if (!inspection) return undefined;
+    this.importIdHints.set(inspectionId, inspection.importId);
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
