@@ -11,7 +11,7 @@ import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { STATUS_LABELS } from '#shared/domain/status.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
-import type { ItemWithInspection, LedgerStore } from '#shared/store/ledger-store.ts';
+import { InspectionChanged, type ItemWithInspection, type LedgerStore } from '#shared/store/ledger-store.ts';
 
 /**
  * An item the principal may see. Items of other departments answer exactly like items that do
@@ -40,10 +40,18 @@ type Decision = (
  * not collide again in lockstep. Any other error, or the last conflict, goes to the caller.
  */
 export async function retryOnConcurrentChange<T>(attempt: () => Promise<T>, retries: number): Promise<T> {
+  let settingsMoved = false;
   for (let failures = 0; ; failures++) {
     try {
       return await attempt();
     } catch (error) {
+      // Decided on settings that moved since: once more on a fresh read, whatever `retries` says
+      // (the client's expectedVersion is still checked; only the inspection was stale).
+      if (error instanceof InspectionChanged && !settingsMoved) {
+        settingsMoved = true;
+        failures--;
+        continue;
+      }
       if (!(error instanceof StaleVersion) || failures >= retries) throw error;
       await sleep(Math.random() * Math.min(500, 10 * 2 ** failures));
     }
@@ -64,7 +72,7 @@ export async function changeItem(
   options: { retries?: number } = {},
 ): Promise<{ item: Item; event: ItemEvent; inspection: Inspection }> {
   return retryOnConcurrentChange(async () => {
-    const { item: before, inspection } = await findVisibleItem(store, principal, itemId);
+    const { item: before, inspection } = await findItemToChange(store, principal, itemId);
     if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
     // Said before any rule of the change itself: nothing of a withdrawn item changes.
     refuseWithdrawn(before);
@@ -76,6 +84,18 @@ export async function changeItem(
     await store.commitChange(inspection, before, item, event);
     return { item, event, inspection };
   }, options.retries ?? 0);
+}
+
+/**
+ * findVisibleItem for a change: the inspection may come from the store's cache, so a change
+ * decided on settings that moved since is refused at commit (InspectionChanged) and decided
+ * once more on a fresh read.
+ */
+async function findItemToChange(store: LedgerStore, principal: Principal, itemId: string) {
+  const id = parseItemId(itemId);
+  const found = id ? await store.getItemToChange(id.inspectionId, id.ref) : undefined;
+  if (!found || !canSee(principal, found.item)) throw new NotFound('item', itemId);
+  return found;
 }
 
 /** What a change of an item answers: the item as the API shows it, and the record it appended. */

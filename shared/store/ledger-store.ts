@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -38,14 +39,30 @@ interface RevisionLease {
 }
 
 /** The inspection: by id, and in the list of all by feedback date. */
-const inspectionRecords = codec<Inspection, { readonly revising?: RevisionLease }>({
+const inspectionRecords = codec<
+  Inspection,
+  { readonly revising?: RevisionLease; readonly settingsRev?: string }
+>({
   entity: 'Inspection',
   keys: (inspection) => ({
     ...keys.inspection(inspection.inspectionId),
     ...keys.inspectionList(inspection.feedbackDate, inspection.inspectionId),
   }),
-  beside: { revising: true },
+  // settingsRev changes with every settings update, so a change decided on a cached inspection
+  // can be refused when the settings moved since (a re-import moves importId, checked as well).
+  beside: { revising: true, settingsRev: true },
 });
+
+/**
+ * A change was decided on an inspection that has moved since it was read (re-imported, or its
+ * settings updated; a cached one, or a race): the cache entry is gone, and changeItem decides
+ * again on a fresh read; elsewhere it answers 409 like any concurrent change.
+ */
+export class InspectionChanged extends Conflict {
+  constructor(inspectionId: string) {
+    super(`inspection ${inspectionId} was re-imported or its settings changed meanwhile; reload and retry`);
+  }
+}
 
 /** An item of an import generation (its `importId` only the store uses). */
 const itemRecords = codec<Item, { readonly importId: string }>({
@@ -136,6 +153,42 @@ export interface ItemWithInspection {
 export class LedgerStore extends TableStore {
   /** The import id each inspection was last read with: a hint for getItem, never trusted alone. */
   private readonly importIdHints = new Map<string, string>();
+  /**
+   * The last inspection read in this environment, by id, for deciding changes without reading it
+   * again: each change's ConditionCheck requires its importId and settingsRev to be unchanged.
+   */
+  private readonly changeCache = new Map<string, Inspection>();
+  /** The settingsRev an inspection object was read with (null: the record had none). */
+  private readonly settingsRevs = new WeakMap<Inspection, string | null>();
+
+  /** Decodes an inspection record, remembering what a change decided on it must find unchanged. */
+  private inspectionFrom(record: StoredRecord): Inspection {
+    const { value, beside } = inspectionRecords.read(record);
+    this.settingsRevs.set(value, beside.settingsRev ?? null);
+    this.importIdHints.set(value.inspectionId, value.importId);
+    this.changeCache.set(value.inspectionId, value);
+    return value;
+  }
+
+  /**
+   * The item and its inspection for deciding a change: the item read consistently, the
+   * inspection from this environment's cache when there is one (the commit's ConditionCheck
+   * refuses a stale one with InspectionChanged), else as getItem reads them.
+   */
+  async getItemToChange(inspectionId: string, ref: string): Promise<ItemWithInspection | undefined> {
+    const cached = this.changeCache.get(inspectionId);
+    if (cached) {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.item(inspectionId, cached.importId, ref),
+          ConsistentRead: true,
+        }),
+      );
+      if (Item) return { item: itemRecords.decode(Item), inspection: cached };
+    }
+    return this.getItem(inspectionId, ref);
+  }
 
   /** Sets an inspection's follow-up periods; undefined when there is no such inspection. */
   setFollowUp(inspectionId: string, followUp: FollowUpSettings): Promise<Inspection | undefined> {
@@ -158,16 +211,20 @@ export class LedgerStore extends TableStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.inspection(inspectionId),
-          UpdateExpression: 'SET #setting = :value',
+          UpdateExpression: 'SET #setting = :value, settingsRev = :rev',
           // Not under a replace's lease: its flip rewrites the record with the settings it read.
           ConditionExpression: `attribute_exists(PK) AND ${NO_LIVE_LEASE}`,
           ExpressionAttributeNames: { '#setting': name, '#until': 'until' },
-          ExpressionAttributeValues: { ':value': value, ':now': new Date().toISOString() },
+          ExpressionAttributeValues: {
+            ':value': value,
+            ':rev': randomUUID(),
+            ':now': new Date().toISOString(),
+          },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return Attributes ? inspectionRecords.decode(Attributes) : undefined;
+      return Attributes ? this.inspectionFrom(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         if (error.Item) {
@@ -183,7 +240,7 @@ export class LedgerStore extends TableStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.inspection(inspectionId), ConsistentRead: true }),
     );
-    return Item ? inspectionRecords.decode(Item) : undefined;
+    return Item ? this.inspectionFrom(Item) : undefined;
   }
 
   /** The inspection, or NotFound (404) when there is none. */
@@ -267,6 +324,7 @@ export class LedgerStore extends TableStore {
       event: planImported(head),
       with: [visible],
     }));
+    this.changeCache.delete(inspection.inspectionId);
   }
 
   /**
@@ -422,6 +480,7 @@ export class LedgerStore extends TableStore {
         with: [visible],
       })),
     );
+    this.changeCache.delete(inspection.inspectionId);
   }
 
   /** An item of the visible import generation, with its inspection. */
@@ -437,7 +496,7 @@ export class LedgerStore extends TableStore {
         keys.item(inspectionId, hint, ref),
       ]);
       const inspectionRecord = found.find(inspectionRecords.holds);
-      inspection = inspectionRecord ? inspectionRecords.decode(inspectionRecord) : undefined;
+      inspection = inspectionRecord ? this.inspectionFrom(inspectionRecord) : undefined;
       if (inspection?.importId === hint) {
         const itemRecord = found.find(itemRecords.holds);
         return itemRecord ? { item: itemRecords.decode(itemRecord), inspection } : undefined;
@@ -446,7 +505,6 @@ export class LedgerStore extends TableStore {
       inspection = await this.getInspection(inspectionId);
     }
     if (!inspection) return undefined;
-    this.importIdHints.set(inspectionId, inspection.importId);
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -544,9 +602,7 @@ export class LedgerStore extends TableStore {
           ConditionCheck: {
             TableName: this.tableName,
             Key: keys.inspection(inspection.inspectionId),
-            ConditionExpression: `importId = :importId AND ${NO_LIVE_LEASE}`,
-            ExpressionAttributeNames: { '#until': 'until' },
-            ExpressionAttributeValues: { ':importId': inspection.importId, ':now': now.toISOString() },
+            ...this.unchangedInspection(inspection, now),
           },
         },
       },
@@ -561,6 +617,29 @@ export class LedgerStore extends TableStore {
         },
       })),
     ];
+  }
+
+  /**
+   * The condition a change's inspection must still meet: the same generation, no live lease, and
+   * (when the store read this inspection object) the same settings as when it was read.
+   */
+  private unchangedInspection(inspection: Inspection, now: Date) {
+    const rev = this.settingsRevs.get(inspection);
+    const settings =
+      rev === undefined
+        ? ''
+        : rev === null
+          ? ' AND attribute_not_exists(settingsRev)'
+          : ' AND settingsRev = :rev';
+    return {
+      ConditionExpression: `importId = :importId AND ${NO_LIVE_LEASE}${settings}`,
+      ExpressionAttributeNames: { '#until': 'until' },
+      ExpressionAttributeValues: {
+        ':importId': inspection.importId,
+        ':now': now.toISOString(),
+        ...(typeof rev === 'string' ? { ':rev': rev } : {}),
+      },
+    };
   }
 
   /**
@@ -625,12 +704,14 @@ export class LedgerStore extends TableStore {
           }),
         );
         const read = current ? inspectionRecords.read(current) : undefined;
+        this.changeCache.delete(inspection.inspectionId);
         if (read?.value.importId === inspection.importId && read.beside.revising) {
           throw beingRevised(inspection.inspectionId);
         }
-        throw new Conflict(
-          `inspection ${inspection.inspectionId} was re-imported meanwhile; reload the item`,
-        );
+        // Re-imported, or only its settings moved since the inspection was read (a cached one
+        // may be minutes old): changeItem decides once more on a fresh read.
+        if (read) throw new InspectionChanged(inspection.inspectionId);
+        throw new NotFound('inspection', inspection.inspectionId);
       }
       if (error.failed.has(ITEM) || error.failed.has(RECORD)) {
         const current = await this.getItem(inspection.inspectionId, after.ref);

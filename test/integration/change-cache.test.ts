@@ -1,0 +1,116 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '#catalog/resources.ts';
+import { parsePlanJson } from '#shared/domain/plan/index.ts';
+import { decideTransition } from '#shared/domain/transitions.ts';
+import { correlationId } from '#shared/observability.ts';
+import { changeItem } from '#shared/services/items.ts';
+import { documentClient, dynamodb } from '#shared/store/client.ts';
+import { keys } from '#shared/store/keys.ts';
+import { LedgerStore } from '#shared/store/ledger-store.ts';
+import { generatePlan } from '../fixtures/generate-plan.ts';
+import { apiClient, users } from '../support/api.ts';
+import { useLocalRuntime } from '../support/runtime.ts';
+
+/**
+ * A change is decided on the inspection this environment read last (no second read per change);
+ * its transaction's ConditionCheck refuses it when the inspection's settings moved since, as
+ * another environment's settings update would, and the change is decided once more on a fresh
+ * read. The handlers run in this process, so the SDK calls they send can be counted here.
+ */
+const local = useLocalRuntime('change-cache');
+const api = apiClient(local);
+const plan = generatePlan({ items: 6, id: 'cache-1', status: '未启动' });
+const parsed = parsePlanJson(plan);
+if (!parsed.ok) throw new Error('the generated plan does not parse');
+const refs = parsed.plan.aspects
+  .flatMap((aspect) => aspect.problems.flatMap((problem) => problem.items))
+  .map((item) => item.ref);
+const ref = (index: number) => refs[index] as string;
+
+/** The calls sent under one request's correlation id: the event path runs in this process too. */
+const sent: string[] = [];
+let counting = '';
+beforeAll(async () => {
+  expect((await api.post('/inspections/import', users.admin, { plan })).status).toBe(201);
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (correlationId() === counting) sent.push(context.commandName ?? '?');
+      return next(args);
+    },
+    { step: 'initialize', name: 'changeCacheCounter' },
+  );
+});
+
+const start = async (index: number) => {
+  sent.length = 0;
+  counting = `change-cache-${index}`;
+  const response = await api.post(
+    `/items/cache-1.${ref(index)}/transitions`,
+    users.admin,
+    { to: 'in_progress', expectedVersion: 1 },
+    { 'x-correlation-id': counting },
+  );
+  expect(response.status, response.text).toBe(200);
+  return { response, sent: [...sent] };
+};
+
+/** What another execution environment's PUT …/follow-up writes. */
+const setElsewhere = (rev: string) =>
+  documentClient.send(
+    new UpdateCommand({
+      TableName: process.env[tables.ledger.envVar],
+      Key: keys.inspection('cache-1'),
+      UpdateExpression: 'SET followUp = :settings, settingsRev = :rev',
+      ExpressionAttributeValues: { ':settings': { lookBackMonths: 3 }, ':rev': rev },
+    }),
+  );
+
+describe('deciding a change on the cached inspection', () => {
+  it('reads only the item once the inspection is known, and commits in one transaction', async () => {
+    await start(0);
+    const { sent: calls, response } = await start(1);
+    expect(calls).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+    expect(response.json.item).toMatchObject({ ref: ref(1), status: 'in_progress', version: 2 });
+  });
+
+  it('is refused when the settings moved in another environment, and decided again on a fresh read', async () => {
+    await setElsewhere('set-elsewhere');
+    const { sent: calls, response } = await start(2);
+    expect(calls.filter((name) => name === 'TransactWriteItemsCommand')).toHaveLength(2);
+    expect(response.json.item).toMatchObject({ status: 'in_progress', version: 2 });
+    // Exactly one record was appended: the refused transaction wrote nothing.
+    const history = (await api.get(`/items/cache-1.${ref(2)}/history`, users.auditor)).json;
+    expect(history.events.map((event: { type: string }) => event.type)).toEqual([
+      'Imported',
+      'StatusChanged',
+    ]);
+    expect(history.verification.ok).toBe(true);
+    // The fresh read is cached: the next change needs no retry.
+    const next = await start(3);
+    expect(next.sent).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+    // And a cached inspection that carries a settings revision is held to it as well.
+    await setElsewhere('set-elsewhere-again');
+    const again = await start(4);
+    expect(again.sent.filter((name) => name === 'TransactWriteItemsCommand')).toHaveLength(2);
+  });
+
+  it('decides once more on the new generation when another environment replaced the plan', async () => {
+    // "Another environment": a store of its own, whose cache the replace below does not touch.
+    const elsewhere = new LedgerStore(documentClient, process.env[tables.ledger.envVar] as string);
+    const before = await elsewhere.getItemToChange('cache-1', ref(5));
+    const replaced = await api.post('/inspections/import', users.admin, { plan, replace: true });
+    expect(replaced.status, replaced.text).toBe(201);
+    expect(before?.inspection.importId).not.toBe(replaced.json.importId);
+    const admin = { subject: 'admin-x', name: '整改办', roles: ['admin' as const] };
+    const change = await changeItem(elsewhere, admin, `cache-1.${ref(5)}`, (item, context) =>
+      decideTransition(item, { to: 'in_progress', expectedVersion: item.version }, admin, context),
+    );
+    expect(change.inspection.importId).toBe(replaced.json.importId);
+    const ledger = (await api.get('/inspections/cache-1/ledger', users.admin)).json;
+    expect(ledger.generation).toBe(replaced.json.importId);
+    expect(ledger.items.find((item: { ref: string }) => item.ref === ref(5))).toMatchObject({
+      status: 'in_progress',
+    });
+  });
+});
