@@ -10,7 +10,14 @@ import { type Emulator, LOCAL_REGION } from '#local/emulator/index.ts';
 import { configureFunctionEnvironment } from '#local/runtime.ts';
 import { actorRef } from '#shared/domain/roles.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { median, peakRssBytes, runMeasuredChild, withEmulator } from './measure.ts';
+import {
+  type Figure,
+  median,
+  peakRssBytes,
+  recordFigures,
+  runMeasuredChild,
+  withEmulator,
+} from './measure.ts';
 
 const MiB = 1024 * 1024;
 const FILES = Number(process.env.BENCH_ARCHIVE_FILES ?? 200);
@@ -165,6 +172,7 @@ async function main(emulator: Emulator) {
   console.log(
     `builder flags: ${flags.join(' ') || '(none)'}; ${RUNS} runs each, alternating; medians (min–max)`,
   );
+  const figures: Figure[] = [];
   for (const { label, count, size } of cases) {
     if (count === 0) continue;
     const { inspectionId, listFile, prepareMs } = await prepare(
@@ -202,7 +210,32 @@ async function main(emulator: Emulator) {
         `per file: builder ${(median(buildMs) / count).toFixed(2)} ms, floor ${(median(floorMs) / count).toFixed(2)} ms; ` +
         `archive ${(median(build.map((r) => r.sizeBytes)) / MiB).toFixed(1)} MiB; peak RSS target ≤ 256 MiB`,
     );
+    const what = `${count} × ${size >= MiB ? `${size / MiB} MiB` : `${size / 1024} KiB`}`;
+    const throughput = median(floorMs) / median(buildMs);
+    const peakMiB = Math.max(...build.map((r) => r.maxRssBytes)) / MiB;
+    figures.push(
+      {
+        figure: `${what}: throughput builder / floor`,
+        value: Number(throughput.toFixed(2)),
+        target: '≥ 0.50',
+        met: throughput >= 0.5,
+      },
+      {
+        figure: `${what}: builder peak RSS (highest run)`,
+        value: Number(peakMiB.toFixed(1)),
+        unit: 'MiB',
+        target: '≤ 256 MiB',
+        met: peakMiB <= 256,
+      },
+      {
+        figure: `${what}: builder (median)`,
+        value: Number((median(buildMs) / 1000).toFixed(1)),
+        unit: 's',
+        target: '—',
+      },
+    );
   }
+  recordFigures('archives', figures);
   s3.destroy();
 }
 

@@ -36,7 +36,7 @@ import { startEmulator } from '#local/emulator/index.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
 import { buildConsole } from '../web/build.ts';
-import { median } from './measure.ts';
+import { median, recordFigures } from './measure.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
 const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS ?? 5);
@@ -595,6 +595,19 @@ async function main() {
         target: 'target',
         met: 'met?',
       })}\n${rows.map(line).join('\n')}\n`,
+    );
+    recordFigures(
+      'console',
+      rows.map((r) => ({
+        figure: r.figure,
+        value: r.value,
+        ...(r.target === '(info)'
+          ? { target: '—' }
+          : {
+              target: r.target,
+              ...(r.met === 'met' || r.met === 'NOT met' ? { met: r.met === 'met' } : {}),
+            }),
+      })),
     );
   } finally {
     await browser?.close();

@@ -53,6 +53,7 @@ import { inboxKey, notificationIdOf } from '#shared/domain/notifications.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
+import { recordFigures } from './measure.ts';
 
 const TRANSITIONS = Number(process.env.BENCH_EVENT_TRANSITIONS ?? 500);
 const RATE = Number(process.env.BENCH_EVENT_RATE ?? 5);
@@ -377,6 +378,25 @@ try {
     for (const line of lines) console.log(line);
     for (const row of rows)
       console.log(`${row[0]?.padEnd(28)}${row[1]?.padEnd(14)}${row[2]?.padEnd(40)}${row[3]}`);
+    // No target is stated for these figures; the counts of lost or misplaced notifications must be 0.
+    const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+    recordFigures('events', [
+      { figure: 'lag transition → inbox, p50', value: round(percentile(lags, 50)), unit: 'ms', target: '—' },
+      { figure: 'lag transition → inbox, p95', value: round(percentile(lags, 95)), unit: 'ms', target: '—' },
+      { figure: 'notifications never seen', value: missing, target: '0', met: missing === 0 },
+      { figure: 'inboxes wrong', value: inboxMismatches, target: '0', met: inboxMismatches === 0 },
+      {
+        figure: 'transitions achieved',
+        value: round((items.length * 1_000) / sendMs),
+        unit: '/s',
+        target: '—',
+      },
+      {
+        figure: 'publisher / raw PutEvents floor (events/s)',
+        value: round(median(rates.publisher) / median(rates.floor), 2),
+        target: '—',
+      },
+    ]);
   } finally {
     observing = false;
     await observer?.catch(() => {});

@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type FunctionSpec, functions } from '#catalog/functions.ts';
 import type { PlanResult, SpreadsheetOptions } from '#shared/domain/plan/index.ts';
-import { median, peakRssBytes, runMeasuredChild } from './measure.ts';
+import { median, peakRssBytes, recordFigures, runMeasuredChild } from './measure.ts';
 
 const MiB = 1024 * 1024;
 const RUNS = Number(process.env.BENCH_HOSTILE_RUNS ?? 5);
@@ -271,6 +271,37 @@ function print(all: Measured[], elapsedMs: number) {
       ` peak RSS ≤ baseline + 64 MiB = ${mib(targetRss)} MiB: ` +
       (misses.length === 0 ? 'met' : `not met (${misses.join('; ')})`),
   );
+  const expected = hostile.filter((m) => outcome(m).expected).length;
+  const slowest = Math.max(...hostile.flatMap((m) => m.runs.map((run) => run.ms)));
+  const peak = Math.max(...hostile.map(highestPeak));
+  recordFigures('hostile', [
+    {
+      figure: 'hostile files refused (the validation file read)',
+      value: `${expected}/${hostile.length}`,
+      target: `${hostile.length}/${hostile.length}`,
+      met: expected === hostile.length,
+    },
+    {
+      figure: 'slowest run of any hostile file',
+      value: Number(slowest.toFixed(0)),
+      unit: 'ms',
+      target: `< ${TARGET_MS} ms`,
+      met: slowest < TARGET_MS,
+    },
+    {
+      figure: 'highest peak RSS of any hostile file',
+      value: Number(mib(peak)),
+      unit: 'MiB',
+      target: `≤ baseline + 64 = ${mib(targetRss)} MiB`,
+      met: peak <= targetRss,
+    },
+    {
+      figure: `baseline: ${BASELINE_ITEMS}-item workbook read (median)`,
+      value: Number(baseMs.toFixed(0)),
+      unit: 'ms',
+      target: '—',
+    },
+  ]);
 }
 
 const [mode, ...args] = process.argv.slice(2);

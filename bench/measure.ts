@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Emulator, startEmulator } from '#local/emulator/index.ts';
@@ -49,4 +50,36 @@ export async function withEmulator(main: (emulator: Emulator) => Promise<void>):
   } finally {
     await emulator.stop();
   }
+}
+
+/** One headline figure of a bench, with its target, as `bench/summary.ts` prints it. */
+export interface Figure {
+  readonly figure: string;
+  readonly value: number | string;
+  /** Printed after the value: 'ms', 'B', 'MiB', '×' …; none for a plain ratio. */
+  readonly unit?: string;
+  /** As the bench states it, e.g. '≤ 1.5', '< 1,000,000 B'; '—' where none is stated. */
+  readonly target: string;
+  /** Whether the value meets the target; absent where there is no target. */
+  readonly met?: boolean;
+}
+
+/** Where each bench leaves its figures (git-ignored): `<bench>.json`. */
+export const RESULTS_DIR = path.resolve(import.meta.dirname, 'results');
+
+/**
+ * Writes a bench's headline figures, with their targets and when they were measured, to
+ * `bench/results/<bench>.json`, replacing that bench's earlier ones; `npm run bench:summary`
+ * prints every bench's in one table.
+ */
+export function recordFigures(bench: string, figures: readonly Figure[]): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const record = {
+    bench,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    cores: availableParallelism(),
+    figures,
+  };
+  writeFileSync(path.join(RESULTS_DIR, `${bench}.json`), `${JSON.stringify(record, null, 2)}\n`);
 }

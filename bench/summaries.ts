@@ -28,7 +28,14 @@
 import { randomBytes } from 'node:crypto';
 import { type FunctionSpec, functions } from '#catalog/functions.ts';
 import type { Emulator } from '#local/emulator/index.ts';
-import { median, peakRssBytes, runMeasuredChild, withEmulator } from './measure.ts';
+import {
+  type Figure,
+  median,
+  peakRssBytes,
+  recordFigures,
+  runMeasuredChild,
+  withEmulator,
+} from './measure.ts';
 
 const MiB = 1024 * 1024;
 const RUNS = Number(process.env.BENCH_SUMMARY_RUNS ?? 3);
@@ -328,6 +335,40 @@ function print(results: SizeResult[]) {
         `plan generated in ${(r.planMs / 1000).toFixed(1)} s`,
     );
   }
+  recordFigures(
+    'summaries',
+    results.flatMap((r): Figure[] => {
+      const ratio = median(r.generations.map((g) => g.ms)) / median(r.floors.map((f) => f.ms));
+      const peakMiB = Math.max(...r.generations.map((g) => g.peakRssBytes)) / MiB;
+      return [
+        {
+          figure: `${r.size} items: generation / Query floor (time)`,
+          value: Number(ratio.toFixed(2)),
+          target: '≤ 1.5',
+          met: ratio <= 1.5,
+        },
+        {
+          figure: `${r.size} items: generation peak RSS`,
+          value: Number(peakMiB.toFixed(1)),
+          unit: 'MiB',
+          target: '≤ 512 MiB',
+          met: peakMiB <= 512,
+        },
+        {
+          figure: `${r.size} items: generation (median)`,
+          value: Number((median(r.generations.map((g) => g.ms)) / 1000).toFixed(1)),
+          unit: 's',
+          target: '—',
+        },
+        {
+          figure: `${r.size} items: import`,
+          value: Number((r.importMs / 1000).toFixed(1)),
+          unit: 's',
+          target: '—',
+        },
+      ];
+    }),
+  );
 }
 
 async function main(emulator: Emulator) {
