@@ -113,7 +113,7 @@ async function floorChild(inspectionId: string, importId: string) {
 
 /** Child: one summary, as the request-summary function makes it, with the phases' boundaries. */
 async function generationChild(inspectionId: string, summaryId: string) {
-  const { generateSummary } = await import('#shared/services/summaries.ts');
+  const { generateSummary } = await import('#shared/services/summary-generation.ts');
   const { ledgerStore } = await import('#shared/store/ledger-store.ts');
   const { inspectionChainStore } = await import('#shared/store/inspection-chain-store.ts');
   const { summaryStore } = await import('#shared/store/summary-store.ts');

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { queues } from '#catalog/resources.ts';
 import { batchHandler } from '#shared/lambda/batch-handler.ts';
-import { runSummaryJob } from '#shared/services/summaries.ts';
+import { runSummaryJob } from '#shared/services/summary-generation.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 import { summaryJobStore } from '#shared/store/summary-job-store.ts';

@@ -1,6 +1,6 @@
 import { scheduleHandler } from '#shared/lambda/schedule-handler.ts';
 import { scheduledInstant } from '#shared/schedule-event.ts';
-import { runScheduledSummaries } from '#shared/services/summaries.ts';
+import { runScheduledSummaries } from '#shared/services/summary-generation.ts';
 import { aggregateStore } from '#shared/store/aggregate-store.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';

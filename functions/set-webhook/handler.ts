@@ -1,7 +1,7 @@
 import { WebhookRequest } from '#shared/api/schemas.ts';
 import { webhookUrlProblem } from '#shared/domain/digest.ts';
 import { NotFound, ValidationFailed } from '#shared/domain/errors.ts';
-import { PLAN_LIMITS } from '#shared/domain/plan/index.ts';
+import { PLAN_LIMITS } from '#shared/domain/plan/json.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { webhookStore } from '#shared/store/webhook-store.ts';

@@ -6,7 +6,7 @@ import type { ArchiveRecord } from '#shared/domain/archive/archive.ts';
 import { AlreadyExists, StaleVersion } from '#shared/domain/errors.ts';
 import type { Evidence } from '#shared/domain/evidence.ts';
 import { nextInspectionEvent } from '#shared/domain/inspection-events.ts';
-import { generateSummary } from '#shared/services/summaries.ts';
+import { generateSummary } from '#shared/services/summary-generation.ts';
 import { archiveStore } from '#shared/store/archive-store.ts';
 import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';

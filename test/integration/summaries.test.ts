@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateSummary, runSummaryJob } from '#shared/services/summaries.ts';
+import { generateSummary, runSummaryJob } from '#shared/services/summary-generation.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 import { type SummaryJob, summaryJobStore } from '#shared/store/summary-job-store.ts';
