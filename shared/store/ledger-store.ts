@@ -151,8 +151,6 @@ export interface ItemWithInspection {
 
 /** Reads and writes the ledger in the single table; the only module that knows its layout. */
 export class LedgerStore extends TableStore {
-  /** The import id each inspection was last read with: a hint for getItem, never trusted alone. */
-  private readonly importIdHints = new Map<string, string>();
   /**
    * The last inspection read in this environment, by id, for deciding changes without reading it
    * again: each change's ConditionCheck requires its importId and settingsRev to be unchanged.
@@ -165,7 +163,6 @@ export class LedgerStore extends TableStore {
   private inspectionFrom(record: StoredRecord): Inspection {
     const { value, beside } = inspectionRecords.read(record);
     this.settingsRevs.set(value, beside.settingsRev ?? null);
-    this.importIdHints.set(value.inspectionId, value.importId);
     this.changeCache.set(value.inspectionId, value);
     return value;
   }
@@ -486,24 +483,36 @@ export class LedgerStore extends TableStore {
   /** An item of the visible import generation, with its inspection. */
   async getItem(inspectionId: string, ref: string): Promise<ItemWithInspection | undefined> {
     // An item's key holds its generation's import id, which only the inspection knows. With the
-    // id this environment last saw, one BatchGetItem reads both (each strongly consistent); only
-    // when the inspection's pointer has moved since is the item read again under the new id.
-    const hint = this.importIdHints.get(inspectionId);
-    let inspection: Inspection | undefined;
-    if (hint !== undefined) {
-      const found = await batchGet(this.client, this.tableName, [
-        keys.inspection(inspectionId),
-        keys.item(inspectionId, hint, ref),
+    // inspection this environment read last, the item and that inspection's version (importId and
+    // settingsRev, which every change of what a view or decision uses moves) are read at once,
+    // both strongly consistent; the big inspection record is read again only when it moved.
+    const cached = this.changeCache.get(inspectionId);
+    if (cached) {
+      const [found, version] = await Promise.all([
+        this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: keys.item(inspectionId, cached.importId, ref),
+            ConsistentRead: true,
+          }),
+        ),
+        this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: keys.inspection(inspectionId),
+            ProjectionExpression: 'importId, settingsRev',
+            ConsistentRead: true,
+          }),
+        ),
       ]);
-      const inspectionRecord = found.find(inspectionRecords.holds);
-      inspection = inspectionRecord ? this.inspectionFrom(inspectionRecord) : undefined;
-      if (inspection?.importId === hint) {
-        const itemRecord = found.find(itemRecords.holds);
-        return itemRecord ? { item: itemRecords.decode(itemRecord), inspection } : undefined;
-      }
-    } else {
-      inspection = await this.getInspection(inspectionId);
+      if (!version.Item) return undefined;
+      const unchanged =
+        version.Item.importId === cached.importId &&
+        (version.Item.settingsRev ?? null) === (this.settingsRevs.get(cached) ?? null);
+      if (unchanged)
+        return found.Item ? { item: itemRecords.decode(found.Item), inspection: cached } : undefined;
     }
+    const inspection = await this.getInspection(inspectionId);
     if (!inspection) return undefined;
     const { Item } = await this.client.send(
       new GetCommand({

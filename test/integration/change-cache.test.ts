@@ -56,13 +56,13 @@ const start = async (index: number) => {
 };
 
 /** What another execution environment's PUT …/follow-up writes. */
-const setElsewhere = (rev: string) =>
+const setElsewhere = (rev: string, settings: Record<string, number> = { lookBackMonths: 3 }) =>
   documentClient.send(
     new UpdateCommand({
       TableName: process.env[tables.ledger.envVar],
       Key: keys.inspection('cache-1'),
       UpdateExpression: 'SET followUp = :settings, settingsRev = :rev',
-      ExpressionAttributeValues: { ':settings': { lookBackMonths: 3 }, ':rev': rev },
+      ExpressionAttributeValues: { ':settings': settings, ':rev': rev },
     }),
   );
 
@@ -112,5 +112,17 @@ describe('deciding a change on the cached inspection', () => {
     expect(ledger.items.find((item: { ref: string }) => item.ref === ref(5))).toMatchObject({
       status: 'in_progress',
     });
+  });
+
+  it('reads an item with the inspection as it is now, whatever moved since this environment read it', async () => {
+    const elsewhere = new LedgerStore(documentClient, process.env[tables.ledger.envVar] as string);
+    await elsewhere.getItem('cache-1', ref(0));
+    // Settings moved by another environment: the next read sees them.
+    await setElsewhere('set-for-reads', { lookBackMonths: 9 });
+    expect((await elsewhere.getItem('cache-1', ref(0)))?.inspection.followUp).toEqual({ lookBackMonths: 9 });
+    // A replace by another environment: the next read lands on the new generation.
+    const replaced = await api.post('/inspections/import', users.admin, { plan, replace: true });
+    expect(replaced.status, replaced.text).toBe(201);
+    expect((await elsewhere.getItem('cache-1', ref(0)))?.inspection.importId).toBe(replaced.json.importId);
   });
 });
