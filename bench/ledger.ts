@@ -6,6 +6,7 @@
  *  1. Transition latency: POST /items/{id}/transitions vs the floor, what a minimal correct
  *     implementation sends (one consistent GetItem of the item, then the same TransactWriteItems)
  *     issued directly with the SDK; p50/p95 and their ratios (targets p50 ≤ 1.3, p95 ≤ 1.5).
+ *     Then GET /items/{id} against one consistent GetItem of the item (target p50 ≤ 1.2).
  *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
  *     Then a replace of a 500-item plan revising every item (BENCH_REPLACE_ITEMS): its time
  *     against that plan's first import, and its DynamoDB calls per item.
@@ -134,6 +135,29 @@ try {
     await settle();
   }
 
+  // 1b. One item read, GET /items/{id}, against its floor: one consistent GetItem of the item.
+  const itemReadTimes: number[] = [];
+  const itemFloorTimes: number[] = [];
+  const transitionImport = (await store.getInspection('bench-transitions'))?.importId ?? '';
+  await api('GET', `/items/bench-transitions.${notStarted[0]}`); // warm-up
+  for (let i = 1; i <= TRANSITIONS; i++) {
+    const ref = notStarted[i] as string;
+    started = performance.now();
+    const response = await api('GET', `/items/bench-transitions.${ref}`);
+    await response.arrayBuffer();
+    itemReadTimes.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`item read failed: ${response.status}`);
+    started = performance.now();
+    await documentClient.send(
+      new GetCommand({
+        TableName: store.tableName,
+        Key: keys.item('bench-transitions', transitionImport, ref),
+        ConsistentRead: true,
+      }),
+    );
+    itemFloorTimes.push(performance.now() - started);
+  }
+
   // 2. Import.
   const plan = generatePlan({ items: ITEMS, id: 'bench-ledger' });
   calls.clear();
@@ -224,6 +248,18 @@ try {
       `ratio ${(percentile(readTimes, 50) / percentile(readFloorTimes, 50)).toFixed(2)}`,
     ],
     [
+      'item read via HTTP',
+      `${TRANSITIONS}×`,
+      `p50 ${ms(percentile(itemReadTimes, 50))}`,
+      `p95 ${ms(percentile(itemReadTimes, 95))}`,
+    ],
+    [
+      'floor: GetItem',
+      `${TRANSITIONS}×`,
+      `p50 ${ms(percentile(itemFloorTimes, 50))}`,
+      `ratio p50 ${(percentile(itemReadTimes, 50) / percentile(itemFloorTimes, 50)).toFixed(2)} (target ≤ 1.2)`,
+    ],
+    [
       'transition via HTTP',
       `${TRANSITIONS}×`,
       `p50 ${ms(percentile(httpTimes, 50))}`,
@@ -254,6 +290,7 @@ try {
     figure('transition p50, HTTP / floor', ratio(httpTimes, floorTimes, 50), 1.3),
     figure('transition p95, HTTP / floor', ratio(httpTimes, floorTimes, 95), 1.5),
     figure(`ledger read of ${ITEMS} items, HTTP / Query floor`, ratio(readTimes, readFloorTimes, 50), 1.2),
+    figure('item read p50, HTTP / GetItem floor', ratio(itemReadTimes, itemFloorTimes, 50), 1.2),
     { ...figure(`import of ${ITEMS} items`, importMs), unit: 'ms' },
     figure('import, DynamoDB calls per item', importCalls / ITEMS),
   ]);

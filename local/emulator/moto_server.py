@@ -27,6 +27,11 @@ same order. Queries and scans also take the lock: DynamoDB's reads are read-comm
 transactions write in place (restoring on cancel), so an unlocked read could see a write that was
 then rolled back.
 
+moto's TransactGetItems ignores each Get's ProjectionExpression and reads its items one at a
+time without the lock. The launcher projects as DynamoDB does (a reader that asks for two
+attributes of a large record gets two) and reads all the Gets under the lock, so they are one
+snapshot, as DynamoDB's serializable TransactGetItems is.
+
 moto's S3 event notifications leave out `s3.object.versionId`, which S3 sets for every object
 created in a versioned bucket; the evidence verifier reads exactly the version it was notified
 of. The launcher adds it, as S3 does.
@@ -45,6 +50,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
 import moto.dynamodb.models as dynamodb_models
+import moto.dynamodb.responses as dynamodb_responses
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
@@ -213,6 +219,25 @@ def _with_version(get_s3_event):
     return run
 
 
+def _projected_transact_get(handler):
+    """TransactGetItems with each Get's ProjectionExpression, all under the lock."""
+    transact_items = handler.body["TransactItems"]
+    if len(transact_items) > dynamodb_responses.TRANSACTION_MAX_ITEMS:
+        return _original_transact_get_items(handler)
+    responses = []
+    with _LOCK:
+        for transact_item in transact_items:
+            get = transact_item["Get"]
+            names = get.get("ExpressionAttributeNames") or {}
+            parser = dynamodb_responses.ProjectionExpressionParser(get.get("ProjectionExpression"), names)
+            projection = parser.parse()
+            item = handler.dynamodb_backend.get_item(get["TableName"], get["Key"], projection)
+            responses.append(item.describe_attrs(attributes=None) if item else {})
+    return dynamodb_responses.DynamoResult({"Responses": responses})
+
+
+_original_transact_get_items = dynamodb_responses.DynamoHandler.transact_get_items
+dynamodb_responses.DynamoHandler.transact_get_items = _projected_transact_get
 s3_notifications._get_s3_event = _with_version(s3_notifications._get_s3_event)
 Table.all_items = _partition_only(Table.all_items)
 Table.query = _by_partition(Table.query)

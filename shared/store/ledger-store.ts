@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type QueryCommandInput, TransactGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { leaderKeyOf } from '#shared/domain/access.ts';
@@ -484,33 +484,31 @@ export class LedgerStore extends TableStore {
   async getItem(inspectionId: string, ref: string): Promise<ItemWithInspection | undefined> {
     // An item's key holds its generation's import id, which only the inspection knows. With the
     // inspection this environment read last, the item and that inspection's version (importId and
-    // settingsRev, which every change of what a view or decision uses moves) are read at once,
-    // both strongly consistent; the big inspection record is read again only when it moved.
+    // settingsRev, which every change of what a view or decision uses moves) are read together in
+    // one transactional read; the big inspection record is read again only when it moved.
     const cached = this.changeCache.get(inspectionId);
     if (cached) {
-      const [found, version] = await Promise.all([
-        this.client.send(
-          new GetCommand({
-            TableName: this.tableName,
-            Key: keys.item(inspectionId, cached.importId, ref),
-            ConsistentRead: true,
-          }),
-        ),
-        this.client.send(
-          new GetCommand({
-            TableName: this.tableName,
-            Key: keys.inspection(inspectionId),
-            ProjectionExpression: 'importId, settingsRev',
-            ConsistentRead: true,
-          }),
-        ),
-      ]);
-      if (!version.Item) return undefined;
+      // One TransactGetItems: a single round trip, and a snapshot of the two.
+      const { Responses } = await this.client.send(
+        new TransactGetCommand({
+          TransactItems: [
+            { Get: { TableName: this.tableName, Key: keys.item(inspectionId, cached.importId, ref) } },
+            {
+              Get: {
+                TableName: this.tableName,
+                Key: keys.inspection(inspectionId),
+                ProjectionExpression: 'importId, settingsRev',
+              },
+            },
+          ],
+        }),
+      );
+      const [found, version] = [Responses?.[0]?.Item, Responses?.[1]?.Item];
+      if (!version) return undefined;
       const unchanged =
-        version.Item.importId === cached.importId &&
-        (version.Item.settingsRev ?? null) === (this.settingsRevs.get(cached) ?? null);
-      if (unchanged)
-        return found.Item ? { item: itemRecords.decode(found.Item), inspection: cached } : undefined;
+        version.importId === cached.importId &&
+        (version.settingsRev ?? null) === (this.settingsRevs.get(cached) ?? null);
+      if (unchanged) return found ? { item: itemRecords.decode(found), inspection: cached } : undefined;
     }
     const inspection = await this.getInspection(inspectionId);
     if (!inspection) return undefined;
