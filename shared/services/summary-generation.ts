@@ -40,7 +40,6 @@ import { resolveAsOf, type SummaryJobStores, type SummaryStores } from './summar
 /** Who generated a scheduled summary, in the chain (the bus event then carries no actor). */
 export const SUMMARY_SCHEDULE: ActorRef = { subject: 'system:summary-schedule', name: '定期报送', roles: [] };
 
-
 /** Item chains replayed at once for a summary as of a past instant. */
 const REPLAY_PARALLEL = 8;
 
