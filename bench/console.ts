@@ -36,7 +36,7 @@ import { startEmulator } from '#local/emulator/index.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
 import { buildConsole } from '../web/build.ts';
-import { median, recordFigures } from './measure.ts';
+import { displayWidth, median, recordFigures } from './measure.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
 const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS ?? 5);
@@ -49,16 +49,6 @@ const TOKEN_KEY = 'rectify.devToken';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const msText = (value: number) => `${value.toFixed(0)} ms`;
-/** Terminal columns: 汉字 and full-width forms take two. */
-const columns = (text: string) =>
-  [...text].reduce(
-    (n, c) =>
-      n +
-      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c)
-        ? 2
-        : 1),
-    0,
-  );
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Row {
@@ -577,13 +567,13 @@ async function main() {
 
     // ---- The table ----
     const widths = {
-      figure: Math.max(6, ...rows.map((r) => columns(r.figure))),
+      figure: Math.max(6, ...rows.map((r) => displayWidth(r.figure))),
       value: Math.max(5, ...rows.map((r) => r.value.length)),
       floor: Math.max(5, ...rows.map((r) => r.floor.length)),
       ratio: Math.max(5, ...rows.map((r) => r.ratio.length)),
       target: Math.max(6, ...rows.map((r) => r.target.length)),
     };
-    const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - columns(text)));
+    const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
     const line = (r: Row) =>
       `${pad(r.figure, widths.figure)}  ${pad(r.value, widths.value)}  ${pad(r.floor, widths.floor)}  ${pad(r.ratio, widths.ratio)}  ${pad(r.target, widths.target)}  ${r.met}`;
     process.stdout.write(

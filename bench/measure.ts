@@ -83,3 +83,14 @@ export function recordFigures(bench: string, figures: readonly Figure[]): void {
   };
   writeFileSync(path.join(RESULTS_DIR, `${bench}.json`), `${JSON.stringify(record, null, 2)}\n`);
 }
+
+/** Terminal columns a text takes: 汉字 and full-width forms take two (for aligned tables). */
+export const displayWidth = (text: string) =>
+  [...text].reduce(
+    (n, c) =>
+      n +
+      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c)
+        ? 2
+        : 1),
+    0,
+  );

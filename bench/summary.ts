@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Figure, RESULTS_DIR } from './measure.ts';
+import { displayWidth, type Figure, RESULTS_DIR } from './measure.ts';
 
 /** The order `npm run bench` runs them in; any other results file comes after, by name. */
 const BENCHES = ['ledger', 'evidence', 'bundles', 'events', 'summaries', 'archives', 'hostile', 'console'];
@@ -20,17 +20,7 @@ interface Results {
   readonly figures: readonly Figure[];
 }
 
-/** Terminal columns: 汉字 and full-width forms take two. */
-const width = (text: string) =>
-  [...text].reduce(
-    (n, c) =>
-      n +
-      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c)
-        ? 2
-        : 1),
-    0,
-  );
-const pad = (text: string, columns: number) => text + ' '.repeat(Math.max(0, columns - width(text)));
+const pad = (text: string, columns: number) => text + ' '.repeat(Math.max(0, columns - displayWidth(text)));
 
 function valueText(figure: Figure): string {
   const value =
@@ -83,7 +73,7 @@ const rows: string[][] = results.flatMap((result) => {
   ]);
 });
 const widths = header.map((_, column) =>
-  Math.max(...[header, ...rows].map((row) => width(row[column] ?? ''))),
+  Math.max(...[header, ...rows].map((row) => displayWidth(row[column] ?? ''))),
 );
 const line = (row: string[]) =>
   row
