@@ -30,7 +30,8 @@ then rolled back.
 moto's TransactGetItems ignores each Get's ProjectionExpression and reads its items one at a
 time without the lock. The launcher projects as DynamoDB does (a reader that asks for two
 attributes of a large record gets two) and reads all the Gets under the lock, so they are one
-snapshot, as DynamoDB's serializable TransactGetItems is.
+snapshot, as DynamoDB's serializable TransactGetItems is. moto also turns the whole record into
+JSON once per projected path; the launcher converts only the projected attributes.
 
 moto's S3 event notifications leave out `s3.object.versionId`, which S3 sets for every object
 created in a versioned bucket; the evidence verifier reads exactly the version it was notified
@@ -52,7 +53,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 import moto.dynamodb.models as dynamodb_models
 import moto.dynamodb.responses as dynamodb_responses
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 from moto.kms import responses as kms_responses
 from moto.kms import utils as kms_utils
@@ -236,8 +237,22 @@ def _projected_transact_get(handler):
     return dynamodb_responses.DynamoResult({"Responses": responses})
 
 
+def _projecting_only_what_is_asked(project):
+    """Item.project, converting only the projected top-level attributes (moto converts the whole
+    record to JSON once per projected path, which a large record pays on every projected read)."""
+
+    def run(self, projection_expressions):
+        wanted = {expr[0].split("[")[0] for expr in projection_expressions if expr}
+        slim = copy.copy(self)
+        slim.attrs = {name: value for name, value in self.attrs.items() if name in wanted}
+        return project(slim, projection_expressions)
+
+    return run
+
+
 _original_transact_get_items = dynamodb_responses.DynamoHandler.transact_get_items
 dynamodb_responses.DynamoHandler.transact_get_items = _projected_transact_get
+Item.project = _projecting_only_what_is_asked(Item.project)
 s3_notifications._get_s3_event = _with_version(s3_notifications._get_s3_event)
 Table.all_items = _partition_only(Table.all_items)
 Table.query = _by_partition(Table.query)
