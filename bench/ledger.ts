@@ -3,9 +3,10 @@
  * runtime (HTTP → API Gateway event → handler → DynamoDB), each figure beside its floor measured
  * in the same run.
  *
- *  1. Transition latency: POST /items/{id}/transitions vs the floor, what a minimal correct
- *     implementation sends (one consistent GetItem of the item, then the same TransactWriteItems)
- *     issued directly with the SDK; p50/p95 and their ratios (targets p50 ≤ 1.3, p95 ≤ 1.5).
+ *  1. Change latency: POST /items/{id}/transitions, the same with an Idempotency-Key, and POST
+ *     /items/{id}/progress, each vs its floor, what a minimal correct implementation sends (one
+ *     consistent GetItem of the item, then the same TransactWriteItems) issued directly with the
+ *     SDK; p50/p95 and their ratios (targets p50 ≤ 1.3, p95 ≤ 1.5; with a key p50 ≤ 1.5).
  *     Then GET /items/{id} against one consistent GetItem of the item (target p50 ≤ 1.2).
  *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
  *     Then a replace of a 500-item plan revising every item (BENCH_REPLACE_ITEMS): its time
@@ -23,6 +24,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import { startEmulator } from '#local/emulator/index.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
+import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
@@ -64,19 +66,24 @@ try {
     { step: 'initialize', name: 'benchCallCounter' },
   );
   const callCount = () => [...calls.values()].reduce((a, b) => a + b, 0);
-  const api = (method: string, route: string, body?: unknown) =>
+  const api = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${runtime.url}${route}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
 
-  // 1. Transitions, first, on a table that holds only their own small plan: moto copies the
-  // whole table for every transaction, so a bigger table would measure moto, not Rectify.
-  // Items not started get started, alternating HTTP and the floor.
+  // 1. Changes, first, on a table that holds only their own small plan, so that the figures time
+  // Rectify and not the emulator's table size. Three items not started per round: one started
+  // via HTTP, one via HTTP with an Idempotency-Key, one by the floor; then the first gets a
+  // progress report via HTTP and the floor's item one by the floor.
   let started: number;
   const transitionPlan = generatePlan({
-    items: 2 * TRANSITIONS + 1,
+    items: 3 * TRANSITIONS + 1,
     id: 'bench-transitions',
     status: '未启动',
   });
@@ -89,50 +96,63 @@ try {
     .map((item) => item.ref);
   const store = ledgerStore();
   const { decideTransition } = await import('#shared/domain/transitions.ts');
+  const { decideProgress } = await import('#shared/domain/progress.ts');
   const principal = { subject: 'bench-admin', name: 'bench', roles: ['admin'] as const };
-  const httpTimes: number[] = [];
-  const floorTimes: number[] = [];
-  await api('POST', `/items/bench-transitions.${notStarted[0]}/transitions`, {
-    to: 'in_progress',
-    expectedVersion: 1,
-  }); // warm-up
-  for (let i = 1; i <= TRANSITIONS; i++) {
-    const viaHttp = notStarted[2 * i - 1] as string;
-    const direct = notStarted[2 * i] as string;
-    started = performance.now();
-    const response = await api('POST', `/items/bench-transitions.${viaHttp}/transitions`, {
-      to: 'in_progress',
-      expectedVersion: 1,
-    });
-    httpTimes.push(performance.now() - started);
-    if (response.status !== 200)
-      throw new Error(`transition failed: ${response.status} ${await response.text()}`);
-    // Each change sets off the event path (publisher, notifier, counters) on the same emulator and
-    // CPU; in the cloud that runs elsewhere. Let it finish, so that both figures time the request alone.
-    await settle();
+  const start = { to: 'in_progress' as const, expectedVersion: 1 };
+  const report = { text: '开展签约服务质量抽查，覆盖12个乡镇。', measuresDone: [] };
+  const context = () => ({ eventId: randomUUID(), at: new Date().toISOString() });
+  const times = { transition: [] as number[], keyed: [] as number[], progress: [] as number[] };
+  const floors = { transition: [] as number[], progress: [] as number[] };
 
-    // The floor: what a minimal correct implementation must send, built beforehand and sent with
-    // the SDK: one consistent read of the item, then exactly the transaction the handler makes.
-    const found = await store.getItem('bench-transitions', direct);
-    if (!found) throw new Error(`no item ${direct}`);
-    const { item, event } = decideTransition(
-      found.item,
-      { to: 'in_progress', expectedVersion: 1 },
-      principal,
-      {
-        eventId: randomUUID(),
-        at: new Date().toISOString(),
-      },
-    );
+  /** A change via HTTP, timed; then the event path it set off is let finish (see SETTLE_MS). */
+  const change = async (
+    route: string,
+    body: unknown,
+    expected: number,
+    headers: Record<string, string> = {},
+  ) => {
+    started = performance.now();
+    const response = await api('POST', route, body, headers);
+    const took = performance.now() - started;
+    if (response.status !== expected)
+      throw new Error(`${route} failed: ${response.status} ${await response.text()}`);
+    await settle();
+    return took;
+  };
+  /**
+   * The floor: what a minimal correct implementation must send, built beforehand and sent with
+   * the SDK: one consistent read of the item, then exactly the transaction the handler makes.
+   */
+  const floor = async (ref: string, decide: (item: Item) => { item: Item; event: ItemEvent }) => {
+    const found = await store.getItem('bench-transitions', ref);
+    if (!found) throw new Error(`no item ${ref}`);
+    const { item, event } = decide(found.item);
     const transaction = store.changeTransaction(found.inspection, found.item, item, event);
-    const itemKey = keys.item('bench-transitions', found.inspection.importId, direct);
+    const itemKey = keys.item('bench-transitions', found.inspection.importId, ref);
     started = performance.now();
     await documentClient.send(
       new GetCommand({ TableName: store.tableName, Key: itemKey, ConsistentRead: true }),
     );
     await documentClient.send(new TransactWriteCommand(transaction));
-    floorTimes.push(performance.now() - started);
+    const took = performance.now() - started;
     await settle();
+    return took;
+  };
+
+  const itemRoute = (ref: string | undefined) => `/items/bench-transitions.${ref}`;
+  await change(`${itemRoute(notStarted[0])}/transitions`, start, 200); // warm-up
+  await change(`${itemRoute(notStarted[0])}/progress`, report, 201);
+  for (let i = 1; i <= TRANSITIONS; i++) {
+    const [plain, keyed, direct] = notStarted.slice(3 * i - 2, 3 * i + 1) as [string, string, string];
+    times.transition.push(await change(`${itemRoute(plain)}/transitions`, start, 200));
+    times.keyed.push(
+      await change(`${itemRoute(keyed)}/transitions`, start, 200, { 'idempotency-key': `bench-${i}` }),
+    );
+    floors.transition.push(
+      await floor(direct, (item) => decideTransition(item, start, principal, context())),
+    );
+    times.progress.push(await change(`${itemRoute(plain)}/progress`, report, 201));
+    floors.progress.push(await floor(direct, (item) => decideProgress(item, report, principal, context())));
   }
 
   // 1b. One item read, GET /items/{id}, against its floor: one consistent GetItem of the item.
@@ -227,6 +247,7 @@ try {
   if (replaced.status !== 201) throw new Error(`replace failed: ${replaced.status} ${await replaced.text()}`);
   const replaceCalls = callCount();
 
+  const ratio = (of: number[], floor: number[], p: number) => percentile(of, p) / percentile(floor, p);
   const rows = [
     [
       'import',
@@ -259,36 +280,44 @@ try {
       `p50 ${ms(percentile(itemFloorTimes, 50))}`,
       `ratio p50 ${(percentile(itemReadTimes, 50) / percentile(itemFloorTimes, 50)).toFixed(2)} (target ≤ 1.2)`,
     ],
-    [
-      'transition via HTTP',
+    ...(
+      [
+        ['transition via HTTP', times.transition, floors.transition],
+        ['… with an Idempotency-Key', times.keyed, floors.transition],
+        ['progress via HTTP', times.progress, floors.progress],
+      ] as const
+    ).map(([name, of, floorOf]) => [
+      name,
       `${TRANSITIONS}×`,
-      `p50 ${ms(percentile(httpTimes, 50))}`,
-      `p95 ${ms(percentile(httpTimes, 95))}`,
-    ],
-    [
-      'floor: GetItem + TransactWriteItems',
+      `p50 ${ms(percentile(of, 50))}`,
+      `p95 ${ms(percentile(of, 95))}; ratio to floor p50 ${ratio(of, floorOf, 50).toFixed(2)}, p95 ${ratio(of, floorOf, 95).toFixed(2)}`,
+    ]),
+    ...(
+      [
+        ['floor: transition', floors.transition],
+        ['floor: progress', floors.progress],
+      ] as const
+    ).map(([name, of]) => [
+      `${name} (GetItem + TransactWriteItems)`,
       `${TRANSITIONS}×`,
-      `p50 ${ms(percentile(floorTimes, 50))}`,
-      `p95 ${ms(percentile(floorTimes, 95))}`,
-    ],
-    [
-      'ratio HTTP / floor',
-      '',
-      `p50 ${(percentile(httpTimes, 50) / percentile(floorTimes, 50)).toFixed(2)}`,
-      `p95 ${(percentile(httpTimes, 95) / percentile(floorTimes, 95)).toFixed(2)} (targets p50 ≤ 1.3, p95 ≤ 1.5)`,
-    ],
+      `p50 ${ms(percentile(of, 50))}`,
+      `p95 ${ms(percentile(of, 95))}`,
+    ]),
+    ['targets', '', '', 'p50 ≤ 1.3 and p95 ≤ 1.5 without a key; p50 ≤ 1.5 with one'],
   ];
   for (const row of rows)
     console.log(`${row[0]?.padEnd(28)}${row[1]?.padEnd(14)}${row[2]?.padEnd(18)}${row[3]}`);
-  const ratio = (of: number[], floor: number[], p: number) => percentile(of, p) / percentile(floor, p);
   const figure = (name: string, value: number, target?: number) => ({
     figure: name,
     value: Number(value.toFixed(2)),
     ...(target === undefined ? { target: '—' } : { target: `≤ ${target}`, met: value <= target }),
   });
   recordFigures('ledger', [
-    figure('transition p50, HTTP / floor', ratio(httpTimes, floorTimes, 50), 1.3),
-    figure('transition p95, HTTP / floor', ratio(httpTimes, floorTimes, 95), 1.5),
+    figure('transition p50, HTTP / floor', ratio(times.transition, floors.transition, 50), 1.3),
+    figure('transition p95, HTTP / floor', ratio(times.transition, floors.transition, 95), 1.5),
+    figure('keyed transition p50, HTTP / floor', ratio(times.keyed, floors.transition, 50), 1.5),
+    figure('progress p50, HTTP / floor', ratio(times.progress, floors.progress, 50), 1.3),
+    figure('progress p95, HTTP / floor', ratio(times.progress, floors.progress, 95), 1.5),
     figure(`ledger read of ${ITEMS} items, HTTP / Query floor`, ratio(readTimes, readFloorTimes, 50), 1.2),
     figure('item read p50, HTTP / GetItem floor', ratio(itemReadTimes, itemFloorTimes, 50), 1.2),
     { ...figure(`import of ${ITEMS} items`, importMs), unit: 'ms' },

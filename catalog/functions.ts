@@ -23,6 +23,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `public` routes carry no authorizer; all others need a valid JWT and one of the roles. */
 export type RouteAuth = 'public' | readonly [Role, ...Role[]];
 
+/** How a route keeps its Idempotency-Keys (see the `http` trigger's `idempotent`). */
+export type IdempotencyMode = 'in-transaction' | 'claimed';
+
 export type Trigger =
   | {
       readonly kind: 'http';
@@ -30,10 +33,17 @@ export type Trigger =
       readonly path: string;
       readonly auth: RouteAuth;
       /**
-       * The route honours an `Idempotency-Key` header (same key and body → the first answer):
-       * the handler chain applies it and /openapi.json documents the header, both from here.
+       * The route honours an `Idempotency-Key` header (same key and body → the first answer,
+       * another body → 422): the handler chain applies it and /openapi.json documents the
+       * header, both from here. How the key is kept:
+       * - `in-transaction`: the route's whole effect is one item change, and the key and its
+       *   answer are written in that change's own transaction; the key is read only when the
+       *   change is refused (shared/services/idempotency.ts). No round trip is added.
+       * - `claimed`: Powertools idempotency claims the key before the work (a retry while it
+       *   runs → 409) and stores the answer after it (shared/http/idempotency.ts): for routes
+       *   whose work is more than one transaction (an import, a queued job, an upload).
        */
-      readonly idempotent?: true;
+      readonly idempotent?: IdempotencyMode;
     }
   /** API Gateway's `$default` route: whatever no other route matched. */
   | { readonly kind: 'http-fallback' }
@@ -148,7 +158,7 @@ export const functions = {
     entry: 'functions/import-plan/handler.ts',
     description: 'Imports a rectification plan (JSON or spreadsheet) whole or not at all.',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/inspections/import', auth: ['admin'], idempotent: true },
+      { kind: 'http', method: 'POST', path: '/inspections/import', auth: ['admin'], idempotent: 'claimed' },
     ],
     memoryMiB: 1024,
     timeoutSeconds: 29,
@@ -201,7 +211,13 @@ export const functions = {
     description:
       'Changes an item status by the state machine; state and its chain record in one transaction.',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/items/{itemId}/transitions', auth: WRITERS, idempotent: true },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/items/{itemId}/transitions',
+        auth: WRITERS,
+        idempotent: 'in-transaction',
+      },
     ],
     memoryMiB: 512,
     timeoutSeconds: 10,
@@ -211,7 +227,13 @@ export const functions = {
     entry: 'functions/report-progress/handler.ts',
     description: 'Records a progress form (工作进展) and the measures it marks done, as a chain record.',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/items/{itemId}/progress', auth: WRITERS, idempotent: true },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/items/{itemId}/progress',
+        auth: WRITERS,
+        idempotent: 'in-transaction',
+      },
     ],
     memoryMiB: 512,
     timeoutSeconds: 10,
@@ -221,7 +243,13 @@ export const functions = {
     entry: 'functions/request-evidence/handler.ts',
     description: 'Opens an evidence upload: a pending record and a presigned POST straight to S3.',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/items/{itemId}/evidence', auth: WRITERS, idempotent: true },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/items/{itemId}/evidence',
+        auth: WRITERS,
+        idempotent: 'claimed',
+      },
     ],
     memoryMiB: 512,
     timeoutSeconds: 10,
@@ -262,7 +290,7 @@ export const functions = {
         method: 'POST',
         path: '/evidence/{evidenceId}/withdraw',
         auth: WRITERS,
-        idempotent: true,
+        idempotent: 'claimed',
       },
     ],
     memoryMiB: 256,
@@ -289,7 +317,13 @@ export const functions = {
     entry: 'functions/confirm-look-back/handler.ts',
     description: 'An admin confirms a due look-back (回头看) of a closed item; recorded in its chain.',
     triggers: [
-      { kind: 'http', method: 'POST', path: '/items/{itemId}/look-back', auth: ['admin'], idempotent: true },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/items/{itemId}/look-back',
+        auth: ['admin'],
+        idempotent: 'in-transaction',
+      },
     ],
     memoryMiB: 256,
     timeoutSeconds: 10,
@@ -417,7 +451,7 @@ export const functions = {
         method: 'POST',
         path: '/inspections/{inspectionId}/outcomes',
         auth: ['admin'],
-        idempotent: true,
+        idempotent: 'claimed',
       },
       { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/outcomes', auth: REPORT_READERS },
     ],
@@ -435,7 +469,7 @@ export const functions = {
         method: 'POST',
         path: '/inspections/{inspectionId}/summaries',
         auth: ['admin'],
-        idempotent: true,
+        idempotent: 'claimed',
       },
     ],
     memoryMiB: 256,
@@ -479,7 +513,7 @@ export const functions = {
         method: 'PUT',
         path: '/inspections/{inspectionId}/report-text',
         auth: ['admin'],
-        idempotent: true,
+        idempotent: 'claimed',
       },
       { kind: 'http', method: 'GET', path: '/inspections/{inspectionId}/report-text', auth: REPORT_READERS },
     ],
@@ -519,7 +553,7 @@ export const functions = {
         method: 'POST',
         path: '/inspections/{inspectionId}/archives',
         auth: AUDITORS,
-        idempotent: true,
+        idempotent: 'claimed',
       },
     ],
     memoryMiB: 256,
@@ -579,16 +613,18 @@ export interface HttpRoute {
   readonly method: HttpMethod;
   readonly path: string;
   readonly auth: RouteAuth;
-  readonly idempotent: boolean;
+  /** Whether the route honours an Idempotency-Key, and how it keeps them. */
+  readonly idempotent: IdempotencyMode | undefined;
+}
+
+/** Whether any of the function's routes claims its Idempotency-Keys (its bundle then needs the library). */
+export function claimsIdempotencyKeys(spec: FunctionSpec): boolean {
+  return (spec.triggers as readonly Trigger[]).some(
+    (trigger) => trigger.kind === 'http' && trigger.idempotent === 'claimed',
+  );
 }
 
 /** Every HTTP route of every function, in declaration order. */
-/** Whether any of the function's routes honours an Idempotency-Key (its bundle then needs the library). */
-export function honoursIdempotencyKey(spec: FunctionSpec): boolean {
-  return (spec.triggers as readonly Trigger[]).some(
-    (trigger) => trigger.kind === 'http' && trigger.idempotent,
-  );
-}
 
 export function httpRoutes(): HttpRoute[] {
   return Object.entries(functions).flatMap(([functionName, spec]) =>
@@ -600,7 +636,7 @@ export function httpRoutes(): HttpRoute[] {
               method: trigger.method,
               path: trigger.path,
               auth: trigger.auth,
-              idempotent: trigger.idempotent === true,
+              idempotent: trigger.idempotent,
             },
           ]
         : [],

@@ -10,14 +10,17 @@ import { ledgerStore } from '#shared/store/ledger-store.ts';
  * POST /items/{itemId}/look-back `{ note? }` — an admin confirms a due look-back (回头看): the
  * rectification held. To reopen instead, transition the item closed → in_progress with a reason.
  */
-export const handler = httpHandler('confirmLookBack', async ({ event, principal, pathParameters, lang }) => {
-  const { note } = parseJsonBody(event, LookBackRequest);
-  const change = await changeItem(
-    ledgerStore(),
-    principal,
-    pathParameters.itemId ?? '',
-    (current, context, inspection) =>
-      decideLookBackConfirmation(current, inspection, actorRef(principal), note, context),
-  );
-  return { status: 200, body: changeView(change, lang) };
-});
+export const handler = httpHandler(
+  'confirmLookBack',
+  async ({ event, principal, pathParameters, lang, idempotencyKey }) => {
+    const { note } = parseJsonBody(event, LookBackRequest);
+    return changeItem(
+      ledgerStore(),
+      principal,
+      pathParameters.itemId ?? '',
+      (current, context, inspection) =>
+        decideLookBackConfirmation(current, inspection, actorRef(principal), note, context),
+      { answer: (change) => ({ status: 200, body: changeView(change, lang) }), idempotencyKey },
+    );
+  },
+);

@@ -9,14 +9,20 @@ import { ledgerStore } from '#shared/store/ledger-store.ts';
 const RETRIES_ON_CONCURRENT_CHANGE = 20;
 
 /** POST /items/{itemId}/progress — the progress form (工作进展): text, measures done, effective date. */
-export const handler = httpHandler('reportProgress', async ({ event, principal, pathParameters, lang }) => {
-  const report = parseJsonBody(event, ProgressRequest);
-  const change = await changeItem(
-    ledgerStore(),
-    principal,
-    pathParameters.itemId ?? '',
-    (current, context) => decideProgress(current, report, principal, context),
-    { retries: RETRIES_ON_CONCURRENT_CHANGE },
-  );
-  return { status: 201, body: changeView(change, lang) };
-});
+export const handler = httpHandler(
+  'reportProgress',
+  async ({ event, principal, pathParameters, lang, idempotencyKey }) => {
+    const report = parseJsonBody(event, ProgressRequest);
+    return changeItem(
+      ledgerStore(),
+      principal,
+      pathParameters.itemId ?? '',
+      (current, context) => decideProgress(current, report, principal, context),
+      {
+        answer: (change) => ({ status: 201, body: changeView(change, lang) }),
+        retries: RETRIES_ON_CONCURRENT_CHANGE,
+        idempotencyKey,
+      },
+    );
+  },
+);

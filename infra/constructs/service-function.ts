@@ -5,7 +5,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { Charset, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type FunctionSpec, honoursIdempotencyKey } from '#catalog/functions.ts';
+import { claimsIdempotencyKeys, type FunctionSpec } from '#catalog/functions.ts';
 import { acknowledgeNag } from '../nag.ts';
 
 /** Manifest entries and the lockfile are paths from here. */
@@ -74,8 +74,9 @@ export class ServiceFunction extends NodejsFunction {
         banner:
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         logLevel: LogLevel.WARNING,
-        // A function with no Idempotency-Key route leaves the idempotency library out of its
-        // bundle (shared/http/handler.ts imports it behind this build-time constant).
+        // A function with no route that claims Idempotency-Keys leaves the idempotency library
+        // out of its bundle (shared/http/handler.ts imports it behind this build-time constant);
+        // keys kept in a change's own transaction need no library.
         // Lambda's credentials are in the environment: the SDK's full default chain (SSO,
         // profiles, STS, IMDS and their nested clients) is replaced by the environment reader.
         esbuildArgs: {
@@ -85,7 +86,7 @@ export class ServiceFunction extends NodejsFunction {
           ),
         },
         define: {
-          'process.env.RECTIFY_IDEMPOTENCY': JSON.stringify(honoursIdempotencyKey(props.spec) ? 'on' : 'off'),
+          'process.env.RECTIFY_IDEMPOTENCY': JSON.stringify(claimsIdempotencyKeys(props.spec) ? 'on' : 'off'),
         },
       },
     });

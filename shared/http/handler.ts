@@ -9,9 +9,11 @@ import { cleanLine, isWellFormedText } from '#shared/domain/text.ts';
 import { type Lang, negotiateLang } from '#shared/i18n/lang.ts';
 import { invocationChain } from '#shared/lambda/invocation.ts';
 import { logger, metrics, withCorrelationId } from '#shared/observability.ts';
+import type { IdempotencyKey } from '#shared/store/idempotency-keys.ts';
 import type { ApiEvent, ApiResult } from './api-gateway.ts';
 import { checkClaims, type FlatClaims } from './claims.ts';
 import { errorResponses } from './error-handler.ts';
+import { idempotencyKeyHeader, transactionKeyOf } from './idempotency-key.ts';
 import { type HttpResult, toApiResponse } from './response.ts';
 
 /** What a route handler receives: the event, plus what the chain already established. */
@@ -21,6 +23,11 @@ export interface HttpRequest<P extends Principal | undefined = Principal> {
   readonly lang: Lang;
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
+  /**
+   * On an `in-transaction` route, the request's Idempotency-Key, for the route to hand to its
+   * change (changeItem), which remembers it in its own transaction. Absent without the header.
+   */
+  readonly idempotencyKey?: IdempotencyKey;
 }
 
 interface RectifyContext extends Context {
@@ -118,10 +125,10 @@ function correlationIdOf(event: ApiEvent): string | undefined {
 }
 
 /**
- * The idempotency middleware, unless this bundle was built for a function with no Idempotency-Key
- * route: infra/constructs/service-function.ts then defines RECTIFY_IDEMPOTENCY as 'off' at build
- * time, and esbuild leaves out the import (the library, and the DynamoDB client for reads that
- * need none). Unbundled (locally, in tests) it is always there.
+ * The idempotency middleware for claimed keys, unless this bundle was built for a function with
+ * no such route: infra/constructs/service-function.ts then defines RECTIFY_IDEMPOTENCY as 'off' at
+ * build time, and esbuild leaves out the import (the library, and the DynamoDB client for reads
+ * that need none). Unbundled (locally, in tests) it is always there.
  */
 const idempotency = process.env.RECTIFY_IDEMPOTENCY === 'off' ? undefined : await import('./idempotency.ts');
 
@@ -134,31 +141,40 @@ export function httpHandler<P extends Principal | undefined = Principal>(
   functionName: FunctionName,
   route: (request: HttpRequest<P>) => Promise<HttpResult>,
 ) {
-  // Declared once, in the manifest: the routes that honour an Idempotency-Key (the OpenAPI
-  // document reads the same flag). The key is checked after the caller is authorised.
-  const idempotentRoutes = new Set(
+  // Declared once, in the manifest: the routes that honour an Idempotency-Key and how (the
+  // OpenAPI document reads the same flag). The key is checked after the caller is authorised.
+  const modes = new Map(
     httpRoutes()
       .filter((route) => route.functionName === functionName && route.idempotent)
-      .map((route) => `${route.method} ${route.path}`),
+      .map((route) => [`${route.method} ${route.path}`, route.idempotent]),
   );
-  if (idempotentRoutes.size > 0 && !idempotency)
-    throw new Error(`${functionName} honours Idempotency-Key but was bundled without idempotency`);
+  const claimedRoutes = new Set([...modes].filter(([, mode]) => mode === 'claimed').map(([key]) => key));
+  if (claimedRoutes.size > 0 && !idempotency)
+    throw new Error(`${functionName} claims Idempotency-Keys but was bundled without idempotency`);
   const keyed =
-    idempotency && idempotentRoutes.size > 0
-      ? [idempotency.idempotentByHeader(functionName, idempotentRoutes)]
+    idempotency && claimedRoutes.size > 0
+      ? [idempotency.idempotentByHeader(functionName, claimedRoutes)]
       : [];
+  const keptInTransaction = (routeKey: string) =>
+    modes.get(routeKey) === 'in-transaction' ? 'in-transaction' : undefined;
   const chain = invocationChain<ApiEvent, ApiResult, RectifyContext>()
     .use(requestMetrics())
     .use(errorResponses())
     .use(authorise(functionName))
     .use(keyed)
     .handler(async (event, context) => {
+      const principal = context.principal as P;
+      const key = idempotencyKeyHeader(event, keptInTransaction);
       const result = await route({
         event,
-        principal: context.principal as P,
+        principal,
         lang: negotiateLang(event.headers?.['accept-language']),
         pathParameters: pathParametersOf(event),
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        // An in-transaction route is never public: its principal is the one authorise() set.
+        ...(key && principal
+          ? { idempotencyKey: transactionKeyOf(functionName, event, principal, key) }
+          : {}),
       });
       return toApiResponse(result);
     });

@@ -11,7 +11,9 @@ import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { STATUS_LABELS } from '#shared/domain/status.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
+import { type IdempotencyKey, IdempotencyKeys } from '#shared/store/idempotency-keys.ts';
 import { InspectionChanged, type ItemWithInspection, type LedgerStore } from '#shared/store/ledger-store.ts';
+import { answerOnce } from './idempotency.ts';
 
 /**
  * An item the principal may see. Items of other departments answer exactly like items that do
@@ -58,32 +60,52 @@ export async function retryOnConcurrentChange<T>(attempt: () => Promise<T>, retr
   }
 }
 
+/** A change of an item as committed: its new state, the chain record appended, its inspection. */
+export interface ItemChange {
+  readonly item: Item;
+  readonly event: ItemEvent;
+  readonly inspection: Inspection;
+}
+
 /**
  * Reads an item, lets the domain decide the change, and commits the new state with its chain
- * record in one transaction. `retries` re-reads and re-decides after a concurrent change (with
- * jittered backoff); only decisions that do not depend on a version the client saw (progress
- * reports) use it.
+ * record in one transaction, then gives what `answer` makes of it. The answer is made before the
+ * commit so that a request's Idempotency-Key can be remembered with it in the same transaction:
+ * a retry then finds the change and its answer together, or neither. `retries` re-reads and
+ * re-decides after a concurrent change (with jittered backoff); only decisions that do not depend
+ * on a version the client saw (progress reports) use it.
  */
-export async function changeItem(
+export async function changeItem<A>(
   store: LedgerStore,
   principal: Principal,
   itemId: string,
   decide: Decision,
-  options: { retries?: number } = {},
-): Promise<{ item: Item; event: ItemEvent; inspection: Inspection }> {
-  return retryOnConcurrentChange(async () => {
-    const { item: before, inspection } = await findItemToChange(store, principal, itemId);
-    if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
-    // Said before any rule of the change itself: nothing of a withdrawn item changes.
-    refuseWithdrawn(before);
-    const { item, event } = decide(
-      before,
-      { eventId: randomUUID(), at: new Date().toISOString() },
-      inspection,
-    );
-    await store.commitChange(inspection, before, item, event);
-    return { item, event, inspection };
-  }, options.retries ?? 0);
+  options: {
+    readonly answer: (change: ItemChange) => A;
+    readonly retries?: number;
+    readonly idempotencyKey?: IdempotencyKey;
+  },
+): Promise<A> {
+  const { idempotencyKey } = options;
+  // Keys live in the ledger table, so the change's own transaction can remember one.
+  const keys = new IdempotencyKeys(store.client, store.tableName);
+  const attempt = () =>
+    retryOnConcurrentChange(async () => {
+      const { item: before, inspection } = await findItemToChange(store, principal, itemId);
+      if (!canWrite(principal, before)) throw new Forbidden(`change item ${itemId}`);
+      // Said before any rule of the change itself: nothing of a withdrawn item changes.
+      refuseWithdrawn(before);
+      const { item, event } = decide(
+        before,
+        { eventId: randomUUID(), at: new Date().toISOString() },
+        inspection,
+      );
+      const answer = options.answer({ item, event, inspection });
+      const remembered = idempotencyKey ? [keys.remember(idempotencyKey, answer)] : [];
+      await store.commitChange(inspection, before, item, event, remembered);
+      return answer;
+    }, options.retries ?? 0);
+  return answerOnce(keys, idempotencyKey, attempt);
 }
 
 /**
@@ -99,7 +121,7 @@ async function findItemToChange(store: LedgerStore, principal: Principal, itemId
 }
 
 /** What a change of an item answers: the item as the API shows it, and the record it appended. */
-export function changeView(change: { item: Item; event: ItemEvent; inspection: Inspection }, lang: Lang) {
+export function changeView(change: ItemChange, lang: Lang) {
   return { item: itemView(change.item, change.inspection, lang), event: change.event };
 }
 

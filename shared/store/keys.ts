@@ -12,6 +12,7 @@
  * | archive     | ARCHIVE#<archiveId>             | META            | ARCHIVES#<inspectionId> / <requestedAt>#<archiveId> | —                             |
  * | evidence    | EVIDENCE#<evidenceId>           | META            | ITEMEVIDENCE#<itemId> / <requestedAt>#<evidenceId> | —                              |
  * | idempotency | IDEMPOTENCY#<function>          | <key hash>      | —                                                 | —                               |
+ * | key in a change | IDEMPOTENCY#<function>#<key hash> | KEY         | —                                                 | —                               |
  * | notification| INBOX#<recipient>               | N#<notificationId> | —                                              | —                               |
  * | totals      | AGG#<inspectionId>#<importId>   | TOTALS          | —                                                 | —                               |
  * | counted item| AGG#<inspectionId>#<importId>   | ITEM#<ref>      | —                                                 | —                               |
@@ -93,6 +94,11 @@ export const keys = {
   notification: (recipient: string, notificationId: string) => ({
     PK: `INBOX#${recipient}`,
     SK: `N#${notificationId}`,
+  }),
+  /** A key remembered in a change's own transaction: a partition each, so no key is hot. */
+  idempotencyKey: (functionName: string, keyHash: string) => ({
+    PK: `IDEMPOTENCY#${functionName}#${keyHash}`,
+    SK: 'KEY',
   }),
 } as const;
 

@@ -682,13 +682,24 @@ export class LedgerStore extends TableStore {
     );
   }
 
+  /**
+   * Commits a change: the item's new state, its chain records, and the inspection unchanged since
+   * it was read. `alongside` are writes other stores hand in to commit with it (a request's
+   * idempotency key); when one of those is refused, its own meaning is what is thrown.
+   */
   async commitChange(
     inspection: Inspection,
     before: Item,
     after: Item,
     events: ItemEvent | readonly ItemEvent[],
+    alongside: readonly Write[] = [],
   ): Promise<void> {
-    await this.sendChange(this.changeWrites(inspection, before, after, events), inspection, before, after);
+    await this.sendChange(
+      [...this.changeWrites(inspection, before, after, events), ...alongside],
+      inspection,
+      before,
+      after,
+    );
   }
 
   /** Sends a change transaction and turns its refusals into the domain's errors. */
@@ -702,6 +713,9 @@ export class LedgerStore extends TableStore {
       await transact(this.client, writes);
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
+      // A handed-in write says first: a used idempotency key means the change is already done.
+      const meaning = await error.meaning();
+      if (meaning !== error) throw meaning;
       if (error.failed.has(INSPECTION)) {
         const { Item: current } = await this.client.send(
           new GetCommand({

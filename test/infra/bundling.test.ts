@@ -16,6 +16,7 @@ let assetDir: string;
 let files: string[];
 let bundle: string;
 let keyedBundle: string;
+let claimingBundle: string;
 
 beforeAll(async () => {
   app = await newApp(
@@ -25,6 +26,7 @@ beforeAll(async () => {
   const stack = new Stack(app, 'Bundling');
   new ServiceFunction(stack, 'Health', { spec: functions.health, retainLogs: false });
   new ServiceFunction(stack, 'Transition', { spec: functions.transitionItem, retainLogs: false });
+  new ServiceFunction(stack, 'Outcomes', { spec: functions.outcomes, retainLogs: false });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
@@ -40,6 +42,7 @@ beforeAll(async () => {
   files = (await readdir(assetDir)).sort();
   bundle = await readFile(path.join(assetDir, 'index.mjs'), 'utf8');
   keyedBundle = await readFile(path.join(assetOf('Transition'), 'index.mjs'), 'utf8');
+  claimingBundle = await readFile(path.join(assetOf('Outcomes'), 'index.mjs'), 'utf8');
 });
 afterAll(() => removeOutput(app));
 
@@ -60,10 +63,16 @@ describe('ServiceFunction bundling', () => {
   it('exports handler as an ES module export', () => {
     expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{\s*handler\s*\}/);
   });
-  it('carries the idempotency library only where a route honours an Idempotency-Key', () => {
+  it('carries the idempotency library only where a route claims its Idempotency-Keys', () => {
     // The Powertools persistence layer's error text, present wherever the library is bundled.
     const marker = 'IdempotencyItemAlreadyExistsError';
-    expect([bundle.includes(marker), keyedBundle.includes(marker)]).toEqual([false, true]);
+    // A transition keeps its keys in its own transaction: the key record, and no library.
+    expect([bundle, keyedBundle, claimingBundle].map((b) => b.includes(marker))).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect([bundle, keyedBundle].map((b) => b.includes('IdempotencyKey'))).toEqual([false, true]);
     // And a function without one has no DynamoDB client either: it reads nothing.
     expect(bundle).not.toContain('DynamoDB_20120810');
   });

@@ -103,8 +103,13 @@ describe('deciding a change on the cached inspection', () => {
     expect(replaced.status, replaced.text).toBe(201);
     expect(before?.inspection.importId).not.toBe(replaced.json.importId);
     const admin = { subject: 'admin-x', name: '整改办', roles: ['admin' as const] };
-    const change = await changeItem(elsewhere, admin, `cache-1.${ref(5)}`, (item, context) =>
-      decideTransition(item, { to: 'in_progress', expectedVersion: item.version }, admin, context),
+    const change = await changeItem(
+      elsewhere,
+      admin,
+      `cache-1.${ref(5)}`,
+      (item, context) =>
+        decideTransition(item, { to: 'in_progress', expectedVersion: item.version }, admin, context),
+      { answer: (committed) => committed },
     );
     expect(change.inspection.importId).toBe(replaced.json.importId);
     const ledger = (await api.get('/inspections/cache-1/ledger', users.admin)).json;

@@ -21,17 +21,19 @@ const lookedBack = once(async () => {
   await eventually(async () =>
     (await inboxTypes(users.admin, item('1.1.1'))).includes('LookBackDue') ? true : undefined,
   );
-  const confirmed = await api.post(`/items/${item('1.1.1')}/look-back`, users.admin, {
-    note: '整改成果巩固良好',
-  });
-  // Asked again at once, before anything else can change the item.
+  const confirmation = { note: '整改成果巩固良好' };
+  const key = { 'idempotency-key': 'look-back-1.1.1' };
+  const confirmed = await api.post(`/items/${item('1.1.1')}/look-back`, users.admin, confirmation, key);
+  // The same request retried with its key: the first answer, though the rule would now refuse it.
+  const retried = await api.post(`/items/${item('1.1.1')}/look-back`, users.admin, confirmation, key);
+  // Asked again at once without a key, before anything else can change the item.
   const twice = await api.post(`/items/${item('1.1.1')}/look-back`, users.admin, {});
-  return { due, onTheDay, laterThatDay, confirmed, twice };
+  return { due, onTheDay, laterThatDay, confirmed, retried, twice };
 });
 
 describe('look-back (回头看)', () => {
   it('brings a closed item back to the admins six months after its close-out; they confirm it once', async () => {
-    const { due, onTheDay, laterThatDay, confirmed, twice } = await lookedBack();
+    const { due, onTheDay, laterThatDay, confirmed, retried, twice } = await lookedBack();
     expect(due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // 2.1.1, closed on import today, falls due the same day.
     expect(onTheDay.records).toEqual({ LookBackDue: 2 });
@@ -41,6 +43,7 @@ describe('look-back (回头看)', () => {
       type: 'LookBackConfirmed',
       data: { note: '整改成果巩固良好' },
     });
+    expect([retried.status, retried.text]).toEqual([200, confirmed.text]);
     expect(twice.status).toBe(422);
     expect(twice.json.error.details.rule).toBe('look-back-confirmed');
   });

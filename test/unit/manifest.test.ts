@@ -82,6 +82,16 @@ describe('Idempotency-Key, declared once on the route', () => {
       'PUT /inspections/{inspectionId}/report-text',
     ]);
     for (const route of routes)
-      expect(takesKey(route), `${route.method} ${route.path}`).toBe(route.idempotent);
+      expect(takesKey(route), `${route.method} ${route.path}`).toBe(route.idempotent !== undefined);
+  });
+
+  it('keeps the keys of the routes whose whole effect is one item change in that change', () => {
+    // Each of these handlers hands request.idempotencyKey to changeItem; the others claim theirs.
+    const inTransaction = httpRoutes().filter((route) => route.idempotent === 'in-transaction');
+    expect(inTransaction.map((route) => `${route.functionName} ${route.method} ${route.path}`)).toEqual([
+      'transitionItem POST /items/{itemId}/transitions',
+      'reportProgress POST /items/{itemId}/progress',
+      'confirmLookBack POST /items/{itemId}/look-back',
+    ]);
   });
 });
