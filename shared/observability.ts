@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 
 const SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? 'rectify';
 
@@ -40,8 +40,7 @@ class CorrelatedLogger extends Logger {
 /**
  * One logger, one metrics and one tracer instance per execution environment. Service name, log
  * level and namespace come from the Powertools environment variables that ServiceFunction sets
- * (and the local runtime sets to quieter values). The tracer is active only in Lambda (it turns
- * itself off elsewhere, and the local runtime also sets POWERTOOLS_TRACE_ENABLED=false).
+ * (and the local runtime sets to quieter values).
  */
 export const logger = new CorrelatedLogger({ serviceName: SERVICE_NAME });
 
@@ -50,4 +49,26 @@ export const metrics = new Metrics({
   serviceName: SERVICE_NAME,
 });
 
-export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+/**
+ * Whether this process traces: in Lambda (AWS_EXECUTION_ENV), unless turned off or under SAM or
+ * Amplify's mocks — the rule Powertools' Tracer applies to itself.
+ */
+const tracing =
+  (process.env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() !== 'false' &&
+  (process.env.AWS_EXECUTION_ENV ?? '') !== '' &&
+  process.env.AWS_EXECUTION_ENV !== 'AWS_Lambda_amplify-mock' &&
+  (process.env.AWS_SAM_LOCAL ?? '') === '';
+
+/**
+ * The tracer, only where it traces. Importing the X-Ray SDK installs async hooks (cls-hooked)
+ * that make every `await` in the process about ten times dearer: the price of traces in Lambda,
+ * and for nothing elsewhere (the local runtime, the tests), which therefore never load it.
+ */
+export const tracer: Tracer | undefined = tracing
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: SERVICE_NAME })
+  : undefined;
+
+/** An AWS SDK client, its calls traced as subsegments where the process traces. */
+export function traced<Client>(client: Client): Client {
+  return tracer ? tracer.captureAWSv3Client(client) : client;
+}

@@ -3,11 +3,11 @@ import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms
 import { signingKeys } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { ManifestSignature } from '#shared/domain/archive/manifest.ts';
-import { tracer } from '#shared/observability.ts';
+import { traced } from '#shared/observability.ts';
 import type { ManifestSigner } from './writer.ts';
 
 /** One KMS client per execution environment (locally: the emulator's KMS, the same API). */
-export const kms = tracer.captureAWSv3Client(new KMSClient({}));
+export const kms = traced(new KMSClient({}));
 
 export function archiveSigningKeyId(): string {
   return requiredEnv(signingKeys.archiveSigning.envVar);

@@ -14,7 +14,7 @@ import { logger, metrics, tracer } from '#shared/observability.ts';
  */
 export function invocationChain<TEvent, TResult, TContext extends Context = Context>() {
   return middy<TEvent, TResult, Error, TContext>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracer ? [captureLambdaHandler(tracer, { captureResponse: false })] : [])
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -2,10 +2,10 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queues } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { CORRELATION_ID_ATTRIBUTE } from '#shared/correlation-id.ts';
-import { correlationId, tracer } from '#shared/observability.ts';
+import { correlationId, traced } from '#shared/observability.ts';
 
 /** One SQS client per execution environment, for functions that hand work to a queue. */
-export const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+export const sqs = traced(new SQSClient({}));
 
 export function archiveJobsQueueUrl(): string {
   return requiredEnv(queues.archiveJobs.envVar);

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '#shared/observability.ts';
+import { traced } from '#shared/observability.ts';
 
 /**
  * One DynamoDB client per execution environment. The endpoint, region and credentials come from
  * the standard environment (AWS_ENDPOINT_URL points it at the emulator locally).
  */
-export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+export const dynamodb = traced(new DynamoDBClient({}));
 
 export const documentClient = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },
