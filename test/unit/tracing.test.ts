@@ -23,7 +23,7 @@ const PROBE = `
 `;
 
 function probe(environment: Record<string, string>) {
-  const env = { ...process.env, AWS_REGION: 'cn-north-1', RECTIFY_STAGE: 'test' };
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'cn-north-1', RECTIFY_STAGE: 'test' };
   for (const name of ['AWS_EXECUTION_ENV', 'POWERTOOLS_TRACE_ENABLED', 'AWS_SAM_LOCAL']) delete env[name];
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', PROBE], {
     cwd: PROJECT_ROOT,
