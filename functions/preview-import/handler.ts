@@ -1,7 +1,7 @@
 import { ImportRequest } from '#shared/api/schemas.ts';
 import { parseJsonBody } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { previewImport } from '#shared/services/imports.ts';
+import { previewImport } from '#shared/services/import-preview.ts';
 
 /** The same limit as the import itself: a preview takes the same body. */
 const MAX_IMPORT_BYTES = 6 * 1024 * 1024;

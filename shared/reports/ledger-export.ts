@@ -114,9 +114,10 @@ export async function ledgerXlsx(
   items: readonly ExportItem[],
   lang: Lang,
 ): Promise<Buffer> {
-  // Loaded on demand: most ledger reads are JSON and should not pay for parsing exceljs.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on demand: most ledger reads are JSON and should not pay for parsing exceljs. Only its
+  // Workbook (shared/exceljs-parts.d.ts says why).
+  const { default: Workbook } = await import('exceljs/lib/doc/workbook.js');
+  const workbook = new Workbook();
   workbook.creator = 'Rectify';
   const sheet = workbook.addWorksheet(lang === 'en' ? 'ledger' : '台账', {
     views: [{ state: 'frozen', ySplit: 1 }],

@@ -175,8 +175,9 @@ function itemRow(item: SummaryItem, lang: Lang): (string | number)[] {
 const BOLD = { bold: true } as const;
 
 export async function summaryWorkbook(summary: Summary, lang: Lang = 'zh-CN'): Promise<Buffer> {
-  // Loaded on demand: only the summary writer pays for parsing exceljs.
-  const { default: ExcelJS } = await import('exceljs');
+  // Loaded on demand: only the summary writer pays for parsing exceljs, and only for its
+  // streaming WorkbookWriter (shared/exceljs-parts.d.ts says why).
+  const { default: WorkbookWriter } = await import('exceljs/lib/stream/xlsx/workbook-writer.js');
   const t = TEXT[lang];
   // Streamed: each item row is serialised and zipped as it is added, so 20,000 items cost a
   // fraction of what the in-memory Workbook's cell objects do. The bytes are collected here.
@@ -187,7 +188,7 @@ export async function summaryWorkbook(summary: Summary, lang: Lang = 'zh-CN'): P
       done();
     },
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new WorkbookWriter({
     stream: sink,
     useStyles: true,
     useSharedStrings: true,

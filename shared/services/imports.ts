@@ -7,32 +7,19 @@ import type { Inspection } from '#shared/domain/inspection.ts';
 import { type InspectionEvent, nextInspectionEvent } from '#shared/domain/inspection-events.ts';
 import type { ActorRef } from '#shared/domain/item.ts';
 import { ledgerFromPlan } from '#shared/domain/ledger.ts';
-import { parsePlanJson, readPlanSpreadsheet, type SpreadsheetLayout } from '#shared/domain/plan/index.ts';
-import type { Plan, PlanError, PlanResult } from '#shared/domain/plan/model.ts';
+import type { SpreadsheetLayout } from '#shared/domain/plan/index.ts';
+import type { Plan } from '#shared/domain/plan/model.ts';
 import { revisePlan, revisionRefused } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/roles.ts';
 import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import { rebuildTotals } from './aggregates.ts';
+import { parseImportRequest } from './import-preview.ts';
 
 /** Short, random, sortable enough: import generations are few per inspection. */
 function newImportId(): string {
   return `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-}
-
-/** The plan or its errors, and for a spreadsheet which column each field was read from. */
-async function parse(
-  request: z.output<typeof ImportRequest>,
-): Promise<{ result: PlanResult; layout?: SpreadsheetLayout }> {
-  if (request.spreadsheet) {
-    const { kind, contentBase64, inspection, columns } = request.spreadsheet;
-    return readPlanSpreadsheet(Buffer.from(contentBase64, 'base64'), kind, {
-      ...(inspection ? { inspection } : {}),
-      ...(columns ? { columns } : {}),
-    });
-  }
-  return { result: parsePlanJson(request.plan) };
 }
 
 export interface ImportOutcome {
@@ -42,50 +29,6 @@ export interface ImportOutcome {
   readonly replaced: boolean;
   /** For a spreadsheet: field → the header it was read from, as recorded in PlanImported. */
   readonly columns?: SpreadsheetLayout['columns'];
-}
-
-/** What an import would read, with nothing written: POST /inspections/import/preview. */
-export type ImportPreview =
-  | {
-      readonly ok: true;
-      readonly columns: SpreadsheetLayout['columns'];
-      readonly header: SpreadsheetLayout['header'];
-      readonly sample: SpreadsheetLayout['sample'];
-      readonly counts: { aspects: number; problems: number; items: number; measures: number };
-      readonly inspection: Plan['inspection'];
-    }
-  | {
-      readonly ok: false;
-      readonly columns: SpreadsheetLayout['columns'];
-      readonly header: SpreadsheetLayout['header'];
-      readonly errors: readonly PlanError[];
-    };
-
-/**
- * Reads a plan as importPlan would and says what it found — the column each field comes from,
- * the first rows, the counts, or every error — touching no store: an importer checks a 台账's
- * mapping before anything is written.
- */
-export async function previewImport(request: z.output<typeof ImportRequest>): Promise<ImportPreview> {
-  const { result, layout = { columns: {}, header: [], sample: [] } } = await parse(request);
-  const { columns, header, sample } = layout;
-  if (!result.ok) return { ok: false, columns, header, errors: result.errors };
-  const { plan } = result;
-  const problems = plan.aspects.flatMap((aspect) => aspect.problems);
-  const items = problems.flatMap((problem) => problem.items);
-  return {
-    ok: true,
-    columns,
-    header,
-    sample,
-    counts: {
-      aspects: plan.aspects.length,
-      problems: problems.length,
-      items: items.length,
-      measures: items.reduce((sum, item) => sum + item.measures.length, 0),
-    },
-    inspection: plan.inspection,
-  };
 }
 
 /** The inspection chain's PlanImported record of an import or a replace, sealed onto its head. */
@@ -118,7 +61,7 @@ export async function importPlan(
   now = new Date(),
 ): Promise<ImportOutcome> {
   const store = stores.ledger;
-  const { result: parsed, layout } = await parse(request);
+  const { result: parsed, layout } = await parseImportRequest(request);
   if (!parsed.ok) throw new ValidationFailed(parsed.errors);
   const { plan } = parsed;
   // The record says how a spreadsheet was read, so a wrong mapping can be traced afterwards.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
+import type { PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { evidenceKeyPrefixes } from '#catalog/resources.ts';
 import { type Evidence, SNIFF_BYTES } from '#shared/domain/evidence.ts';
 import { contentDisposition } from '#shared/http/response.ts';
@@ -71,9 +71,11 @@ export interface EvidenceObjects {
  * A presigned POST for the evidence's upload: the policy fixes the key, the exact size, the
  * Content-Type and the SHA-256 checksum, and stores the Content-Disposition with the object so
  * the original (Chinese) name survives download. A function of its own, not a member of
- * EvidenceObjects, so that only the function that hands out uploads bundles the POST signer.
+ * EvidenceObjects, so that only the function that hands out uploads bundles the POST signer;
+ * loaded on demand, so that its start does not pay for evaluating it (the signer brings its own
+ * copy of the S3 client's command schemas) before the first request that passes validation.
  */
-export function presignEvidenceUpload(
+export async function presignEvidenceUpload(
   evidence: Pick<Evidence, 'objectKey' | 'fileName' | 'contentType' | 'size' | 'sha256'>,
   expiresSeconds: number,
   client: S3Client = s3,
@@ -84,6 +86,7 @@ export function presignEvidenceUpload(
     'x-amz-checksum-algorithm': 'SHA256',
     'x-amz-checksum-sha256': Buffer.from(evidence.sha256, 'hex').toString('base64'),
   };
+  const { createPresignedPost } = await import('@aws-sdk/s3-presigned-post');
   return createPresignedPost(client, {
     Bucket: evidenceBucketName(),
     Key: evidence.objectKey,
@@ -177,5 +180,8 @@ export function evidenceObjectsOn(client: S3Client): EvidenceObjects {
   };
 }
 
-/** The evidence objects through the execution environment's S3 client. */
-export const evidenceObjects: EvidenceObjects = evidenceObjectsOn(s3);
+/**
+ * The evidence objects through the execution environment's S3 client; a pure call, so that a
+ * function that never uses them bundles no S3 client (storage/client.ts).
+ */
+export const evidenceObjects: EvidenceObjects = /* @__PURE__ */ evidenceObjectsOn(s3);

@@ -1,4 +1,6 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+// The one locale by its own path: `z.locales.zhCN` would bring every locale (~190 KB) into the bundle.
+import zhCN from 'zod/v4/locales/zh-CN.js';
 import type { PlanError } from './model.ts';
 
 /**
@@ -68,7 +70,7 @@ function describe(issue: z.core.$ZodIssue): readonly [string, string] {
     }
     default: {
       // Not produced by the plan schema today; zod's own words, in its Chinese locale too.
-      const zh = z.locales.zhCN().localeError(issue as unknown as z.core.$ZodRawIssue);
+      const zh = zhCN().localeError(issue as unknown as z.core.$ZodRawIssue);
       return [issue.message, typeof zh === 'string' ? zh : (zh?.message ?? issue.message)];
     }
   }

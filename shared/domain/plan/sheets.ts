@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { cleanMultiline, isWellFormedText } from '../text.ts';
 
@@ -392,7 +392,9 @@ async function readXlsx(bytes: Uint8Array): Promise<Workbook> {
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     await checkZip(buffer);
-    const workbook = new ExcelJS.Workbook();
+    // Loaded on demand, and only exceljs's Workbook (shared/exceljs-parts.d.ts says why).
+    const { default: Workbook } = await import('exceljs/lib/doc/workbook.js');
+    const workbook = new Workbook();
     const merges = takeMerges(workbook);
     await workbook.xlsx.load(buffer as never, { ignoreNodes: IGNORED_NODES });
     const named = (names: readonly string[]) =>

@@ -1,0 +1,1 @@
+module.exports = require('./left-out.ts').leftOut('fast-csv', { members: ['parse', 'format'] });

@@ -1,0 +1,48 @@
+/**
+ * The code that runs exceljs and docx in the functions, as one handler that
+ * test/infra/bundled-libraries.test.ts bundles through ServiceFunction (the functions' own
+ * esbuild options and aliases, infra/bundling/aliases.ts) and runs in a fresh Node process: the
+ * plan import's reader, the ledger export, the streamed summary workbook and the report.
+ * Buffers travel as base64, so the input and output are JSON.
+ */
+import type { Inspection } from '#shared/domain/inspection.ts';
+import { readWorkbook } from '#shared/domain/plan/sheets.ts';
+import { parsePlanSpreadsheet } from '#shared/domain/plan/spreadsheet.ts';
+import type { ReportDocument } from '#shared/domain/report/model.ts';
+import type { Summary } from '#shared/domain/summary/model.ts';
+import { type ExportItem, ledgerXlsx } from '#shared/reports/ledger-export.ts';
+import { reportDocx } from '#shared/reports/report-docx.ts';
+import { summaryWorkbook } from '#shared/reports/summary-workbook.ts';
+
+export interface ProbeInput {
+  /** A plan spreadsheet (base64). */
+  readonly planXlsx: string;
+  readonly inspection: Inspection;
+  readonly items: readonly ExportItem[];
+  readonly summary: Summary;
+  readonly report: ReportDocument;
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+export async function handler(input: ProbeInput) {
+  const planXlsx = Buffer.from(input.planXlsx, 'base64');
+  const ledger = await ledgerXlsx(input.inspection, input.items, 'zh-CN');
+  // A stand-in, called: exceljs's CSV writer reaches fast-csv, which is left out.
+  const { default: Workbook } = await import('exceljs/lib/doc/workbook.js');
+  const leftOut = await new Workbook().csv.writeBuffer().then(
+    () => 'no error',
+    (error: Error) => error.message,
+  );
+  return {
+    plan: await parsePlanSpreadsheet(planXlsx, 'xlsx'),
+    ledgerXlsx: base64(ledger),
+    ledgerSheets: await readWorkbook(ledger, 'xlsx'),
+    summaryXlsx: base64(await summaryWorkbook(input.summary, input.summary.lang)),
+    reportDocx: base64(await reportDocx(input.report)),
+    leftOut,
+    // The Powertools Tracer and the X-Ray SDK under it load with the semver stand-in, and the
+    // capture of v3 SDK clients is there.
+    tracer: typeof new (await import('@aws-lambda-powertools/tracer')).Tracer().captureAWSv3Client,
+  };
+}
