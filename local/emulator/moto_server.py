@@ -245,6 +245,9 @@ def _projecting_only_what_is_asked(project):
         wanted = {expr[0].split("[")[0] for expr in projection_expressions if expr}
         slim = copy.copy(self)
         slim.attrs = {name: value for name, value in self.attrs.items() if name in wanted}
+        if all(len(expr) == 1 and "[" not in expr[0] for expr in projection_expressions):
+            # Whole top-level attributes: the slim record is the projection (read, never changed).
+            return slim
         return project(slim, projection_expressions)
 
     return run
