@@ -34,8 +34,12 @@ export async function runMeasuredChild<T>(
   args: readonly string[],
   environment: Record<string, string>,
 ): Promise<T> {
+  // A child does one piece of work alone, as a lone Lambda invocation would: it inherits the
+  // emulator's settings but not the local runtime's marker of concurrent invocations (which
+  // makes Powertools keep its state in an InvokeStore that only the runtime's process sets up).
+  const { AWS_LAMBDA_MAX_CONCURRENCY: _concurrent, ...inherited } = process.env;
   const { stdout } = await promisify(execFile)(process.execPath, [...flags, script, ...args], {
-    env: { ...process.env, ...environment },
+    env: { ...inherited, ...environment },
     cwd: path.resolve(import.meta.dirname, '..'),
     maxBuffer: 16 * 1024 * 1024,
   });
