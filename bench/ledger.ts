@@ -8,7 +8,8 @@
  *     consistent GetItem of the item, then the same TransactWriteItems) issued directly with the
  *     SDK; p50/p95 and their ratios (targets p50 ≤ 1.3, p95 ≤ 1.5; with a key p50 ≤ 1.5).
  *     Then GET /items/{id} against one consistent GetItem of the item, 5 × BENCH_TRANSITIONS
- *     times each (target p50 ≤ 1.2).
+ *     times each (target p50 ≤ 1.2), beside a bare HTTP round trip on loopback and GET /me (the
+ *     local runtime's own share without I/O: JWT, middy chain, logging, metrics).
  *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
  *     Then a replace of a 500-item plan revising every item (BENCH_REPLACE_ITEMS): its time
  *     against that plan's first import, and its DynamoDB calls per item.
@@ -205,11 +206,21 @@ try {
     await (await fetch(bareUrl)).arrayBuffer();
     bareTimes.push(performance.now() - began);
   };
+  // The local runtime's own share, without I/O: GET /me checks the JWT and runs the whole middy
+  // chain (logging, metrics, the role check) and reads nothing.
+  const meTimes: number[] = [];
+  const viaMe = async () => {
+    const began = performance.now();
+    const response = await api('GET', '/me');
+    await response.arrayBuffer();
+    meTimes.push(performance.now() - began);
+    if (response.status !== 200) throw new Error(`GET /me failed: ${response.status}`);
+  };
   // Reads send nothing to the event path, so there are more of them; each in turns of order, so
   // none always follows another.
   for (let i = 1; i <= ITEM_READS; i++) {
     const ref = notStarted[1 + (i % (notStarted.length - 1))] as string;
-    const reads = [() => viaHttp(ref), () => viaGetItem(ref), viaBareHttp];
+    const reads = [() => viaHttp(ref), () => viaGetItem(ref), viaBareHttp, viaMe];
     for (let j = 0; j < reads.length; j++) await reads[(i + j) % reads.length]?.();
   }
   bare.close();
@@ -322,6 +333,12 @@ try {
       `p50 ${ms(percentile(bareTimes, 50))}`,
       `${((100 * percentile(bareTimes, 50)) / percentile(itemFloorTimes, 50)).toFixed(0)} % of the GetItem floor, paid by every request through the local runtime`,
     ],
+    [
+      'GET /me (no I/O)',
+      `${ITEM_READS}×`,
+      `p50 ${ms(percentile(meTimes, 50))}`,
+      `the local runtime's own share (JWT, middy chain, logging, metrics): ${ms(percentile(meTimes, 50) - percentile(bareTimes, 50))} over the bare round trip`,
+    ],
     ...(
       [
         ['transition via HTTP', times.transition, floors.transition],
@@ -363,6 +380,13 @@ try {
     figure(`ledger read of ${ITEMS} items, HTTP / Query floor`, ratio(readTimes, readFloorTimes, 50), 1.2),
     figure('item read p50, HTTP / GetItem floor', ratio(itemReadTimes, itemFloorTimes, 50), 1.2),
     figure('bare loopback HTTP round trip / GetItem floor', ratio(bareTimes, itemFloorTimes, 50)),
+    {
+      ...figure(
+        'GET /me (no I/O) p50, over a bare round trip',
+        percentile(meTimes, 50) - percentile(bareTimes, 50),
+      ),
+      unit: 'ms',
+    },
     { ...figure(`import of ${ITEMS} items`, importMs), unit: 'ms' },
     figure('import, DynamoDB calls per item', importCalls / ITEMS),
   ]);
