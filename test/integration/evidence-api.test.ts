@@ -170,7 +170,15 @@ describe('verification on arrival', () => {
     expect(history.at(-1).data).toMatchObject({ evidenceId, reason: 'hash-mismatch' });
     expect((await api.get(`/items/${target}`, users.admin)).json.evidenceCount).toBe(0);
     const Bucket = local().runtime.resources.buckets.evidence.name;
-    await expect(s3.send(new HeadObjectCommand({ Bucket, Key: `uploads/${evidenceId}` }))).rejects.toThrow();
+    // The verifier commits its verdict first and moves the file after: the chain can show the
+    // rejection a moment before the upload is gone. Wait for the move, then check both sides.
+    const gone = await eventually(async () =>
+      s3.send(new HeadObjectCommand({ Bucket, Key: `uploads/${evidenceId}` })).then(
+        () => undefined,
+        (error: Error) => error,
+      ),
+    );
+    expect(gone.name).toBe('NotFound');
     expect(
       (await s3.send(new HeadObjectCommand({ Bucket, Key: `quarantine/${evidenceId}` }))).ContentLength,
     ).toBe(forged.length);
