@@ -1,7 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type FunctionName, fallbackFunction, httpRoutes, type RouteAuth } from '#catalog/functions.ts';
+import {
+  type FunctionName,
+  fallbackFunction,
+  httpRoutes,
+  type IdempotencyMode,
+  type RouteAuth,
+} from '#catalog/functions.ts';
 import { isCorrelationId } from '#shared/correlation-id.ts';
 import { BadRequest, Forbidden, Unauthorized } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/roles.ts';
@@ -143,20 +149,20 @@ export function httpHandler<P extends Principal | undefined = Principal>(
 ) {
   // Declared once, in the manifest: the routes that honour an Idempotency-Key and how (the
   // OpenAPI document reads the same flag). The key is checked after the caller is authorised.
-  const modes = new Map(
-    httpRoutes()
-      .filter((route) => route.functionName === functionName && route.idempotent)
-      .map((route) => [`${route.method} ${route.path}`, route.idempotent]),
-  );
-  const claimedRoutes = new Set([...modes].filter(([, mode]) => mode === 'claimed').map(([key]) => key));
+  const routesKeeping = (mode: IdempotencyMode) =>
+    new Set(
+      httpRoutes()
+        .filter((route) => route.functionName === functionName && route.idempotent === mode)
+        .map((route) => `${route.method} ${route.path}`),
+    );
+  const claimedRoutes = routesKeeping('claimed');
+  const inTransactionRoutes = routesKeeping('in-transaction');
   if (claimedRoutes.size > 0 && !idempotency)
     throw new Error(`${functionName} claims Idempotency-Keys but was bundled without idempotency`);
   const keyed =
     idempotency && claimedRoutes.size > 0
       ? [idempotency.idempotentByHeader(functionName, claimedRoutes)]
       : [];
-  const keptInTransaction = (routeKey: string) =>
-    modes.get(routeKey) === 'in-transaction' ? 'in-transaction' : undefined;
   const chain = invocationChain<ApiEvent, ApiResult, RectifyContext>()
     .use(requestMetrics())
     .use(errorResponses())
@@ -164,7 +170,7 @@ export function httpHandler<P extends Principal | undefined = Principal>(
     .use(keyed)
     .handler(async (event, context) => {
       const principal = context.principal as P;
-      const key = idempotencyKeyHeader(event, keptInTransaction);
+      const key = idempotencyKeyHeader(event, inTransactionRoutes);
       const result = await route({
         event,
         principal,

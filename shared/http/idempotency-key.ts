@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { IdempotencyMode } from '#catalog/functions.ts';
 import { BadRequest } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import type { IdempotencyKey } from '#shared/store/idempotency-keys.ts';
@@ -18,10 +17,11 @@ const KEY_PATTERN = new RegExp(`^[\\x20-\\x7e]{1,${MAX_KEY_LENGTH}}$`);
  */
 export function idempotencyKeyHeader(
   event: ApiEvent,
-  modeOf: (routeKey: string) => IdempotencyMode | undefined,
+  /** The route keys (`POST /items/{itemId}/progress`) that keep keys this way. */
+  routes: ReadonlySet<string>,
 ): string | undefined {
   const sent = event.headers?.[IDEMPOTENCY_HEADER];
-  if (!sent || !modeOf(event.routeKey)) return undefined;
+  if (!sent || !routes.has(event.routeKey)) return undefined;
   if (event.requestContext?.http?.method === 'GET') return undefined;
   if (!KEY_PATTERN.test(sent)) {
     throw new BadRequest(`Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters`);

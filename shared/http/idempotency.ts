@@ -51,8 +51,7 @@ export function idempotentByHeader(
   const applies = (request: Request<ApiEvent, ApiResult>) => flags(request)[APPLIES] === true;
   return {
     before: async (request) => {
-      if (!idempotencyKeyHeader(request.event, (routeKey) => (routes.has(routeKey) ? 'claimed' : undefined)))
-        return;
+      if (!idempotencyKeyHeader(request.event, routes)) return;
       flags(request)[APPLIES] = true;
       try {
         return await middleware().before?.(request as never);

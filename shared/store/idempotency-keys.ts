@@ -1,8 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { tables } from '#catalog/resources.ts';
-import { requiredEnv } from '#shared/config.ts';
 import { Conflict } from '#shared/domain/errors.ts';
-import { documentClient } from './client.ts';
 import { codec } from './codec.ts';
 import { keys } from './keys.ts';
 import { TableStore } from './table-store.ts';
@@ -39,7 +36,7 @@ const keyRecords = codec<RememberedAnswer & { readonly functionName: string; rea
 });
 
 /** The write's name in a change's transaction (writes.ts), so a refusal can say it was this one. */
-export const KEY_WRITE = 'idempotency-key';
+const KEY_WRITE = 'idempotency-key';
 
 /**
  * A change carried a key that has already answered (a retry, or a copy racing the first): the
@@ -94,12 +91,4 @@ export class IdempotencyKeys extends TableStore {
     const { fingerprint, answer, expiresAt } = keyRecords.decode(Item);
     return expiresAt < epochSeconds(now) ? undefined : { fingerprint, answer, expiresAt };
   }
-}
-
-let shared: IdempotencyKeys | undefined;
-
-/** The execution environment's key records, in the ledger table (created on first use). */
-export function idempotencyKeys(): IdempotencyKeys {
-  shared ??= new IdempotencyKeys(documentClient, requiredEnv(tables.ledger.envVar));
-  return shared;
 }
