@@ -53,7 +53,7 @@ import { inboxKey, notificationIdOf } from '#shared/domain/notifications.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { recordFigures } from './measure.ts';
+import { median, percentile, recordFigures } from './measure.ts';
 
 const TRANSITIONS = Number(process.env.BENCH_EVENT_TRANSITIONS ?? 500);
 const RATE = Number(process.env.BENCH_EVENT_RATE ?? 5);
@@ -62,11 +62,6 @@ const ROUNDS = Number(process.env.BENCH_EVENT_ROUNDS ?? 3);
 const OBSERVE_MS = 50;
 const DELIVERY_TIMEOUT_MS = 60_000;
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-const median = (values: number[]) => percentile(values, 50);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const seconds = (value: number) => `${(value / 1_000).toFixed(1)} s`;
 

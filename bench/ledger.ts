@@ -33,17 +33,13 @@ import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { recordFigures } from './measure.ts';
+import { percentile, recordFigures } from './measure.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
 const REPLACE_ITEMS = Number(process.env.BENCH_REPLACE_ITEMS ?? 500);
 const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 60);
 const ITEM_READS = 5 * TRANSITIONS;
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 /** How long the event path takes to finish with one change, locally (measured: well under this). */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 400);
