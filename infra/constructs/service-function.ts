@@ -6,7 +6,7 @@ import { Charset, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { claimsIdempotencyKeys, type FunctionSpec } from '#catalog/functions.ts';
-import { LEFT_OUT } from '../bundling/aliases.ts';
+import { BUILTINS_BY_REQUIRE, LEFT_OUT } from '../bundling/aliases.ts';
 import { acknowledgeNag } from '../nag.ts';
 
 /** Manifest entries and the lockfile are paths from here. */
@@ -81,14 +81,15 @@ export class ServiceFunction extends NodejsFunction {
         // Lambda's credentials are in the environment: the SDK's full default chain (SSO,
         // profiles, STS, IMDS and their nested clients) is replaced by the environment reader.
         // Packages that bundled libraries require but no function runs are replaced by stand-ins
-        // that throw, naming the package (infra/bundling/aliases.ts says why each cannot run).
+        // that throw, naming the package (infra/bundling/aliases.ts says why each cannot run),
+        // and node:http is taken through require(), which loads it faster.
         esbuildArgs: {
           '--alias:@aws-sdk/credential-provider-node': path.join(
             PROJECT_ROOT,
             'infra/bundling/env-credentials.ts',
           ),
           ...Object.fromEntries(
-            Object.entries(LEFT_OUT).map(([name, file]) => [
+            Object.entries({ ...LEFT_OUT, ...BUILTINS_BY_REQUIRE }).map(([name, file]) => [
               `--alias:${name}`,
               path.join(PROJECT_ROOT, 'infra/bundling', file),
             ]),

@@ -21,11 +21,20 @@ export interface ProbeInput {
   readonly items: readonly ExportItem[];
   readonly summary: Summary;
   readonly report: ReportDocument;
+  /** An HTTP server standing in for DynamoDB, which the probe asks for its tables. */
+  readonly endpoint: string;
 }
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 export async function handler(input: ProbeInput) {
+  // An SDK request over node:http, which the bundle takes through require() (aliases.ts).
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+  const listed = await new DynamoDBClient({
+    endpoint: input.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'probe', secretAccessKey: 'probe' },
+  }).send(new ListTablesCommand({}));
   const planXlsx = Buffer.from(input.planXlsx, 'base64');
   const ledger = await ledgerXlsx(input.inspection, input.items, 'zh-CN');
   // A stand-in, called: exceljs's CSV writer reaches fast-csv, which is left out.
@@ -41,6 +50,7 @@ export async function handler(input: ProbeInput) {
     summaryXlsx: base64(await summaryWorkbook(input.summary, input.summary.lang)),
     reportDocx: base64(await reportDocx(input.report)),
     leftOut,
+    tableNames: listed.TableNames,
     // The Powertools Tracer and the X-Ray SDK under it load with the semver stand-in, and the
     // capture of v3 SDK clients is there.
     tracer: typeof new (await import('@aws-lambda-powertools/tracer')).Tracer().captureAWSv3Client,

@@ -9,6 +9,8 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,7 +36,18 @@ type ProbeOutput = Awaited<ReturnType<typeof handler>>;
 // Enough items for the streamed workbook to fill its buffers many times over.
 const ledger = ledgerOf(generatedPlan(600));
 const reportInput = reportInputOf(ledger);
+// DynamoDB's ListTables, answered by a server in this process, for an SDK request from the bundle.
+const sdkRequests: IncomingHttpHeaders[] = [];
+const dynamodb = createServer((request, response) => {
+  sdkRequests.push(request.headers);
+  request.resume();
+  response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+  response.end(JSON.stringify({ TableNames: ['probe-table'] }));
+});
+await new Promise<void>((resolve) => dynamodb.listen(0, '127.0.0.1', resolve));
+
 const input: ProbeInput = {
+  endpoint: `http://127.0.0.1:${(dynamodb.address() as AddressInfo).port}`,
   planXlsx: (await planToXlsx(ledger.plan)).toString('base64'),
   inspection: ledger.inspection,
   items: ledger.items.map((item) => ({ ...item, overdue: false })),
@@ -45,6 +58,7 @@ const input: ProbeInput = {
 let app: App;
 let work: string;
 let output: ProbeOutput;
+let bundleText: string;
 
 beforeAll(async () => {
   app = await newApp(
@@ -70,6 +84,7 @@ beforeAll(async () => {
     'aws:asset:path'
   ];
   const bundle = path.join(app.outdir, asset ?? 'missing-asset', 'index.mjs');
+  bundleText = await readFile(bundle, 'utf8');
 
   work = await mkdtemp(path.join(tmpdir(), 'rectify-bundled-libraries-'));
   const inputFile = path.join(work, 'input.json');
@@ -106,6 +121,7 @@ beforeAll(async () => {
   output = JSON.parse(await readFile(outputFile, 'utf8')) as ProbeOutput;
 });
 afterAll(async () => {
+  dynamodb.close();
   await removeOutput(app);
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -127,7 +143,7 @@ async function sheetsOf(xlsx: Uint8Array) {
   });
 }
 
-describe('exceljs and docx in a function bundle', () => {
+describe('exceljs, docx and the SDK in a function bundle', () => {
   it('read a plan spreadsheet as the unbundled reader does (plan import)', async () => {
     const expected = await parsePlanSpreadsheet(bytes(input.planXlsx), 'xlsx');
     expect(expected.ok).toBe(true);
@@ -172,5 +188,11 @@ describe('exceljs and docx in a function bundle', () => {
 
   it('load the X-Ray SDK under the tracer without semver', () => {
     expect(output.tracer).toBe('function');
+  });
+
+  it('send SDK requests over node:http, taken by require() rather than an ES import', () => {
+    expect(bundleText).not.toMatch(/from\s*"(node:)?http"/);
+    expect(output.tableNames).toEqual(['probe-table']);
+    expect(sdkRequests.map((headers) => headers['x-amz-target'])).toEqual(['DynamoDB_20120810.ListTables']);
   });
 });
