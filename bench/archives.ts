@@ -34,7 +34,7 @@ interface ObjectRef {
 
 /** Child: the builder, as the function runs it, on a fresh archive record. */
 async function buildOne(inspectionId: string) {
-  const { buildArchive } = await import('#shared/services/archives.ts');
+  const { buildArchive } = await import('#shared/services/archive-builder.ts');
   const storage = await import('#shared/storage/archives.ts');
   const { kmsManifestSigner } = await import('#shared/archive/signing.ts');
   const { archiveStore } = await import('#shared/store/archive-store.ts');

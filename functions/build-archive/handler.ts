@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { queues } from '#catalog/resources.ts';
 import { kmsManifestSigner } from '#shared/archive/signing.ts';
 import { batchHandler } from '#shared/lambda/batch-handler.ts';
-import { buildArchive } from '#shared/services/archives.ts';
+import { buildArchive } from '#shared/services/archive-builder.ts';
 import { abortUploadsUnder, openEvidenceObject, uploadArchive } from '#shared/storage/archives.ts';
 import { archiveStore } from '#shared/store/archive-store.ts';
 import { evidenceStore } from '#shared/store/evidence-store.ts';

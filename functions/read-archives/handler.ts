@@ -1,9 +1,9 @@
-import { ArchiveListQuery } from '#shared/api/schemas.ts';
+import { ArchiveListQuery } from '#shared/api/queries.ts';
 import { archivePublicKey } from '#shared/archive/signing.ts';
 import { parseQuery } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { archiveView, findArchive, listArchives } from '#shared/services/archives.ts';
-import { archiveDownloadLink } from '#shared/storage/archives.ts';
+import { archiveDownloadLink } from '#shared/storage/archive-link.ts';
 import { archiveStore } from '#shared/store/archive-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 

@@ -1,4 +1,4 @@
-import { SummaryListQuery } from '#shared/api/schemas.ts';
+import { SummaryListQuery } from '#shared/api/queries.ts';
 import { NotFound } from '#shared/domain/errors.ts';
 import { SUMMARY_ID_PATTERN } from '#shared/domain/summary/schedule.ts';
 import { parseQuery } from '#shared/http/body.ts';

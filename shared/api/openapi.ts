@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type * as zm from 'zod/mini';
 import { type HttpMethod, httpRoutes } from '#catalog/functions.ts';
 import { SERVICE_VERSION } from '#shared/version.ts';
 import {
@@ -54,7 +55,8 @@ interface Operation {
   readonly operationId?: string;
   readonly summary: string;
   readonly body?: z.ZodType;
-  readonly query?: z.ZodObject;
+  /** Classic, or mini for the reads that bundle only their query (api/queries.ts). */
+  readonly query?: z.ZodObject | zm.ZodMiniObject;
   readonly success: { readonly status: number; readonly schema?: z.ZodType; readonly description: string };
   /** Error statuses this route can answer besides 401/403 (always possible behind the authorizer). */
   readonly errors?: readonly number[];

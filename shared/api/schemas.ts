@@ -26,6 +26,8 @@ export const requestText = (kind: 'line' | 'multiline' = 'line') =>
     })
     .overwrite(kind === 'line' ? cleanLine : cleanMultiline);
 
+export { ArchiveListQuery, SummaryListQuery } from './queries.ts';
+
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
@@ -627,11 +629,6 @@ export const SummaryJobView = z
     description: 'A summary asked for and not made yet (or failed): follow it with GET /summaries/{id}',
   });
 
-export const SummaryListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  next: requestText().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
-});
-
 export const SummaryList = z
   .object({
     summaries: z.array(
@@ -738,11 +735,6 @@ export const ArchiveList = z
     next: z.string().optional(),
   })
   .meta({ id: 'ArchiveList' });
-
-export const ArchiveListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  next: requestText().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
-});
 
 export const PublicKeyView = z
   .object({

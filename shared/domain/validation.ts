@@ -11,6 +11,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Every zod issue as a field issue, each located by its path (`(root)` for the whole value). */
-export function issuesOf(error: z.ZodError): FieldIssue[] {
+export function issuesOf(error: z.core.$ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path) || '(root)', message: issue.message }));
 }

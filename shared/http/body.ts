@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type * as z from 'zod';
+import type * as zm from 'zod/mini';
 import {
   BadRequest,
   PayloadTooLarge,
@@ -78,13 +79,16 @@ function malformedTextPaths(root: unknown): string[] {
   return found;
 }
 
-/** Reads query parameters through a schema; 400 listing every invalid parameter. */
-export function parseQuery<S extends z.ZodType>(event: ApiEvent, schema: S): z.output<S> {
+/**
+ * Reads query parameters through a schema (classic zod, or mini: shared/api/queries.ts); 400
+ * listing every invalid parameter.
+ */
+export function parseQuery<S extends z.ZodType | zm.ZodMiniType>(event: ApiEvent, schema: S): z.output<S> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) {
     throw new ValidationFailed(
       issuesOf(parsed.error).map((issue) => ({ ...issue, path: `query.${issue.path}` })),
     );
   }
-  return parsed.data;
+  return parsed.data as z.output<S>;
 }

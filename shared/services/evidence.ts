@@ -23,7 +23,7 @@ import type { Principal } from '#shared/domain/roles.ts';
 import { actorRef } from '#shared/domain/roles.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 import {
-  evidenceObjects,
+  evidenceDownloadLink,
   evidenceUploadKey,
   presignEvidenceUpload,
 } from '#shared/storage/evidence-objects.ts';
@@ -165,7 +165,7 @@ export async function downloadLink(evidence: Evidence, now = new Date()) {
       { state: evidence.state },
     );
   }
-  const link = await evidenceObjects.downloadLink(evidence, now);
+  const link = await evidenceDownloadLink(evidence, now);
   return {
     evidenceId: evidence.evidenceId,
     fileName: evidence.fileName,

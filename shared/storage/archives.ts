@@ -1,21 +1,18 @@
 import type { Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { buckets } from '#catalog/resources.ts';
-import { requiredEnv } from '#shared/config.ts';
-import { s3 } from './client.ts';
+import { archiveBucketName, s3 } from './client.ts';
 import { evidenceObjects } from './evidence-objects.ts';
-import { presignedDownload } from './files.ts';
 
-/** Archive download links live 15 minutes: an archive can be large. */
-export const ARCHIVE_LINK_SECONDS = 15 * 60;
+/**
+ * The builder's storage: evidence read as streams, the archive written as a multipart upload.
+ * Download links are in archive-link.ts, so that the function that reads archives bundles neither
+ * lib-storage nor the S3 client.
+ */
+
 /** Multipart parts of 8 MiB, two in flight: what the builder holds in memory for the upload. */
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
-
-export function archiveBucketName(): string {
-  return requiredEnv(buckets.archives.envVar);
-}
 
 /** A stored evidence version, as a stream. */
 export function openEvidenceObject(objectKey: string, versionId?: string): Promise<Readable> {
@@ -61,18 +58,4 @@ export async function abortUploadsUnder(prefix: string): Promise<number> {
     ),
   );
   return Uploads.length;
-}
-
-export async function archiveDownloadLink(
-  key: string,
-  fileName: string,
-  now = new Date(),
-): Promise<{ downloadUrl: string; expiresAt: string }> {
-  const { url, expiresAt } = await presignedDownload(
-    { bucket: archiveBucketName(), key },
-    fileName,
-    ARCHIVE_LINK_SECONDS,
-    now,
-  );
-  return { downloadUrl: url, expiresAt };
 }

@@ -16,3 +16,7 @@ export const s3 = /* @__PURE__ */ (() =>
 export function evidenceBucketName(): string {
   return requiredEnv(buckets.evidence.envVar);
 }
+
+export function archiveBucketName(): string {
+  return requiredEnv(buckets.archives.envVar);
+}

@@ -43,11 +43,6 @@ export interface MeasuredUpload {
 }
 
 export interface EvidenceObjects {
-  /** A short-lived presigned GET of exactly the stored version, saved under the original name. */
-  downloadLink(
-    evidence: Pick<Evidence, 'objectKey' | 'objectVersionId' | 'fileName'>,
-    now?: Date,
-  ): Promise<{ url: string; expiresAt: string }>;
   /** A stored evidence version, as a stream. */
   open(evidence: Pick<Evidence, 'objectKey' | 'objectVersionId'>): Promise<Readable>;
   /**
@@ -65,6 +60,27 @@ export interface EvidenceObjects {
    * verifier may write to quarantine/ but not read it.
    */
   quarantine(upload: UploadedObject): Promise<void>;
+}
+
+/**
+ * A short-lived presigned GET of exactly the stored version, saved under the original name. Not a
+ * member of EvidenceObjects: it needs no S3 client (files.ts `presignedDownload`), so the download
+ * function, which does nothing else with the bucket, bundles none (~200 KB).
+ */
+export function evidenceDownloadLink(
+  evidence: Pick<Evidence, 'objectKey' | 'objectVersionId' | 'fileName'>,
+  now = new Date(),
+): Promise<{ url: string; expiresAt: string }> {
+  return presignedDownload(
+    {
+      bucket: evidenceBucketName(),
+      key: evidence.objectKey,
+      ...(evidence.objectVersionId ? { versionId: evidence.objectVersionId } : {}),
+    },
+    evidence.fileName,
+    DOWNLOAD_LINK_SECONDS,
+    now,
+  );
 }
 
 /**
@@ -114,20 +130,6 @@ export function evidenceObjectsOn(client: S3Client): EvidenceObjects {
   }
 
   return {
-    downloadLink(evidence, now = new Date()) {
-      return presignedDownload(
-        {
-          bucket: evidenceBucketName(),
-          key: evidence.objectKey,
-          ...(evidence.objectVersionId ? { versionId: evidence.objectVersionId } : {}),
-        },
-        evidence.fileName,
-        DOWNLOAD_LINK_SECONDS,
-        now,
-        client,
-      );
-    },
-
     async open(evidence) {
       const { body } = await getObject(
         {

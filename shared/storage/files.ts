@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { evidenceKeyPrefixes } from '#catalog/resources.ts';
 import { contentDisposition } from '#shared/http/response.ts';
 import { evidenceBucketName, s3 } from './client.ts';
+import { presignConfigFromEnv, presignGetObject, type S3PresignConfig } from './presign.ts';
 
 /** Download links live five minutes: enough to start a download, too short to pass around. */
 export const DOWNLOAD_LINK_SECONDS = 5 * 60;
@@ -64,23 +64,22 @@ export function downloadLinkOf(
   return presignedDownload({ bucket: evidenceBucketName(), ...file }, fileName, DOWNLOAD_LINK_SECONDS, now);
 }
 
-/** A presigned GET of an object (a version of it, when given) that saves as `fileName`. */
+/**
+ * A presigned GET of an object (a version of it, when given) that saves as `fileName`. Signed
+ * without the S3 client (storage/presign.ts): the reads that hand out links then bundle no client.
+ * `config` is the environment's unless given (tests fix credentials, region and signing time).
+ */
 export async function presignedDownload(
   object: { bucket: string; key: string; versionId?: string },
   fileName: string,
   seconds: number,
   now = new Date(),
-  client: S3Client = s3,
+  config: S3PresignConfig = presignConfigFromEnv(),
 ): Promise<{ url: string; expiresAt: string }> {
-  const url = await getSignedUrl(
-    client,
-    new GetObjectCommand({
-      Bucket: object.bucket,
-      Key: object.key,
-      ...(object.versionId ? { VersionId: object.versionId } : {}),
-      ResponseContentDisposition: contentDisposition(fileName),
-    }),
-    { expiresIn: seconds },
+  const url = await presignGetObject(
+    { ...object, responseContentDisposition: contentDisposition(fileName) },
+    seconds,
+    config,
   );
   return { url, expiresAt: new Date(now.getTime() + seconds * 1000).toISOString() };
 }

@@ -12,7 +12,8 @@ import {
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientConfig } from '#local/bootstrap.ts';
-import type { ArchiveIo, ArchiveStores } from '#shared/services/archives.ts';
+import type { ArchiveIo } from '#shared/services/archive-builder.ts';
+import type { ArchiveStores } from '#shared/services/archives.ts';
 import { verifyArchiveFile } from '../../cli/verify.ts';
 import { apiClient, users } from '../support/api.ts';
 import { queuedArchive } from '../support/archives.ts';
@@ -232,7 +233,7 @@ describe('an archive on request', () => {
 describe('the builder when things fail', () => {
   // The builder's stores and real storage, in this process (after the runtime set the environment).
   async function builder() {
-    const services = await import('#shared/services/archives.ts');
+    const services = await import('#shared/services/archive-builder.ts');
     const storage = await import('#shared/storage/archives.ts');
     const { kmsManifestSigner } = await import('#shared/archive/signing.ts');
     const stores: ArchiveStores = {
