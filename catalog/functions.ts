@@ -36,9 +36,10 @@ export type Trigger =
        * The route honours an `Idempotency-Key` header (same key and body → the first answer,
        * another body → 422): the handler chain applies it and /openapi.json documents the
        * header, both from here. How the key is kept:
-       * - `in-transaction`: the route's whole effect is one item change, and the key and its
-       *   answer are written in that change's own transaction; the key is read only when the
-       *   change is refused (shared/services/idempotency.ts). No round trip is added.
+       * - `in-transaction`: the route's whole effect is one transaction (an item change, an
+       *   evidence withdrawal), and the key and its answer are written in that transaction; the
+       *   key is read only when the change is refused (shared/services/idempotency.ts). No round
+       *   trip is added.
        * - `claimed`: Powertools idempotency claims the key before the work (a retry while it
        *   runs → 409) and stores the answer after it (shared/http/idempotency.ts): for routes
        *   whose work is more than one transaction (an import, a queued job, an upload).
@@ -290,7 +291,7 @@ export const functions = {
         method: 'POST',
         path: '/evidence/{evidenceId}/withdraw',
         auth: WRITERS,
-        idempotent: 'claimed',
+        idempotent: 'in-transaction',
       },
     ],
     memoryMiB: 256,

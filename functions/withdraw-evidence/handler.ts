@@ -6,11 +6,21 @@ import { evidenceStore } from '#shared/store/evidence-store.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 
 /** POST /evidence/{evidenceId}/withdraw `{ reason }` — out of the count, kept in storage and history. */
-export const handler = httpHandler('withdrawEvidence', async ({ event, principal, pathParameters, lang }) => {
-  const { reason } = parseJsonBody(event, WithdrawRequest);
-  const stores = { ledger: ledgerStore(), evidence: evidenceStore() };
-  return {
-    status: 200,
-    body: await withdrawEvidence(stores, principal, pathParameters.evidenceId ?? '', reason, lang),
-  };
-});
+export const handler = httpHandler(
+  'withdrawEvidence',
+  async ({ event, principal, pathParameters, lang, idempotencyKey }) => {
+    const { reason } = parseJsonBody(event, WithdrawRequest);
+    const stores = { ledger: ledgerStore(), evidence: evidenceStore() };
+    return {
+      status: 200,
+      body: await withdrawEvidence(
+        stores,
+        principal,
+        pathParameters.evidenceId ?? '',
+        reason,
+        lang,
+        idempotencyKey,
+      ),
+    };
+  },
+);

@@ -28,7 +28,9 @@ import {
   presignEvidenceUpload,
 } from '#shared/storage/evidence-objects.ts';
 import type { EvidenceStore } from '#shared/store/evidence-store.ts';
+import type { IdempotencyKey } from '#shared/store/idempotency-keys.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
+import { answerOnce, idempotencyKeysBeside } from './idempotency.ts';
 import { findVisibleItem } from './items.ts';
 
 /** Uploads must start within 15 minutes of the request. */
@@ -182,20 +184,27 @@ export async function withdrawEvidence(
   evidenceId: string,
   reason: string,
   lang: Lang,
+  /** The request's Idempotency-Key, remembered with the answer by the withdrawal's transaction. */
+  idempotencyKey?: IdempotencyKey,
 ) {
-  const { evidence, item, inspection } = await findVisibleEvidence(stores, principal, evidenceId);
-  if (!canWrite(principal, item)) throw new Forbidden(`withdraw evidence of item ${item.itemId}`);
-  const decided = decideWithdrawal(item, evidence, actorRef(principal), reason, {
-    eventId: randomUUID(),
-    at: new Date().toISOString(),
+  const keys = idempotencyKeysBeside(stores.ledger);
+  return answerOnce(keys, idempotencyKey, async () => {
+    const { evidence, item, inspection } = await findVisibleEvidence(stores, principal, evidenceId);
+    if (!canWrite(principal, item)) throw new Forbidden(`withdraw evidence of item ${item.itemId}`);
+    const decided = decideWithdrawal(item, evidence, actorRef(principal), reason, {
+      eventId: randomUUID(),
+      at: new Date().toISOString(),
+    });
+    const answer = { evidence: evidenceView(decided.evidence, lang), item: decided.item };
+    await stores.ledger.commitEvidenceChange(
+      inspection,
+      item,
+      decided.item,
+      decided.event,
+      decided.evidence,
+      'stored',
+      idempotencyKey ? [keys.remember(idempotencyKey, answer)] : [],
+    );
+    return answer;
   });
-  await stores.ledger.commitEvidenceChange(
-    inspection,
-    item,
-    decided.item,
-    decided.event,
-    decided.evidence,
-    'stored',
-  );
-  return { evidence: evidenceView(decided.evidence, lang), item: decided.item };
 }

@@ -1,5 +1,6 @@
 import { RectifyError, RuleViolation } from '#shared/domain/errors.ts';
-import type { IdempotencyKey, IdempotencyKeys } from '#shared/store/idempotency-keys.ts';
+import { type IdempotencyKey, IdempotencyKeys } from '#shared/store/idempotency-keys.ts';
+import type { LedgerStore } from '#shared/store/ledger-store.ts';
 
 /** The same Idempotency-Key with another body: refused, whichever way the route honours keys. */
 export function idempotencyKeyReused(): RuleViolation {
@@ -7,6 +8,11 @@ export function idempotencyKeyReused(): RuleViolation {
     en: 'This Idempotency-Key was already used with a different request body.',
     zh: '该 Idempotency-Key 已用于另一个不同内容的请求。',
   });
+}
+
+/** The key records beside a store's changes: in the ledger table, so a change's own transaction can remember one. */
+export function idempotencyKeysBeside(store: LedgerStore): IdempotencyKeys {
+  return new IdempotencyKeys(store.client, store.tableName);
 }
 
 /**

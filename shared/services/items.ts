@@ -11,9 +11,9 @@ import { refuseWithdrawn } from '#shared/domain/plan-revision.ts';
 import type { Principal } from '#shared/domain/roles.ts';
 import { STATUS_LABELS } from '#shared/domain/status.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
-import { type IdempotencyKey, IdempotencyKeys } from '#shared/store/idempotency-keys.ts';
+import type { IdempotencyKey } from '#shared/store/idempotency-keys.ts';
 import { InspectionChanged, type ItemWithInspection, type LedgerStore } from '#shared/store/ledger-store.ts';
-import { answerOnce } from './idempotency.ts';
+import { answerOnce, idempotencyKeysBeside } from './idempotency.ts';
 
 /**
  * An item the principal may see. Items of other departments answer exactly like items that do
@@ -87,8 +87,7 @@ export async function changeItem<A>(
   },
 ): Promise<A> {
   const { idempotencyKey } = options;
-  // Keys live in the ledger table, so the change's own transaction can remember one.
-  const keys = new IdempotencyKeys(store.client, store.tableName);
+  const keys = idempotencyKeysBeside(store);
   const attempt = () =>
     retryOnConcurrentChange(async () => {
       const { item: before, inspection } = await findItemToChange(store, principal, itemId);

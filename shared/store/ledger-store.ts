@@ -652,7 +652,8 @@ export class LedgerStore extends TableStore {
   /**
    * Commits a change of an evidence file with its item (as commitChange does) in one
    * transaction, the evidence only while it is still in the state the change was decided on:
-   * a duplicate notification or a second withdrawal can never count a file twice.
+   * a duplicate notification or a second withdrawal can never count a file twice. `alongside`
+   * as for commitChange (a withdrawal's idempotency key).
    */
   async commitEvidenceChange(
     inspection: Inspection,
@@ -661,6 +662,7 @@ export class LedgerStore extends TableStore {
     event: ItemEvent,
     evidence: Evidence,
     expectedState: EvidenceState,
+    alongside: readonly Write[] = [],
   ): Promise<void> {
     const evidencePut: Write = {
       name: EVIDENCE,
@@ -675,7 +677,7 @@ export class LedgerStore extends TableStore {
       },
     };
     await this.sendChange(
-      [...this.changeWrites(inspection, before, after, event), evidencePut],
+      [...this.changeWrites(inspection, before, after, event), evidencePut, ...alongside],
       inspection,
       before,
       after,

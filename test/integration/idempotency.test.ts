@@ -7,6 +7,7 @@ import { documentClient, dynamodb } from '#shared/store/client.ts';
 import { type IdempotencyKey, IdempotencyKeys, KeyAlreadyAnswered } from '#shared/store/idempotency-keys.ts';
 import { TransactionRefused, transact } from '#shared/store/writes.ts';
 import { apiClient, users } from '../support/api.ts';
+import { storeEvidence } from '../support/evidence.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
 
 /**
@@ -198,6 +199,36 @@ describe('a progress form with an Idempotency-Key', () => {
     expect(response.status).toBe(400);
     expect(response.json.error.message).toContain('Idempotency-Key');
     expect(await history(target)).toHaveLength(before);
+  });
+});
+
+describe('a withdrawal of evidence with an Idempotency-Key', () => {
+  it('withdraws once: a retry gets the first answer, another reason 422, the count drops by one', async () => {
+    const item = await importCopy('idem-withdraw');
+    const target = item('1.1.2');
+    const evidenceId = await storeEvidence(api, users.admin, target, {
+      bytes: Buffer.from('%PDF-1.4\n整改报告\n%%EOF\n'),
+      fileName: '整改报告.pdf',
+      contentType: 'application/pdf',
+    });
+    const before = (await api.get(`/items/${target}`, users.admin)).json.evidenceCount as number;
+    const route = `/evidence/${evidenceId}/withdraw`;
+    const first = await post(route, users.admin, { reason: '上传错了文件' }, 'withdraw-1', 'idem-withdraw-1');
+    expect(first.status, first.text).toBe(200);
+    expect(first.json.evidence.state).toBe('withdrawn');
+    // The key rides in the withdrawal's own transaction: no claim before, no record after.
+    expect(first.sent.filter((name) => /Put|Update|Delete|Write/.test(name))).toEqual([
+      'TransactWriteItemsCommand',
+    ]);
+    const retry = await post(route, users.admin, { reason: '上传错了文件' }, 'withdraw-1', 'idem-withdraw-2');
+    expect([retry.status, retry.text]).toEqual([200, first.text]);
+    expect(retry.sent).not.toContain('TransactWriteItemsCommand');
+    const other = await post(route, users.admin, { reason: '另一个理由' }, 'withdraw-1', 'idem-withdraw-3');
+    expect(other.status).toBe(422);
+    expect(other.json.error.details.rule).toBe('idempotency-key-reused');
+    expect((await api.get(`/items/${target}`, users.admin)).json.evidenceCount).toBe(before - 1);
+    const withdrawals = (await history(target)).filter((event) => event.type === 'EvidenceWithdrawn');
+    expect(withdrawals).toHaveLength(1);
   });
 });
 

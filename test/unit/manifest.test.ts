@@ -85,12 +85,14 @@ describe('Idempotency-Key, declared once on the route', () => {
       expect(takesKey(route), `${route.method} ${route.path}`).toBe(route.idempotent !== undefined);
   });
 
-  it('keeps the keys of the routes whose whole effect is one item change in that change', () => {
-    // Each of these handlers hands request.idempotencyKey to changeItem; the others claim theirs.
+  it('keeps the keys of the routes whose whole effect is one transaction in that transaction', () => {
+    // Each of these handlers hands request.idempotencyKey to its change (changeItem, or the
+    // evidence withdrawal); the others claim theirs.
     const inTransaction = httpRoutes().filter((route) => route.idempotent === 'in-transaction');
     expect(inTransaction.map((route) => `${route.functionName} ${route.method} ${route.path}`)).toEqual([
       'transitionItem POST /items/{itemId}/transitions',
       'reportProgress POST /items/{itemId}/progress',
+      'withdrawEvidence POST /evidence/{evidenceId}/withdraw',
       'confirmLookBack POST /items/{itemId}/look-back',
     ]);
   });
