@@ -8,8 +8,10 @@
  *     consistent GetItem of the item, then the same TransactWriteItems) issued directly with the
  *     SDK; p50/p95 and their ratios (targets p50 ≤ 1.3, p95 ≤ 1.5; with a key p50 ≤ 1.5).
  *     Then GET /items/{id} against one consistent GetItem of the item, 5 × BENCH_TRANSITIONS
- *     times each (target p50 ≤ 1.2), beside a bare HTTP round trip on loopback and GET /me (the
- *     local runtime's own share without I/O: JWT, middy chain, logging, metrics).
+ *     times each (target p50 ≤ 1.2), beside the TransactGetItems a correct read of this data
+ *     model sends (the item and its inspection's version; a reference, no target), a bare HTTP
+ *     round trip on loopback and GET /me (the local runtime's own share without I/O: JWT, middy
+ *     chain, logging, metrics).
  *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
  *     Then a replace of a 500-item plan revising every item (BENCH_REPLACE_ITEMS): its time
  *     against that plan's first import, and its DynamoDB calls per item.
@@ -26,7 +28,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { loadOrCreateDevKey, mintDevToken } from '#local/dev-auth.ts';
 import { startEmulator } from '#local/emulator/index.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
@@ -189,6 +191,27 @@ try {
     );
     itemFloorTimes.push(performance.now() - began);
   };
+  // For reference, not a target: the least a correct read of this data model sends. An item's key
+  // holds its import generation, so the read also needs the inspection's version, in one snapshot.
+  const itemSnapshotTimes: number[] = [];
+  const viaTransactGet = async (ref: string) => {
+    const began = performance.now();
+    await documentClient.send(
+      new TransactGetCommand({
+        TransactItems: [
+          { Get: { TableName: store.tableName, Key: keys.item('bench-transitions', transitionImport, ref) } },
+          {
+            Get: {
+              TableName: store.tableName,
+              Key: keys.inspection('bench-transitions'),
+              ProjectionExpression: 'importId, settingsRev',
+            },
+          },
+        ],
+      }),
+    );
+    itemSnapshotTimes.push(performance.now() - began);
+  };
   // For scale: one HTTP round trip on loopback to a server in this process that answers at once,
   // the least any request through the local runtime costs (API Gateway's hop, in the cloud).
   const bare = createServer((request, response) => {
@@ -217,7 +240,7 @@ try {
   // none always follows another.
   for (let i = 1; i <= ITEM_READS; i++) {
     const ref = notStarted[1 + (i % (notStarted.length - 1))] as string;
-    const reads = [() => viaHttp(ref), () => viaGetItem(ref), viaBareHttp, viaMe];
+    const reads = [() => viaHttp(ref), () => viaGetItem(ref), () => viaTransactGet(ref), viaBareHttp, viaMe];
     for (let j = 0; j < reads.length; j++) await reads[(i + j) % reads.length]?.();
   }
   bare.close();
@@ -325,6 +348,12 @@ try {
       `ratio p50 ${(percentile(itemReadTimes, 50) / percentile(itemFloorTimes, 50)).toFixed(2)} (target ≤ 1.2)`,
     ],
     [
+      'ref: TransactGetItems (2 keys)',
+      `${ITEM_READS}×`,
+      `p50 ${ms(percentile(itemSnapshotTimes, 50))}`,
+      `item read / it ${(percentile(itemReadTimes, 50) / percentile(itemSnapshotTimes, 50)).toFixed(2)}: the item and its inspection's version, what a correct read of this data model sends (no target)`,
+    ],
+    [
       'bare HTTP round trip',
       `${ITEM_READS}×`,
       `p50 ${ms(percentile(bareTimes, 50))}`,
@@ -376,6 +405,10 @@ try {
     figure('progress p95, HTTP / floor', ratio(times.progress, floors.progress, 95), 1.5),
     figure(`ledger read of ${ITEMS} items, HTTP / Query floor`, ratio(readTimes, readFloorTimes, 50), 1.2),
     figure('item read p50, HTTP / GetItem floor', ratio(itemReadTimes, itemFloorTimes, 50), 1.2),
+    figure(
+      'item read p50, HTTP / TransactGetItems (item + inspection version)',
+      ratio(itemReadTimes, itemSnapshotTimes, 50),
+    ),
     figure('bare loopback HTTP round trip / GetItem floor', ratio(bareTimes, itemFloorTimes, 50)),
     {
       ...figure(
