@@ -479,7 +479,8 @@ export const functions = {
   },
   buildSummary: {
     entry: 'functions/build-summary/handler.ts',
-    description: 'Generates an asked-for summary and its files, however long the inspection takes to read.',
+    description:
+      'Generates a summary asked for (or queued by the weekly schedule) and its files, however long the inspection takes to read.',
     triggers: [{ kind: 'sqs', queue: 'summaryJobs', batchSize: 1 }],
     memoryMiB: 1024,
     timeoutSeconds: 900,
@@ -534,15 +535,17 @@ export const functions = {
   },
   scheduledSummaries: {
     entry: 'functions/scheduled-summaries/handler.ts',
-    description: 'Weekly summaries of every active inspection, each in its slot and time zone.',
+    description:
+      'Queues the weekly summary of every active inspection, each in its slot and time zone; buildSummary makes them.',
     triggers: [
       { kind: 'schedule', name: 'summaries', cron: 'cron(0 9 ? * MON *)' },
       { kind: 'schedule', name: 'summaries-hourly', cron: 'cron(0 * * * ? *)' },
     ],
-    memoryMiB: 1024,
-    timeoutSeconds: 900,
-    access: [WRITE_LEDGER, ...SUMMARY_FILES],
-    nodeOptions: STREAMING_NODE_OPTIONS,
+    memoryMiB: 256,
+    // A few reads and a job per due inspection: well under a minute for hundreds of inspections.
+    timeoutSeconds: 120,
+    // Reads inspections, aggregates and summaries; writes summary jobs (the ledger table holds all four).
+    access: [WRITE_LEDGER, { queue: 'summaryJobs', mode: 'send' }],
   },
   requestArchive: {
     entry: 'functions/request-archive/handler.ts',

@@ -28,7 +28,8 @@ async function buildRecord(record: SQSRecord) {
 }
 
 /**
- * Summary jobs (SQS, one at a time) → the generator, the same code the weekly schedule runs. A
- * failed attempt is retried by redelivery; its last delivery records the failure instead.
+ * Summary jobs (SQS, one at a time), asked for through the API or queued by the weekly schedule
+ * (scheduledSummaries) → the generator. A failed attempt is retried by redelivery; its last
+ * delivery records the failure instead.
  */
 export const handler = batchHandler('buildSummary', buildRecord);

@@ -614,6 +614,9 @@ export const SummaryJobView = z
     lang: z.enum(LANGS),
     requestedBy: Actor,
     requestedAt: z.iso.datetime(),
+    trigger: z
+      .enum(['schedule', 'request'])
+      .meta({ description: 'Asked for through the API (request), or queued by the weekly schedule' }),
     state: z.enum(['queued', 'building', 'ready', 'failed']),
     progress: z
       .object({
@@ -626,7 +629,8 @@ export const SummaryJobView = z
   })
   .meta({
     id: 'SummaryJob',
-    description: 'A summary asked for and not made yet (or failed): follow it with GET /summaries/{id}',
+    description:
+      'A summary asked for (or queued by the weekly schedule) and not made yet, or failed: follow it with GET /summaries/{id}',
   });
 
 export const SummaryList = z

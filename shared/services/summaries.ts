@@ -117,6 +117,7 @@ export async function requestSummary(
     lang: request.lang,
     requestedBy: request.actor,
     requestedAt: now.toISOString(),
+    trigger: 'request',
     state: 'queued',
     attempt: 0,
   };

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { totalsFromCounters } from '#shared/domain/aggregates.ts';
 import { AlreadyExists } from '#shared/domain/errors.ts';
 import type { Inspection } from '#shared/domain/inspection.ts';
 import { calendarDate } from '#shared/domain/inspection.ts';
@@ -12,12 +11,6 @@ import { reportTextAsOf } from '#shared/domain/report/texts.ts';
 import { buildSummary, type PreviousSummary } from '#shared/domain/summary/generate.ts';
 import type { Summary } from '#shared/domain/summary/model.ts';
 import { itemAsOf } from '#shared/domain/summary/replay.ts';
-import {
-  DEFAULT_SUMMARY_SCHEDULE,
-  scheduledSummaryId,
-  slotInstant,
-  summaryDue,
-} from '#shared/domain/summary/schedule.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 import { logger } from '#shared/observability.ts';
 import { reportDocx } from '#shared/reports/report-docx.ts';
@@ -25,7 +18,6 @@ import { summaryChartSvg } from '#shared/reports/summary-chart.ts';
 import { summaryMarkdown } from '#shared/reports/summary-markdown.ts';
 import { summaryWorkbook } from '#shared/reports/summary-workbook.ts';
 import { putReportFile, readReportFile, reportFileKey } from '#shared/storage/files.ts';
-import type { AggregateStore } from '#shared/store/aggregate-store.ts';
 import type { LedgerStore } from '#shared/store/ledger-store.ts';
 import type { SummaryPhase } from '#shared/store/summary-job-store.ts';
 import type { SummaryFile, SummaryRecord, SummaryStore } from '#shared/store/summary-store.ts';
@@ -35,10 +27,9 @@ import { resolveAsOf, type SummaryJobStores, type SummaryStores } from './summar
  * Making a summary: replaying the items as of an instant, building the summary and its paragraph,
  * rendering and storing its five files (summary.json, summary.md, chart.svg, ledger.xlsx,
  * report.docx), and recording it in the inspection's chain. Apart from summaries.ts (asking for,
- * listing and showing summaries) so that only the generator's bundles carry the renderers.
+ * listing and showing summaries) and summary-schedule.ts (queueing the weekly ones) so that
+ * only the generator's bundle carries the renderers.
  */
-/** Who generated a scheduled summary, in the chain (the bus event then carries no actor). */
-export const SUMMARY_SCHEDULE: ActorRef = { subject: 'system:summary-schedule', name: '定期报送', roles: [] };
 
 /** Item chains replayed at once for a summary as of a past instant. */
 const REPLAY_PARALLEL = 8;
@@ -274,73 +265,9 @@ export async function generateSummary(
   return { record, created: true };
 }
 
-/** An inspection is active while any of its items is not closed (its aggregates say so). */
-async function isActive(aggregates: AggregateStore, inspection: Inspection): Promise<boolean> {
-  const counters = await aggregates.counters(inspection);
-  if (!counters) return true;
-  const totals = totalsFromCounters(counters);
-  return totals.items > totals.byStatus.closed;
-}
-
-export interface ScheduledSummariesReport {
-  readonly inspections: number;
-  readonly due: number;
-  readonly generated: number;
-  readonly existing: number;
-}
-
 /**
- * A schedule run: the weekly summary of every active inspection whose slot (weekday and hour in
- * its own zone) this run falls on, as of the slot. Each summary's id is derived from the
- * inspection and the slot, so a retried run, or the weekly and the hourly schedule landing on
- * one hour, make it once. One inspection's failure does not stop the others; the run then fails
- * so that Scheduler retries it (the made ones are skipped).
- */
-export async function runScheduledSummaries(
-  stores: SummaryStores & { aggregates: AggregateStore },
-  scheduledTime: Date,
-  now = new Date(),
-): Promise<ScheduledSummariesReport> {
-  const inspections = await stores.ledger.listInspections();
-  const asOf = slotInstant(scheduledTime);
-  let due = 0;
-  let generated = 0;
-  let existing = 0;
-  const failures: string[] = [];
-  for (const inspection of inspections) {
-    const schedule = inspection.summarySchedule ?? DEFAULT_SUMMARY_SCHEDULE;
-    if (!summaryDue(schedule, inspection.timezone, scheduledTime)) continue;
-    if (!(await isActive(stores.aggregates, inspection))) continue;
-    due += 1;
-    try {
-      const { created } = await generateSummary(
-        stores,
-        {
-          inspectionId: inspection.inspectionId,
-          summaryId: scheduledSummaryId(inspection.inspectionId, scheduledTime),
-          asOf: asOf > now ? now : asOf,
-          lang: schedule.lang,
-          trigger: 'schedule',
-          actor: SUMMARY_SCHEDULE,
-        },
-        now,
-      );
-      if (created) generated += 1;
-      else existing += 1;
-    } catch (error) {
-      logger.error('scheduled summary failed', { inspectionId: inspection.inspectionId, error });
-      failures.push(inspection.inspectionId);
-    }
-  }
-  const report = { inspections: inspections.length, due, generated, existing };
-  logger.info('scheduled summaries done', { ...report, scheduledTime: scheduledTime.toISOString() });
-  if (failures.length > 0)
-    throw new Error(`summaries failed for ${failures.join(', ')}; the retry makes only these`);
-  return report;
-}
-
-/**
- * One delivery of a summary job. The summary id is the job's, so a retry after a crash finds
+ * One delivery of a summary job (asked for through the API, or queued by the weekly schedule:
+ * the job's trigger says which). The summary id is the job's, so a retry after a crash finds
  * the summary if the earlier attempt got as far as recording it, and never makes a second one.
  * A failure is retried by redelivery; the last delivery records it (the API then says why)
  * instead of failing again.
@@ -361,7 +288,7 @@ export async function runSummaryJob(
         summaryId,
         asOf: new Date(job.asOf),
         lang: job.lang,
-        trigger: 'request',
+        trigger: job.trigger,
         actor: job.requestedBy,
         onProgress: (phase, detail) =>
           stores.jobs.update(job, { progress: { phase, at: now().toISOString(), ...(detail ?? {}) } }),

@@ -3,6 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#catalog/resources.ts';
 import { requiredEnv } from '#shared/config.ts';
 import type { ActorRef } from '#shared/domain/item.ts';
+import type { Summary } from '#shared/domain/summary/model.ts';
 import type { Lang } from '#shared/i18n/lang.ts';
 import { documentClient } from './client.ts';
 import { codec } from './codec.ts';
@@ -13,9 +14,9 @@ import { putNew, setWhileAttemptHolds } from './writes.ts';
 export type SummaryJobState = 'queued' | 'building' | 'ready' | 'failed';
 
 /**
- * A summary asked for through the API, while the generator works on it behind its queue. The
- * summary itself (SummaryStore) is written only when it is complete; this record says how far it
- * got, and why it failed if it did.
+ * A summary asked for through the API, or queued by the weekly schedule, while the generator works
+ * on it behind its queue. The summary itself (SummaryStore) is written only when it is complete;
+ * this record says how far it got, and why it failed if it did.
  */
 export interface SummaryJob {
   readonly summaryId: string;
@@ -25,6 +26,8 @@ export interface SummaryJob {
   readonly lang: Lang;
   readonly requestedBy: ActorRef;
   readonly requestedAt: string;
+  /** Who asked: an admin through the API (`request`) or the weekly schedule; the summary says so too. */
+  readonly trigger: Summary['trigger'];
   readonly state: SummaryJobState;
   /** Deliveries that have claimed the job (a retry is attempt 2, …). */
   readonly attempt: number;
@@ -40,6 +43,12 @@ const summaryJobRecords = codec<SummaryJob>({
   keys: (job) => keys.summaryJob(job.summaryId),
 });
 
+/** A stored job; one recorded before jobs had a trigger was asked for through the API. */
+function jobOf(record: Record<string, unknown>): SummaryJob {
+  const job = summaryJobRecords.decode(record);
+  return job.trigger === undefined ? { ...job, trigger: 'request' } : job;
+}
+
 export class SummaryJobStore extends TableStore {
   async create(job: SummaryJob): Promise<void> {
     await putNew(this.client, this.tableName, summaryJobRecords.encode(job), {
@@ -52,7 +61,7 @@ export class SummaryJobStore extends TableStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.summaryJob(summaryId), ConsistentRead: true }),
     );
-    return Item ? summaryJobRecords.decode(Item) : undefined;
+    return Item ? jobOf(Item) : undefined;
   }
 
   /** Takes the job for a delivery (queued, or building by an attempt that died); undefined if it ended. */
@@ -74,7 +83,7 @@ export class SummaryJobStore extends TableStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? summaryJobRecords.decode(Attributes) : undefined;
+      return Attributes ? jobOf(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;

@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '#catalog/resources.ts';
+import { scheduledSummaryId } from '#shared/domain/summary/schedule.ts';
 import { generateSummary, runSummaryJob } from '#shared/services/summary-generation.ts';
+import { SUMMARY_SCHEDULE } from '#shared/services/summary-schedule.ts';
+import { documentClient } from '#shared/store/client.ts';
 import { inspectionChainStore } from '#shared/store/inspection-chain-store.ts';
+import { keys } from '#shared/store/keys.ts';
 import { ledgerStore } from '#shared/store/ledger-store.ts';
 import { type SummaryJob, summaryJobStore } from '#shared/store/summary-job-store.ts';
 import { summaryStore } from '#shared/store/summary-store.ts';
@@ -13,7 +19,7 @@ import { docxParagraphs } from '../support/docx.ts';
 import { eventually } from '../support/eventually.ts';
 import { once } from '../support/once.ts';
 import { useLocalRuntime } from '../support/runtime.ts';
-import { askForSummary } from '../support/summaries.ts';
+import { askForSummary, summaryMade } from '../support/summaries.ts';
 
 /**
  * Summaries (整改情况报告) through the local runtime's HTTP API and schedules, against the sample
@@ -287,6 +293,7 @@ describe('a summary job behind the queue', () => {
     lang: 'zh-CN',
     requestedBy: { subject: 'admin-1', name: '整改办', roles: ['admin'] },
     requestedAt: new Date().toISOString(),
+    trigger: 'request',
     state: 'queued',
     attempt: 0,
   });
@@ -303,6 +310,23 @@ describe('a summary job behind the queue', () => {
     expect(failed.state).toBe('failed');
     expect(failed.failure.reason).toContain('no-such-inspection');
     expect(failed.attempt).toBeUndefined();
+  });
+
+  it('reads a job recorded before jobs had a trigger as asked for, and makes it so', async () => {
+    const summaryId = 'r-00000000000000000a01';
+    const { trigger: _trigger, ...before } = job(summaryId);
+    await documentClient.send(
+      new PutCommand({
+        TableName: process.env[tables.ledger.envVar],
+        Item: { ...before, ...keys.summaryJob(summaryId), entity: 'SummaryJob' },
+      }),
+    );
+    expect(await summaryJobStore().get(summaryId)).toMatchObject({ state: 'queued', trigger: 'request' });
+    await runSummaryJob(stores(), summaryId, delivery(1));
+    expect((await api.get(`/summaries/${summaryId}`, users.admin)).json).toMatchObject({
+      state: 'ready',
+      trigger: 'request',
+    });
   });
 
   it('makes one summary however often the job is delivered, also after a crash past the record', async () => {
@@ -332,29 +356,53 @@ describe('a summary job behind the queue', () => {
 
 describe('the weekly schedule', () => {
   const tick = (name: string, at: string) =>
-    local().runtime.fireSchedule(name, at) as Promise<{ due: number; generated: number; existing: number }>;
+    local().runtime.fireSchedule(name, at) as Promise<{ due: number; queued: number; existing: number }>;
   const scheduled = async () =>
     ((await api.get(`${summaries}?limit=100`, users.admin)).json.summaries as { trigger: string }[]).filter(
       (s) => s.trigger === 'schedule',
     );
+  /** A run queues the summaries' jobs; buildSummary makes them behind the queue. */
+  const madeFor = (inspectionId: string, at: string) =>
+    summaryMade(api, users.admin, scheduledSummaryId(inspectionId, new Date(at)));
 
   /** Monday 4 November 2024, 09:00 in Shanghai, under the default slot: the runs and what they left. */
-  const monday = once(async () => ({
-    first: await tick('summaries', '2024-11-04T01:00:00Z'),
-    retried: await tick('summaries', '2024-11-04T01:00:00Z'),
-    // The hourly sweep landing on the same hour finds it made.
-    sweep: await tick('summaries-hourly', '2024-11-04T01:00:00Z'),
-    nextHour: await tick('summaries-hourly', '2024-11-04T02:00:00Z'),
-    scheduled: await scheduled(),
-  }));
+  const MONDAY = '2024-11-04T01:00:00Z';
+  const monday = once(async () => {
+    const first = await tick('summaries', MONDAY);
+    const retried = await tick('summaries', MONDAY);
+    // The hourly sweep landing on the same hour finds it queued (or made).
+    const sweep = await tick('summaries-hourly', MONDAY);
+    const made = await madeFor(INSPECTION, MONDAY);
+    return {
+      first,
+      retried,
+      sweep,
+      made,
+      // Retried once more after it was made.
+      late: await tick('summaries', MONDAY),
+      nextHour: await tick('summaries-hourly', '2024-11-04T02:00:00Z'),
+      scheduled: await scheduled(),
+    };
+  });
 
   it('makes the default Monday 09:00 summary once, however often the run is retried', async () => {
-    const { first, retried, sweep, nextHour, scheduled: made } = await monday();
-    expect(first).toMatchObject({ due: 1, generated: 1 });
-    expect(retried).toMatchObject({ due: 1, generated: 0, existing: 1 });
-    expect(sweep).toMatchObject({ generated: 0, existing: 1 });
+    const { first, retried, sweep, made, late, nextHour, scheduled: listed } = await monday();
+    expect(first).toMatchObject({ due: 1, queued: 1, existing: 0 });
+    expect(retried).toMatchObject({ due: 1, queued: 0, existing: 1 });
+    expect(sweep).toMatchObject({ queued: 0, existing: 1 });
+    expect(late).toMatchObject({ due: 1, queued: 0, existing: 1 });
     expect(nextHour).toMatchObject({ due: 0 });
-    expect(made).toHaveLength(1);
+    expect(made).toMatchObject({
+      summaryId: scheduledSummaryId(INSPECTION, new Date(MONDAY)),
+      trigger: 'schedule',
+      asOf: '2024-11-04T01:00:00.000Z',
+      generatedBy: { subject: 'system:summary-schedule' },
+    });
+    expect(listed).toHaveLength(1);
+    const sealed = (await inspectionChainStore().chain(INSPECTION)).filter(
+      (event) => event.type === 'SummaryGenerated' && event.data.summaryId === made.summaryId,
+    );
+    expect(sealed).toHaveLength(1);
   });
 
   it('follows the slot an admin sets, in the inspection zone, and stops when turned off', async () => {
@@ -368,13 +416,49 @@ describe('the weekly schedule', () => {
     expect(set.json).toMatchObject({ weekday: 3, hour: 14, timezone: 'Asia/Shanghai', lang: 'zh-CN' });
     // Monday 09:00 no longer; Wednesday 6 November 2024, 14:00 in Shanghai.
     expect(await tick('summaries', '2024-11-11T01:00:00Z')).toMatchObject({ due: 0 });
-    expect(await tick('summaries-hourly', '2024-11-06T06:00:00Z')).toMatchObject({ due: 1, generated: 1 });
+    expect(await tick('summaries-hourly', '2024-11-06T06:00:00Z')).toMatchObject({ due: 1, queued: 1 });
+    expect(await madeFor(INSPECTION, '2024-11-06T06:00:00Z')).toMatchObject({ trigger: 'schedule' });
     expect(await scheduled()).toHaveLength(2);
     await api.call('PUT', `/inspections/${INSPECTION}/summary-schedule`, {
       as: users.admin,
       body: { enabled: false, weekday: 3, hour: 14 },
     });
     expect(await tick('summaries-hourly', '2024-11-13T06:00:00Z')).toMatchObject({ due: 0 });
+  });
+
+  it('sends again a job that a crashed run left queued, and it is made', async () => {
+    // A copy of its own in a slot no other test ticks: Friday 20:00 in Shanghai.
+    const inspectionId = 'summaries-crashed-1';
+    await importCopy(inspectionId);
+    const set = await api.call('PUT', `/inspections/${inspectionId}/summary-schedule`, {
+      as: users.admin,
+      body: { enabled: true, weekday: 5, hour: 20 },
+    });
+    expect(set.status, set.text).toBe(200);
+    const at = '2024-11-08T12:00:00Z';
+    const summaryId = scheduledSummaryId(inspectionId, new Date(at));
+    // The run that created the job died before sending it.
+    await summaryJobStore().create({
+      summaryId,
+      inspectionId,
+      asOf: new Date(at).toISOString(),
+      lang: 'zh-CN',
+      requestedBy: SUMMARY_SCHEDULE,
+      requestedAt: new Date().toISOString(),
+      trigger: 'schedule',
+      state: 'queued',
+      attempt: 0,
+    });
+    expect((await api.get(`/summaries/${summaryId}`, users.admin)).json).toMatchObject({
+      state: 'queued',
+      trigger: 'schedule',
+    });
+    expect(await tick('summaries-hourly', at)).toMatchObject({ due: 1, queued: 0, existing: 1 });
+    expect(await madeFor(inspectionId, at)).toMatchObject({
+      summaryId,
+      trigger: 'schedule',
+      asOf: '2024-11-08T12:00:00.000Z',
+    });
   });
 });
 
