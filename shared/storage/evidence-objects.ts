@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { evidenceKeyPrefixes } from '#catalog/resources.ts';
 import { type Evidence, SNIFF_BYTES } from '#shared/domain/evidence.ts';
 import { contentDisposition } from '#shared/http/response.ts';
 import { evidenceBucketName, s3 } from './client.ts';
 import { DOWNLOAD_LINK_SECONDS, getObject, presignedDownload } from './files.ts';
+import type { S3PresignConfig } from './presign.ts';
+import { type PresignedPost, presignPost } from './presigned-post.ts';
 import type { UploadedObject } from './s3-events.ts';
 
 /**
@@ -87,14 +88,14 @@ export function evidenceDownloadLink(
  * A presigned POST for the evidence's upload: the policy fixes the key, the exact size, the
  * Content-Type and the SHA-256 checksum, and stores the Content-Disposition with the object so
  * the original (Chinese) name survives download. A function of its own, not a member of
- * EvidenceObjects, so that only the function that hands out uploads bundles the POST signer;
- * loaded on demand, so that its start does not pay for evaluating it (the signer brings its own
- * copy of the S3 client's command schemas) before the first request that passes validation.
+ * EvidenceObjects, and signed without the S3 client (storage/presigned-post.ts): the function
+ * that hands out uploads does nothing else with the bucket, so it bundles no client (~200 KB).
+ * `config` is the environment's unless given (tests fix credentials, region and signing time).
  */
-export async function presignEvidenceUpload(
+export function presignEvidenceUpload(
   evidence: Pick<Evidence, 'objectKey' | 'fileName' | 'contentType' | 'size' | 'sha256'>,
   expiresSeconds: number,
-  client: S3Client = s3,
+  config?: S3PresignConfig,
 ): Promise<PresignedPost> {
   const fields = {
     'Content-Type': evidence.contentType,
@@ -102,17 +103,19 @@ export async function presignEvidenceUpload(
     'x-amz-checksum-algorithm': 'SHA256',
     'x-amz-checksum-sha256': Buffer.from(evidence.sha256, 'hex').toString('base64'),
   };
-  const { createPresignedPost } = await import('@aws-sdk/s3-presigned-post');
-  return createPresignedPost(client, {
-    Bucket: evidenceBucketName(),
-    Key: evidence.objectKey,
-    Fields: fields,
-    Conditions: [
-      ['content-length-range', evidence.size, evidence.size],
-      ...Object.entries(fields).map(([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string]),
-    ],
-    Expires: expiresSeconds,
-  });
+  return presignPost(
+    {
+      bucket: evidenceBucketName(),
+      key: evidence.objectKey,
+      fields,
+      conditions: [
+        ['content-length-range', evidence.size, evidence.size],
+        ...Object.entries(fields).map(([field, value]) => ['eq', `$${field}`, value] as const),
+      ],
+    },
+    expiresSeconds,
+    config,
+  );
 }
 
 /** The evidence objects through a given S3 client (tests pass one that fails on demand). */

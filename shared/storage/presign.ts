@@ -12,6 +12,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
  * a URL, and the client would be ~200 KB of their bundles. The URL is the one S3Client's
  * `getSignedUrl` makes for GetObject (test/unit/presign.test.ts compares them), signed by the
  * SDK's S3 presigner, its host chosen with the SDK's partition table and bucket-name rule.
+ * Presigned POSTs (uploads) are in presigned-post.ts, on the same config and bucket URL.
  */
 
 export interface S3PresignConfig {
@@ -63,8 +64,9 @@ export function presignConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3Pr
  * The bucket's URL, as S3's endpoint rules give it for a plain bucket name (no ARN, directory or
  * Outposts bucket) without FIPS, dual-stack or acceleration: virtual-hosted where the name can be
  * a host label, path-style otherwise or when asked. Regional in us-east-1 too, as S3Client is.
+ * Also the presigned POST's form action (storage/presigned-post.ts).
  */
-function bucketUrl(bucket: string, config: S3PresignConfig): URL {
+export function bucketUrl(bucket: string, config: S3PresignConfig): URL {
   if (/^arn:|--(x|xa|op)-s3$/.test(bucket)) {
     throw new Error(`bucket ${bucket}: ARNs, directory and Outposts buckets are not supported here`);
   }
