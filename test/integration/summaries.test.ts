@@ -482,3 +482,36 @@ describe('the report document', () => {
     expect(then.join('\n')).not.toContain('年底前开展整改“回头看”');
   });
 });
+
+describe('the page query of the summary and archive lists', () => {
+  // Both lists parse it with one schema in zod's mini build (shared/api/queries.ts).
+  const lists = [summaries, `/inspections/${INSPECTION}/archives`];
+
+  it('refuses a limit out of 1–100, not a whole number, or an unknown parameter, naming it', async () => {
+    for (const list of lists) {
+      for (const [query, named] of [
+        ['limit=0', 'query.limit'],
+        ['limit=101', 'query.limit'],
+        ['limit=2.5', 'query.limit'],
+        ['limit=many', 'query.limit'],
+        ['page=2', '(root)'],
+      ]) {
+        const refused = await api.get(`${list}?${query}`, users.admin);
+        expect(refused.status, `${list}?${query}`).toBe(400);
+        expect(JSON.stringify(refused.json.error.details), `${list}?${query}`).toContain(named);
+      }
+      const page = await api.get(`${list}?limit=1`, users.admin);
+      expect(page.status, page.text).toBe(200);
+    }
+  });
+
+  it('refuses a next that is not text, and one longer than 2,000 characters', async () => {
+    for (const list of lists) {
+      const lone = await api.get(`${list}?next=%ED%A0%80`, users.admin);
+      expect(lone.status, list).toBe(400);
+      const long = await api.get(`${list}?next=${'a'.repeat(2001)}`, users.admin);
+      expect(long.status, list).toBe(400);
+      expect(JSON.stringify(long.json.error.details), list).toContain('query.next');
+    }
+  });
+});
