@@ -1,9 +1,18 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { contentDisposition } from '#shared/http/response.ts';
 import { presignedDownload } from '#shared/storage/files.ts';
 import { presignConfigFromEnv, type S3PresignConfig } from '#shared/storage/presign.ts';
+import {
+  CREDENTIALS,
+  ENDPOINTS,
+  ENV_ACCESS_KEY,
+  envCredentials,
+  REGIONS,
+  restoringEnv,
+  sdkClientFor,
+} from '../support/s3-presign.ts';
 
 /**
  * The download links are signed without the S3 client (storage/presign.ts: the HTTP reads that
@@ -24,24 +33,6 @@ const KEYS = [
   'ümlaut/ファイル/😀.txt',
 ];
 const FILE_NAMES = ['巡察整改台账（2025年第1期）.xlsx', 'report "final".pdf', 'plain.zip'];
-const CREDENTIALS = [
-  { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-  {
-    accessKeyId: 'ASIAEXAMPLE',
-    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-    sessionToken: 'IQoJb3JpZ2luX2VjE/+token==',
-  },
-];
-const REGIONS = ['us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'ap-southeast-1'];
-const ENDPOINTS: { endpoint?: string; forcePathStyle: boolean }[] = [
-  { forcePathStyle: false },
-  { forcePathStyle: true },
-  { endpoint: 'http://127.0.0.1:4566', forcePathStyle: true },
-  { endpoint: 'http://127.0.0.1:4566', forcePathStyle: false },
-  { endpoint: 'http://localhost:4566', forcePathStyle: false },
-  { endpoint: 'http://localhost:4566/base', forcePathStyle: true },
-  { endpoint: 'https://s3.example.com:8443/base/', forcePathStyle: false },
-];
 const BUCKETS = ['rectify-evidence-1a2b3c', 'rectify.archives', 'Rectify_Archives'];
 const VERSIONS = [undefined, 'Ws0.fN8c+_Lf/3x=='];
 
@@ -50,14 +41,8 @@ async function sdkUrl(
   object: { bucket: string; key: string; versionId?: string | undefined },
   fileName: string,
 ): Promise<string> {
-  const client = new S3Client({
-    region: config.region,
-    credentials: config.credentials,
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    forcePathStyle: config.forcePathStyle ?? false,
-  });
   return getSignedUrl(
-    client,
+    sdkClientFor(config),
     new GetObjectCommand({
       Bucket: object.bucket,
       Key: object.key,
@@ -152,14 +137,7 @@ describe('the presigner’s environment', () => {
     'AWS_USE_DUALSTACK_ENDPOINT',
     'RECTIFY_S3_FORCE_PATH_STYLE',
   ];
-  const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-  afterEach(() => {
-    vi.useRealTimers();
-    for (const name of NAMES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  });
+  const clearEnv = restoringEnv(NAMES);
 
   const ENVIRONMENTS: Record<string, string>[] = [
     { AWS_REGION: 'eu-west-1' },
@@ -188,12 +166,8 @@ describe('the presigner’s environment', () => {
     // Date only: the signing instant, for both signers.
     vi.useFakeTimers({ toFake: ['Date'], now: signingDate });
     for (const environment of ENVIRONMENTS) {
-      for (const name of NAMES) delete process.env[name];
-      Object.assign(process.env, {
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-        ...environment,
-      });
+      clearEnv();
+      Object.assign(process.env, { ...ENV_ACCESS_KEY, ...environment });
       const object = { bucket: 'rectify-evidence', key: 'summaries/i/s/汇总 表.xlsx', versionId: 'v1' };
       // As storage/client.ts makes the functions' client.
       const client = new S3Client({ forcePathStyle: process.env.RECTIFY_S3_FORCE_PATH_STYLE === 'true' });
@@ -211,11 +185,7 @@ describe('the presigner’s environment', () => {
       // The environment's credentials, read as the SDK reads them (the session token changes).
       const { url } = await presignedDownload(object, '汇总.xlsx', SECONDS, new Date(), {
         ...config,
-        credentials: {
-          accessKeyId: 'AKIDEXAMPLE',
-          secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-          ...(environment.AWS_SESSION_TOKEN ? { sessionToken: environment.AWS_SESSION_TOKEN } : {}),
-        },
+        credentials: envCredentials(environment),
       });
       expect(url, JSON.stringify(environment)).toBe(expected);
     }
@@ -233,14 +203,14 @@ describe('the presigner’s environment', () => {
 
   it('refuses FIPS and dual-stack endpoints, naming the variable', () => {
     for (const name of ['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT']) {
-      for (const other of NAMES) delete process.env[other];
+      clearEnv();
       Object.assign(process.env, { AWS_REGION: 'us-east-1', [name]: 'true' });
       expect(() => presignConfigFromEnv()).toThrow(name);
     }
   });
 
   it('says when there is no region', () => {
-    for (const name of NAMES) delete process.env[name];
+    clearEnv();
     expect(() => presignConfigFromEnv()).toThrow('AWS_REGION');
   });
 });

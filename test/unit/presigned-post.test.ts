@@ -5,8 +5,17 @@ import { buckets } from '#catalog/resources.ts';
 import { contentDisposition } from '#shared/http/response.ts';
 import { UPLOAD_EXPIRY_SECONDS } from '#shared/services/evidence.ts';
 import { presignEvidenceUpload } from '#shared/storage/evidence-objects.ts';
-import { presignConfigFromEnv, type S3PresignConfig } from '#shared/storage/presign.ts';
+import { presignConfigFromEnv } from '#shared/storage/presign.ts';
 import { type PostToSign, presignPost } from '#shared/storage/presigned-post.ts';
+import {
+  CREDENTIALS,
+  ENDPOINTS,
+  ENV_ACCESS_KEY,
+  envCredentials,
+  REGIONS,
+  restoringEnv,
+  sdkClientFor,
+} from '../support/s3-presign.ts';
 
 /**
  * The evidence upload's presigned POST is signed without the S3 client (storage/presigned-post.ts:
@@ -17,24 +26,6 @@ import { type PostToSign, presignPost } from '#shared/storage/presigned-post.ts'
  */
 
 const NOW = new Date('2025-03-04T05:06:07.891Z');
-const CREDENTIALS = [
-  { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-  {
-    accessKeyId: 'ASIAEXAMPLE',
-    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-    sessionToken: 'IQoJb3JpZ2luX2VjE/+token==',
-  },
-];
-const REGIONS = ['us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'ap-southeast-1'];
-const ENDPOINTS: { endpoint?: string; forcePathStyle: boolean }[] = [
-  { forcePathStyle: false },
-  { forcePathStyle: true },
-  { endpoint: 'http://127.0.0.1:4566', forcePathStyle: true },
-  { endpoint: 'http://127.0.0.1:4566', forcePathStyle: false },
-  { endpoint: 'http://localhost:4566', forcePathStyle: false },
-  { endpoint: 'http://localhost:4566/base', forcePathStyle: true },
-  { endpoint: 'https://s3.example.com:8443/base/', forcePathStyle: false },
-];
 const BUCKETS = ['rectify-evidence-1a2b3c', 'rectify.evidence', 'Rectify_Evidence'];
 
 /** What an evidence upload is asked for (services/evidence.ts makes it from the request). */
@@ -98,17 +89,6 @@ const POSTS: { post: PostToSign; expires: number }[] = [
   { post: { bucket: '', key: 'k', fields: { key: 'ignored', bucket: 'also' } }, expires: 1 },
 ];
 
-function clientFor(config: S3PresignConfig): S3Client {
-  const client = new S3Client({
-    region: config.region,
-    credentials: config.credentials,
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    forcePathStyle: config.forcePathStyle ?? false,
-  });
-  onTestFinished(() => client.destroy());
-  return client;
-}
-
 const asOptions = (
   { bucket, key, fields, conditions }: PostToSign,
   expires: number,
@@ -141,7 +121,7 @@ describe('a presigned POST', () => {
       for (const endpoint of ENDPOINTS) {
         for (const credentials of CREDENTIALS) {
           const config = { region, credentials, ...endpoint };
-          const client = clientFor(config);
+          const client = sdkClientFor(config);
           for (const bucket of BUCKETS) {
             process.env[buckets.evidence.envVar] = bucket;
             const cases = [
@@ -234,7 +214,7 @@ describe('a presigned POST', () => {
     const signingDate = new Date('2024-12-31T23:59:59.999Z');
     const post = { bucket: 'rectify-evidence', key: 'k' };
     vi.setSystemTime(signingDate);
-    const expected = await createPresignedPost(clientFor(config), asOptions(post, 1));
+    const expected = await createPresignedPost(sdkClientFor(config), asOptions(post, 1));
     vi.setSystemTime(NOW);
     const actual = await presignPost(post, 1, { ...config, signingDate });
     expect(actual).toEqual(expected);
@@ -256,14 +236,7 @@ describe('the POST signer’s environment', () => {
     'RECTIFY_S3_FORCE_PATH_STYLE',
     buckets.evidence.envVar,
   ];
-  const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-  afterEach(() => {
-    vi.useRealTimers();
-    for (const name of NAMES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  });
+  const clearEnv = restoringEnv(NAMES);
 
   const ENVIRONMENTS: Record<string, string>[] = [
     { AWS_REGION: 'eu-west-1' },
@@ -285,10 +258,9 @@ describe('the POST signer’s environment', () => {
     vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
     const [evidence] = EVIDENCE as [(typeof EVIDENCE)[number]];
     for (const environment of ENVIRONMENTS) {
-      for (const name of NAMES) delete process.env[name];
+      clearEnv();
       Object.assign(process.env, {
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+        ...ENV_ACCESS_KEY,
         [buckets.evidence.envVar]: 'rectify-evidence',
         ...environment,
       });
@@ -299,11 +271,7 @@ describe('the POST signer’s environment', () => {
       // The environment's credentials, read as the SDK reads them (the session token changes).
       const config = {
         ...presignConfigFromEnv(),
-        credentials: {
-          accessKeyId: 'AKIDEXAMPLE',
-          secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-          ...(environment.AWS_SESSION_TOKEN ? { sessionToken: environment.AWS_SESSION_TOKEN } : {}),
-        },
+        credentials: envCredentials(environment),
       };
       expect(
         await presignEvidenceUpload(evidence, UPLOAD_EXPIRY_SECONDS, config),
