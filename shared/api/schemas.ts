@@ -2,9 +2,9 @@ import * as z from 'zod';
 import { LEDGER_FIELDS, OUTCOME_KINDS } from '#shared/domain/plan/model.ts';
 import { MAX_PROGRESS_TEXT } from '#shared/domain/progress.ts';
 import { ITEM_STATUSES } from '#shared/domain/status.ts';
-import { cleanLine, cleanMultiline, isWellFormedText, MALFORMED_TEXT } from '#shared/domain/text.ts';
 import { MAX_REASON_LENGTH } from '#shared/domain/transitions.ts';
 import { LANGS } from '#shared/i18n/lang.ts';
+import { requestTextChecks } from './queries.ts';
 
 /**
  * The HTTP contract as zod schemas: handlers parse requests with them and /openapi.json is
@@ -12,19 +12,12 @@ import { LANGS } from '#shared/i18n/lang.ts';
  */
 
 /**
- * Every string a request carries: refused unless it is well-formed Unicode (a lone surrogate in a
- * JSON body cannot be stored), then stripped of control and bidi characters
- * (shared/domain/text.ts). `overwrite` keeps it a string schema, so .trim().min().max() still
- * chain and the OpenAPI document still says `string`. `multiline` keeps line feeds and tabs.
+ * Every string a request carries, through requestTextChecks (queries.ts): well-formed Unicode,
+ * stripped of control and bidi characters. The checks keep it a string schema, so
+ * .trim().min().max() still chain and the OpenAPI document still says `string`.
  */
 export const requestText = (kind: 'line' | 'multiline' = 'line') =>
-  z
-    .string()
-    .refine(isWellFormedText, {
-      message: `${MALFORMED_TEXT.message} / ${MALFORMED_TEXT.messageZh}`,
-      abort: true,
-    })
-    .overwrite(kind === 'line' ? cleanLine : cleanMultiline);
+  z.string().check(...requestTextChecks(kind));
 
 export { ArchiveListQuery, SummaryListQuery } from './queries.ts';
 
