@@ -70,9 +70,10 @@ export function bucketUrl(bucket: string, config: S3PresignConfig): URL {
   if (/^arn:|--(x|xa|op)-s3$/.test(bucket)) {
     throw new Error(`bucket ${bucket}: ARNs, directory and Outposts buckets are not supported here`);
   }
-  // Path-style: the rules' `{url#normalizedPath}{uri_encoded_bucket}`.
+  // Path-style: the rules' `{url#normalizedPath}{uri_encoded_bucket}` (their uriEncode is the
+  // SDK's extendedEncodeURIComponent: encodeURIComponent with !'()* escaped too).
   const pathStyle = (origin: string, path: string) =>
-    new URL(`${origin}${path.endsWith('/') ? path : `${path}/`}${uriEncode(bucket)}`);
+    new URL(`${origin}${path.endsWith('/') ? path : `${path}/`}${extendedEncodeURIComponent(bucket)}`);
   if (config.endpoint) {
     const url = new URL(config.endpoint);
     if (url.search) throw new Error(`endpoint ${config.endpoint} has a query`);
@@ -95,10 +96,6 @@ export function bucketUrl(bucket: string, config: S3PresignConfig): URL {
     ? new URL(`https://${bucket}.${host}`)
     : pathStyle(`https://${host}`, '/');
 }
-
-/** The endpoint rules' `uriEncode`: encodeURIComponent, with !*'() escaped too. */
-const uriEncode = (value: string) =>
-  encodeURIComponent(value).replace(/[!*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** A presigned GetObject URL valid `expiresIn` seconds from its signing. */
 export async function presignGetObject(
