@@ -18,3 +18,19 @@ describe('console start-up', () => {
     });
   }
 });
+
+describe('hash navigation', () => {
+  it('follows a link taken the moment the first page is drawn (before the router listens)', async () => {
+    const page = await ui.open(DESKTOP);
+    // The instant the signed-in app first draws 我的事项, the hash moves (as a fast click on a
+    // link would); the router must end on that page, not stay where it started.
+    await page.evaluate(`new MutationObserver((_, observer) => {
+      if (!document.querySelector('h1')?.textContent?.includes('我的事项')) return;
+      observer.disconnect();
+      window.location.hash = '#/inbox';
+    }).observe(document.getElementById('app'), { childList: true, subtree: true })`);
+    await devLogin(page, { role: '科室', department: '基层卫生科', name: '张三' }).catch(() => {});
+    await page.getByRole('heading', { level: 1, name: '消息' }).waitFor({ timeout: 10_000 });
+    await ui.finish(page);
+  });
+});

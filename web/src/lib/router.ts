@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 /**
  * Hash routes (`#/items/<id>`): the console is one static index.html, so any path works from S3
@@ -59,14 +59,18 @@ export function navigate(to: string): void {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  // The hash is the state, the route derived from it: setting the same hash again draws nothing.
+  const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
     const onChange = () => {
-      setRoute(parseRoute(window.location.hash));
+      setHash(window.location.hash);
       window.scrollTo(0, 0);
     };
     window.addEventListener('hashchange', onChange);
+    // The hash may have moved between the first draw and now (effects run after paint): a
+    // hashchange then was heard by no one, so read it once more.
+    setHash(window.location.hash);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return useMemo(() => parseRoute(hash), [hash]);
 }
