@@ -1,4 +1,4 @@
-import { LedgerQuery } from '#shared/api/schemas.ts';
+import { LedgerQuery } from '#shared/api/queries.ts';
 import { parseQuery } from '#shared/http/body.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { ledgerCsv, ledgerXlsx } from '#shared/reports/ledger-export.ts';

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ITEM_STATUSES } from '#shared/domain/status.ts';
 import { cleanLine, cleanMultiline, isWellFormedText, MALFORMED_TEXT } from '#shared/domain/text.ts';
 
 /**
@@ -32,3 +33,37 @@ const pageQuery = () =>
 
 export const SummaryListQuery = pageQuery();
 export const ArchiveListQuery = pageQuery();
+
+/**
+ * The ledger read's query, here for the same reason: GET …/ledger parses nothing else. Same
+ * rules, issues and OpenAPI as its classic form gave (`status` is a comma-separated list of
+ * schemas.ts's ItemStatus values).
+ */
+export const LedgerQuery = z.strictObject({
+  format: z._default(z.enum(['json', 'csv', 'xlsx']), 'json'),
+  status: z
+    .optional(
+      z.pipe(
+        z.pipe(
+          z.string(),
+          z.transform((value: string) => value.split(',')),
+        ),
+        z.array(z.enum(ITEM_STATUSES)),
+      ),
+    )
+    .register(z.globalRegistry, { description: 'Comma-separated statuses' }),
+  dept: z.optional(z.string().check(...requestTextChecks(), z.minLength(1))),
+  overdue: z.optional(
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((value: 'true' | 'false') => value === 'true'),
+    ),
+  ),
+  lang: z.optional(z.enum(['zh-CN', 'en'])),
+  generation: z
+    .optional(z.string().check(z.regex(/^[a-z0-9]{1,40}$/, "an import id from the inspection's generations")))
+    .register(z.globalRegistry, {
+      description:
+        "An earlier import generation to read (one of the inspection's `generations`); the current one otherwise",
+    }),
+});

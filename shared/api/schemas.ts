@@ -19,7 +19,7 @@ import { requestTextChecks } from './queries.ts';
 export const requestText = (kind: 'line' | 'multiline' = 'line') =>
   z.string().check(...requestTextChecks(kind));
 
-export { ArchiveListQuery, SummaryListQuery } from './queries.ts';
+export { ArchiveListQuery, LedgerQuery, SummaryListQuery } from './queries.ts';
 
 export const IsoDate = z
   .string()
@@ -160,30 +160,6 @@ export const DownloadLink = z
     expiresAt: z.iso.datetime(),
   })
   .meta({ id: 'DownloadLink' });
-
-export const LedgerQuery = z.strictObject({
-  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
-  status: z
-    .string()
-    .transform((value) => value.split(','))
-    .pipe(z.array(ItemStatus))
-    .optional()
-    .meta({ description: 'Comma-separated statuses' }),
-  dept: requestText().min(1).optional(),
-  overdue: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
-  lang: z.enum(['zh-CN', 'en']).optional(),
-  generation: z
-    .string()
-    .regex(/^[a-z0-9]{1,40}$/, "an import id from the inspection's generations")
-    .optional()
-    .meta({
-      description:
-        "An earlier import generation to read (one of the inspection's `generations`); the current one otherwise",
-    }),
-});
 
 const Measure = z.object({ text: z.string(), done: z.boolean() });
 const Actor = z.object({ subject: z.string(), name: z.string(), roles: z.array(z.string()) });

@@ -109,24 +109,23 @@ export function ledgerCsv(
   return `\uFEFF${stringify([headers(lang), ...rows(inspection, items, lang)], { escape_formulas: true })}`;
 }
 
+/**
+ * XLSX through write-excel-file: every text is a string cell (a progress text `=HYPERLINK(…)`
+ * stays text, never a formula), numbers are number cells. An empty text is an empty cell.
+ */
 export async function ledgerXlsx(
   inspection: Pick<Inspection, 'aspects' | 'title'>,
   items: readonly ExportItem[],
   lang: Lang,
 ): Promise<Buffer> {
-  // Loaded on demand: most ledger reads are JSON and should not pay for parsing exceljs. Only its
-  // Workbook (shared/exceljs-parts.d.ts says why).
-  const { default: Workbook } = await import('exceljs/lib/doc/workbook.js');
-  const workbook = new Workbook();
-  workbook.creator = 'Rectify';
-  const sheet = workbook.addWorksheet(lang === 'en' ? 'ledger' : '台账', {
-    views: [{ state: 'frozen', ySplit: 1 }],
-  });
-  sheet.columns = COLUMNS.map((column) => ({
-    header: lang === 'en' ? column.en : column.zh,
-    width: column.width,
-  }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.addRows(rows(inspection, items, lang));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  // Loaded on demand: most ledger reads are JSON and should not pay for parsing the writer.
+  // write-excel-file writes no document properties (it has no option for them), so no creator.
+  const { default: writeExcelFile } = await import('write-excel-file/node');
+  const header = headers(lang).map((value) => ({ value, fontWeight: 'bold' as const }));
+  const body = rows(inspection, items, lang).map((row) => row.map((cell) => (cell === '' ? null : cell)));
+  return writeExcelFile([header, ...body], {
+    sheet: lang === 'en' ? 'ledger' : '台账',
+    columns: COLUMNS.map((column) => ({ width: column.width })),
+    stickyRowsCount: 1,
+  }).toBuffer();
 }

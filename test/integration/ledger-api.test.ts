@@ -8,6 +8,13 @@ import { keys } from '#shared/store/keys.ts';
 import { LedgerStore } from '#shared/store/ledger-store.ts';
 import { apiClient, users } from '../support/api.ts';
 import { storeEvidence } from '../support/evidence.ts';
+import {
+  LEDGER_HEADERS,
+  LEDGER_NUMBER_COLUMNS,
+  LEDGER_WIDTHS,
+  ledgerCsvRows,
+  readLedgerWorkbook,
+} from '../support/ledger-workbook.ts';
 import { sharedEmulator, useLocalRuntime } from '../support/runtime.ts';
 
 const local = useLocalRuntime('ledger');
@@ -352,7 +359,7 @@ describe('ledger', () => {
     expect(filtered.json.items).toEqual([]);
   });
 
-  it('exports CSV that keeps Chinese text and XLSX bytes', async () => {
+  it('exports CSV that keeps Chinese text, and XLSX with the same rows', async () => {
     const csv = await api.get(`/inspections/${VIEWED}/ledger?format=csv`, users.admin);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.text.split('\n')[0]).toContain('方面,问题,具体表现,整改措施');
@@ -360,8 +367,73 @@ describe('ledger', () => {
     const xlsx = await fetch(`${local().url}/inspections/${VIEWED}/ledger?format=xlsx`, {
       headers: { authorization: `Bearer ${await local().token(users.admin)}` },
     });
-    const bytes = Buffer.from(await xlsx.arrayBuffer());
-    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(xlsx.headers.get('content-disposition')).toMatch(/\.xlsx/);
+    const book = await readLedgerWorkbook(Buffer.from(await xlsx.arrayBuffer()));
+    expect(book.sheetNames).toEqual(['台账']);
+    expect(book.header).toEqual(LEDGER_HEADERS['zh-CN']);
+    expect(book.headerBold).toEqual(LEDGER_WIDTHS.map(() => true));
+    expect(book.frozen).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(book.widths).toEqual(LEDGER_WIDTHS);
+    // A row per measure (6 measures over 4 items), as the CSV has them, numbers as numbers.
+    expect(book.rows).toHaveLength(6);
+    expect(book.rows).toEqual(ledgerCsvRows(csv.text));
+    for (const row of book.rows) {
+      for (const column of LEDGER_NUMBER_COLUMNS) expect(typeof row[column]).toBe('number');
+    }
+    expect(book.formulas).toEqual([]);
+    expect(book.sheetXml).not.toMatch(/<f[\s>]/);
+    // In English when asked.
+    const english = await fetch(`${local().url}/inspections/${VIEWED}/ledger?format=xlsx&lang=en`, {
+      headers: { authorization: `Bearer ${await local().token(users.admin)}` },
+    });
+    const englishBook = await readLedgerWorkbook(Buffer.from(await english.arrayBuffer()));
+    expect(englishBook.sheetNames).toEqual(['ledger']);
+    expect(englishBook.header).toEqual(LEDGER_HEADERS.en);
+  });
+
+  it('refuses an invalid query with 400 naming each parameter, and reads a valid one', async () => {
+    const cases: [string, { path: string; message: string }[]][] = [
+      ['bogus=1', [{ path: 'query.(root)', message: 'Unrecognized key: "bogus"' }]],
+      [
+        'status=bogus',
+        [
+          {
+            path: 'query.status[0]',
+            message: 'Invalid option: expected one of "not_started"|"in_progress"|"rectified"|"closed"',
+          },
+        ],
+      ],
+      ['status=closed,bogus', [expect.objectContaining({ path: 'query.status[1]' })]],
+      [
+        'overdue=maybe',
+        [{ path: 'query.overdue', message: 'Invalid option: expected one of "true"|"false"' }],
+      ],
+      [
+        'generation=UPPER',
+        [{ path: 'query.generation', message: "an import id from the inspection's generations" }],
+      ],
+      ['format=pdf', [expect.objectContaining({ path: 'query.format' })]],
+      ['lang=fr', [expect.objectContaining({ path: 'query.lang' })]],
+      ['dept=', [expect.objectContaining({ path: 'query.dept' })]],
+    ];
+    for (const [query, issues] of cases) {
+      const refused = await api.get(`/inspections/${VIEWED}/ledger?${query}`, users.admin);
+      expect(refused.status, query).toBe(400);
+      expect(refused.json.error.details.issues, query).toEqual(issues);
+    }
+    const filtered = await api.get(
+      `/inspections/${VIEWED}/ledger?status=closed,rectified&overdue=false&lang=en`,
+      users.admin,
+    );
+    expect(filtered.status, filtered.text).toBe(200);
+    expect(filtered.json.items.map((i: { ref: string }) => i.ref)).toEqual(['1.1.1', '2.1.1']);
+    // Open items past their 2024 deadlines.
+    const overdue = await api.get(`/inspections/${VIEWED}/ledger?overdue=true`, users.admin);
+    expect(overdue.json.items.map((i: { ref: string }) => i.ref)).toEqual(['1.1.2', '1.2.1']);
   });
 });
 
