@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { queues } from '#catalog/resources.ts';
 import { batchHandler } from '#shared/lambda/batch-handler.ts';
 import { runSummaryJob } from '#shared/services/summary-generation.ts';

@@ -6,9 +6,9 @@
  * run outside a bundle (the local runtime, tests, the CLI) keeps the real packages.
  *
  * An entry stays only as long as the reason beside it holds. test/infra/bundled-libraries.test.ts
- * bundles the code that uses these libraries with the same options and runs it: an XLSX workbook
- * written both ways (the ledger export, the streamed summary workbook) and read back (the plan
- * import), and a DOCX report.
+ * bundles the code that uses these libraries with the same options and runs it: XLSX workbooks
+ * written (the ledger export and the summary workbook, through write-excel-file) and read (the
+ * plan import, through exceljs), and a DOCX report.
  *
  * Bytes are what each saves in the bundles that carry the requirer (bench:bundles, minified).
  */
@@ -21,25 +21,6 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   dayjs: 'left-out/dayjs.cts',
   'dayjs/plugin/customParseFormat': 'left-out/dayjs.cts',
   'dayjs/plugin/utc': 'left-out/dayjs.cts',
-
-  // --- archiver, the ZIP writer of exceljs's streaming WorkbookWriter (the summary workbook,
-  // reports/summary-workbook.ts). The WorkbookWriter makes `archiver('zip')` and only appends
-  // buffers and streams to it; these serve the archiver features it never uses. ~80 KB.
-  // The TAR format (plugins/tar.js, registered when archiver loads).
-  'tar-stream': 'left-out/tar-stream.cts',
-  // `archiver.glob()` and `.directory()`, which add files from the disk.
-  'readdir-glob': 'left-out/readdir-glob.cts',
-  // `archiver.file(path)`, reading a file from the disk lazily. The WorkbookWriter calls it only
-  // for an image added by file name (`addImage({ filename })`); the summary adds no images.
-  lazystream: 'left-out/lazystream.cts',
-  // archiver-utils's disk helpers (its file.js: globbing, existsSync/statSync filters, and the
-  // readdir/stat walk behind `.directory()`), which archiver calls only from the three above.
-  glob: 'left-out/glob.cts',
-  'graceful-fs': 'left-out/graceful-fs.cts',
-  'lodash.difference': 'left-out/lodash.difference.cts',
-  'lodash.flatten': 'left-out/lodash.flatten.cts',
-  'lodash.isplainobject': 'left-out/lodash.isplainobject.cts',
-  'lodash.union': 'left-out/lodash.union.cts',
 
   // --- aws-xray-sdk-core, under the Powertools Tracer: its AWS SDK v2 patcher (patchers/aws_p.js,
   // loaded with the rest) checks the v2 SDK's version with semver in `captureAWS()`. Rectify uses

@@ -1,9 +1,9 @@
 /**
- * The code that runs exceljs and docx in the functions, as one handler that
+ * The code that runs exceljs, write-excel-file and docx in the functions, as one handler that
  * test/infra/bundled-libraries.test.ts bundles through ServiceFunction (the functions' own
  * esbuild options and aliases, infra/bundling/aliases.ts) and runs in a fresh Node process: the
- * plan import's reader, the ledger export, the streamed summary workbook and the report.
- * Buffers travel as base64, so the input and output are JSON.
+ * plan import's reader (exceljs), the ledger export and the summary workbook (write-excel-file)
+ * and the report (docx). Buffers travel as base64, so the input and output are JSON.
  */
 import type { Inspection } from '#shared/domain/inspection.ts';
 import { readWorkbook } from '#shared/domain/plan/sheets.ts';
@@ -37,7 +37,8 @@ export async function handler(input: ProbeInput) {
   }).send(new ListTablesCommand({}));
   const planXlsx = Buffer.from(input.planXlsx, 'base64');
   const ledger = await ledgerXlsx(input.inspection, input.items, 'zh-CN');
-  // A stand-in, called: exceljs's CSV writer reaches fast-csv, which is left out.
+  // A stand-in, called: the CSV writer of exceljs's Workbook (the plan import's reader) reaches
+  // fast-csv, which is left out.
   const { default: Workbook } = await import('exceljs/lib/doc/workbook.js');
   const leftOut = await new Workbook().csv.writeBuffer().then(
     () => 'no error',

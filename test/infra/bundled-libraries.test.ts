@@ -1,11 +1,11 @@
 /**
- * exceljs and docx as the functions run them: bundled. The function bundles leave out packages
- * these libraries load but never run (infra/bundling/aliases.ts) and take exceljs by its parts
- * (shared/exceljs-parts.d.ts); the other tests run the code unbundled, with every package there. So
- * test/infra/bundle-probe.ts, which runs the plan import's reader, the ledger export, the streamed
- * summary workbook and the report, is bundled here through ServiceFunction (the functions' own
- * esbuild options) and run in a fresh Node process; what it reads and writes must be what the
- * same code gives unbundled.
+ * exceljs, write-excel-file and docx as the functions run them: bundled. The function bundles
+ * leave out packages these libraries load but never run (infra/bundling/aliases.ts) and take
+ * exceljs by its part (shared/exceljs-parts.d.ts); the other tests run the code unbundled, with
+ * every package there. So test/infra/bundle-probe.ts, which runs the plan import's reader, the
+ * ledger export, the summary workbook and the report, is bundled here through ServiceFunction (the
+ * functions' own esbuild options) and run in a fresh Node process; what it reads and writes must
+ * be what the same code gives unbundled.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -33,7 +33,7 @@ import { newApp, removeOutput } from './synthesis.ts';
 
 type ProbeOutput = Awaited<ReturnType<typeof handler>>;
 
-// Enough items for the streamed workbook to fill its buffers many times over.
+// Enough items for sheets of hundreds of rows.
 const ledger = ledgerOf(generatedPlan(600));
 const reportInput = reportInputOf(ledger);
 // DynamoDB's ListTables, answered by a server in this process, for an SDK request from the bundle.
@@ -69,7 +69,7 @@ beforeAll(async () => {
   new ServiceFunction(stack, 'Probe', {
     spec: {
       entry: 'test/infra/bundle-probe.ts',
-      description: 'exceljs and docx, bundled as the functions bundle them.',
+      description: 'exceljs, write-excel-file and docx, bundled as the functions bundle them.',
       triggers: [],
       memoryMiB: 1024,
       timeoutSeconds: 60,
@@ -143,7 +143,7 @@ async function sheetsOf(xlsx: Uint8Array) {
   });
 }
 
-describe('exceljs, docx and the SDK in a function bundle', () => {
+describe('exceljs, write-excel-file, docx and the SDK in a function bundle', () => {
   it('read a plan spreadsheet as the unbundled reader does (plan import)', async () => {
     const expected = await parsePlanSpreadsheet(bytes(input.planXlsx), 'xlsx');
     expect(expected.ok).toBe(true);
@@ -161,11 +161,17 @@ describe('exceljs, docx and the SDK in a function bundle', () => {
     expect(output.ledgerSheets).toEqual(JSON.parse(JSON.stringify(await readWorkbook(written, 'xlsx'))));
   });
 
-  it('stream the summary workbook that the unbundled code writes (summary ledger.xlsx)', async () => {
-    const sheets = await sheetsOf(bytes(output.summaryXlsx));
-    expect(sheets).toEqual(await sheetsOf(await summaryWorkbook(input.summary, input.summary.lang)));
+  it('write the summary workbook that the unbundled code writes (summary ledger.xlsx)', async () => {
+    const written = bytes(output.summaryXlsx);
+    const unbundled = await summaryWorkbook(input.summary, input.summary.lang);
+    const sheets = await sheetsOf(written);
+    expect(sheets).toEqual(await sheetsOf(unbundled));
     const rows = sheets.reduce((sum, sheet) => sum + sheet.rows.length, 0);
     expect(rows).toBeGreaterThan(input.summary.items.length);
+    // The light column's colours came through the bundle too.
+    expect(sheets[1]?.conditionalFormattings).toHaveLength(3);
+    // Part for part the same XML (the writer stamps no time in them).
+    expect(await unzip(written)).toEqual(await unzip(unbundled));
   });
 
   it('write the report.docx that the unbundled code writes', async () => {

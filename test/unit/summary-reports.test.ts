@@ -323,7 +323,13 @@ describe('chart.svg', () => {
 
 type ConditionalFormat = {
   ref: string;
-  rules: { formulae?: string[]; style?: { fill?: { bgColor?: { argb?: string } } } }[];
+  rules: {
+    type?: string;
+    operator?: string;
+    priority?: number;
+    formulae?: string[];
+    style?: { fill?: { bgColor?: { argb?: string } }; font?: { color?: { argb?: string } } };
+  }[];
 };
 
 function sheetOf(workbook: ExcelJS.Workbook, index: number) {
@@ -333,7 +339,24 @@ function sheetOf(workbook: ExcelJS.Workbook, index: number) {
   // exceljs reads conditional formats back onto the sheet but does not declare the property.
   const formats = (sheet as unknown as { conditionalFormattings: ConditionalFormat[] })
     .conditionalFormattings;
-  return { sheet, values, formats };
+  // Every rule with the range it applies to (the writer gives each rule a range of its own).
+  const rules = formats.flatMap((format) =>
+    format.rules.map((rule) => ({
+      ref: format.ref,
+      type: rule.type,
+      operator: rule.operator,
+      priority: rule.priority,
+      formula: rule.formulae?.[0],
+      fill: rule.style?.fill?.bgColor?.argb,
+      font: rule.style?.font?.color?.argb,
+    })),
+  );
+  /** Whether every cell of a row up to `columns` is bold. */
+  const boldRow = (row: number, columns: number) =>
+    Array.from({ length: columns }, (_, i) => sheet.getRow(row).getCell(i + 1).font?.bold === true).every(
+      Boolean,
+    );
+  return { sheet, values, formats, rules, boldRow };
 }
 
 describe('ledger.xlsx', () => {
@@ -350,8 +373,7 @@ describe('ledger.xlsx', () => {
       '1 党的领导 & 作用发挥 <不够>',
       '2 落实全面从严治党主体责任方面存在薄弱环节，监督执纪问责不…',
     ]);
-    expect(workbook.creator).toBe('Rectify');
-    expect(workbook.created.toISOString()).toBe(SUMMARY.generatedAt);
+    // write-excel-file writes no document properties (creator, title, created).
     for (const sheet of workbook.worksheets) expect([...sheet.name].length).toBeLessThanOrEqual(31);
   });
 
@@ -367,28 +389,75 @@ describe('ledger.xlsx', () => {
     expect([...second].length).toBeLessThanOrEqual(31);
     expect(second.endsWith(' (2)')).toBe(true);
     expect(sheetName('汇总', taken)).toBe('汇总 (2)');
+    // 31 UTF-16 units, as Excel counts (and the writer refuses more), never a split character.
+    const astral = sheetName(`4 ${'𠀀'.repeat(20)}`, taken);
+    expect(astral.length).toBeLessThanOrEqual(31);
+    expect(astral.isWellFormed()).toBe(true);
+    expect(astral.endsWith('𠀀…')).toBe(true);
+  });
+
+  it('writes a sheet for an aspect whose title is long in characters beyond the BMP', async () => {
+    const workbook = await read(
+      aSummary(ITEMS, [ASPECTS[0] ?? { no: 1, title: '' }, { no: 2, title: '𠀀'.repeat(20) }]),
+    );
+    const name = workbook.worksheets[2]?.name ?? '';
+    expect(name.length).toBeLessThanOrEqual(31);
+    expect(name.startsWith('2 𠀀𠀀')).toBe(true);
   });
 
   it('writes the totals, outcomes and tables on the first sheet', async () => {
-    const { sheet } = sheetOf(await read(SUMMARY), 0);
+    const { sheet, boldRow } = sheetOf(await read(SUMMARY), 0);
     const rows = Array.from(sheet.getSheetValues(), (row) => (Array.isArray(row) ? row.slice(1) : []));
     const find = (label: string) => rows.find((row) => row[0] === label);
+    const rowOf = (label: string) => rows.findIndex((row) => row[0] === label);
     expect(find('事项总数')).toEqual(['事项总数', 5]);
     expect(find('正在整改')).toEqual(['正在整改', 2]);
     expect(find('红灯')).toEqual(['红灯', 1]);
     expect(find('退缴')).toEqual(['退缴', 1, 4384.5]);
     expect(find('建立健全制度')).toEqual(['建立健全制度', 3, 0]);
-    expect(find('退缴金额合计')).toEqual(['退缴金额合计', '', 4384.5]);
-    expect(find('财务处')).toEqual(['财务处', '', 2, 0, 0, 1, 1, 1, 1, 4]);
+    // The label-less column is an empty cell.
+    expect(find('退缴金额合计')).toEqual(['退缴金额合计', undefined, 4384.5]);
+    expect(find('财务处')).toEqual(['财务处', undefined, 2, 0, 0, 1, 1, 1, 1, 4]);
     expect(rows.find((row) => row[0] === 2)).toEqual([2, ASPECTS[1]?.title, 2, 0, 0, 1, 1, 0, 1, 4]);
     expect(rows.filter((row) => row[0] === '合计')).toHaveLength(2);
-    expect(sheet.getRow(1).font?.bold).toBe(true);
+
+    // Titles and headers bold, the first row frozen, amounts with two decimals and thousands.
+    expect(boldRow(1, 2)).toBe(true);
+    for (const label of ['总体情况', '整改成效', '类别', '按方面', '序号', '按责任科室', '退缴金额合计'])
+      expect(boldRow(rowOf(label), rows[rowOf(label)]?.length ?? 0), label).toBe(true);
+    expect(boldRow(rowOf('事项总数'), 2)).toBe(false);
+    expect(boldRow(rowOf('财务处'), 1)).toBe(false);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getRow(rowOf('退缴')).getCell(3).numFmt).toBe('#,##0.00');
+    expect(sheet.getRow(rowOf('退缴金额合计')).getCell(3).numFmt).toBe('#,##0.00');
+    expect(sheet.getRow(rowOf('事项总数')).getCell(2).numFmt).toBeFalsy();
+    expect(Array.from({ length: 10 }, (_, i) => sheet.getColumn(i + 1).width)).toEqual([
+      22, 36, 12, 12, 12, 12, 12, 12, 12, 12,
+    ]);
+
+    // The paragraph: B..J merged, wrapped to the top, its row tall enough for it.
+    const paragraph = sheet.getRow(rowOf('情况说明'));
+    expect(paragraph.getCell(2).value).toBe(SUMMARY.paragraph['zh-CN']);
+    expect((sheet.model as { merges?: string[] }).merges).toEqual([
+      `B${paragraph.number}:J${paragraph.number}`,
+    ]);
+    expect(paragraph.getCell(2).alignment).toMatchObject({ wrapText: true, vertical: 'top' });
+    expect(paragraph.height).toBe(32);
+  });
+
+  it('keeps every text a string, never a formula', async () => {
+    const formulaLike = item('1.1.1', 'closed', { title: '=1+1', progress: '=HYPERLINK("http://x","y")' });
+    const { sheet } = sheetOf(await read(aSummary([formulaLike], ASPECTS.slice(0, 1))), 1);
+    expect(sheet.getCell('C2').value).toBe('=1+1');
+    expect(sheet.getCell('K2').value).toBe('=HYPERLINK("http://x","y")');
+    expect(sheet.getCell('C2').type).toBe(ExcelJS.ValueType.String);
   });
 
   it('lists every item of an aspect on its sheet, header bold and frozen, lights conditionally coloured', async () => {
-    const { sheet, values, formats } = sheetOf(await read(SUMMARY), 1);
+    const { sheet, values, rules, boldRow } = sheetOf(await read(SUMMARY), 1);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(sheet.getRow(1).font?.bold).toBe(true);
+    expect(boldRow(1, 11)).toBe(true);
+    expect(boldRow(2, 1)).toBe(false);
     expect(values(1)).toEqual([
       '编号',
       '问题',
@@ -417,18 +486,16 @@ describe('ledger.xlsx', () => {
       '已建立台账',
     ]);
     expect(values(4).slice(7, 10)).toEqual(['是', '红', '1/2']);
-    expect(sheet.getColumn(3).width).toBeGreaterThan(20);
+    expect(Array.from({ length: 11 }, (_, i) => sheet.getColumn(i + 1).width)).toEqual([
+      10, 6, 48, 18, 10, 16, 12, 10, 10, 10, 60,
+    ]);
 
-    expect(formats).toHaveLength(1);
-    expect(formats[0]?.ref).toBe('I2:I4');
-    const rules = formats[0]?.rules.map((rule) => ({
-      formula: rule.formulae?.[0],
-      fill: rule.style?.fill?.bgColor?.argb,
-    }));
+    // A light cell equal to a label takes its colours, in this order, over the item rows.
+    const rule = { ref: 'I2:I4', type: 'cellIs', operator: 'equal' };
     expect(rules).toEqual([
-      { formula: '"红"', fill: 'FFF4B6B0' },
-      { formula: '"黄"', fill: 'FFFFE08A' },
-      { formula: '"绿"', fill: 'FFB7E1BE' },
+      { ...rule, priority: 1, formula: '"红"', fill: 'FFF4B6B0', font: 'FF9C0006' },
+      { ...rule, priority: 2, formula: '"黄"', fill: 'FFFFE08A', font: 'FF7A5200' },
+      { ...rule, priority: 3, formula: '"绿"', fill: 'FFB7E1BE', font: 'FF006100' },
     ]);
     // Lights are not painted by hand.
     expect(sheet.getCell('I4').fill).toBeUndefined();
@@ -437,11 +504,11 @@ describe('ledger.xlsx', () => {
   it('speaks English when asked', async () => {
     const workbook = await read(SUMMARY, 'en');
     expect(sheetOf(workbook, 0).sheet.name).toBe('Summary');
-    const { values, formats } = sheetOf(workbook, 1);
+    const { values, rules } = sheetOf(workbook, 1);
     expect(values(1)[8]).toBe('Light');
     expect(values(3)[3]).toBe('rectified (long-term)');
     expect(values(4).slice(7, 9)).toEqual(['yes', 'red']);
-    expect(formats[0]?.rules.map((rule) => rule.formulae?.[0])).toEqual(['"red"', '"yellow"', '"green"']);
+    expect(rules.map((rule) => rule.formula)).toEqual(['"red"', '"yellow"', '"green"']);
   });
 
   it('writes a summary with no items', async () => {
