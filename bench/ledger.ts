@@ -11,7 +11,9 @@
  *     times each (target p50 ≤ 1.2), beside the TransactGetItems a correct read of this data
  *     model sends (the item and its inspection's version; a reference, no target), a bare HTTP
  *     round trip on loopback and GET /me (the local runtime's own share without I/O: JWT, middy
- *     chain, logging, metrics).
+ *     chain, logging, metrics). Requests go over node:http with a keep-alive agent, the transport
+ *     the SDK sends the floors over (measure.ts, keepAliveClient); the item read is also timed
+ *     with fetch as the client, for reference.
  *  2. Import of a generated plan (default 2,000 items): wall time, DynamoDB calls per item.
  *     Then a replace of a 500-item plan revising every item (BENCH_REPLACE_ITEMS): its time
  *     against that plan's first import, and its DynamoDB calls per item.
@@ -36,7 +38,7 @@ import type { Item, ItemEvent } from '#shared/domain/item.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { keys } from '#shared/store/keys.ts';
 import { generatePlan } from '../test/fixtures/generate-plan.ts';
-import { percentile, recordFigures } from './measure.ts';
+import { keepAliveClient, percentile, recordFigures } from './measure.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
 const REPLACE_ITEMS = Number(process.env.BENCH_REPLACE_ITEMS ?? 500);
@@ -71,9 +73,9 @@ try {
     { step: 'initialize', name: 'benchCallCounter' },
   );
   const callCount = () => [...calls.values()].reduce((a, b) => a + b, 0);
+  const send = keepAliveClient(runtime.url);
   const api = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${runtime.url}${route}`, {
-      method,
+    send(method, route, {
       headers: {
         authorization: `Bearer ${token}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
@@ -122,8 +124,7 @@ try {
     started = performance.now();
     const response = await api('POST', route, body, headers);
     const took = performance.now() - started;
-    if (response.status !== expected)
-      throw new Error(`${route} failed: ${response.status} ${await response.text()}`);
+    if (response.status !== expected) throw new Error(`${route} failed: ${response.status} ${response.text}`);
     return took;
   };
   /**
@@ -176,8 +177,19 @@ try {
   const viaHttp = async (ref: string) => {
     const began = performance.now();
     const response = await api('GET', `/items/bench-transitions.${ref}`);
-    await response.arrayBuffer();
     itemReadTimes.push(performance.now() - began);
+    if (response.status !== 200) throw new Error(`item read failed: ${response.status}`);
+  };
+  // For reference, not a target: the same read sent with fetch (undici), whose client side costs
+  // more per request than node:http's; what a Node caller using fetch would see.
+  const itemReadFetchTimes: number[] = [];
+  const viaFetch = async (ref: string) => {
+    const began = performance.now();
+    const response = await fetch(`${runtime.url}/items/bench-transitions.${ref}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await response.arrayBuffer();
+    itemReadFetchTimes.push(performance.now() - began);
     if (response.status !== 200) throw new Error(`item read failed: ${response.status}`);
   };
   const viaGetItem = async (ref: string) => {
@@ -219,11 +231,11 @@ try {
     request.on('end', () => response.end('{}'));
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  const sendBare = keepAliveClient(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/`);
   const bareTimes: number[] = [];
   const viaBareHttp = async () => {
     const began = performance.now();
-    await (await fetch(bareUrl)).arrayBuffer();
+    await sendBare('GET', '/');
     bareTimes.push(performance.now() - began);
   };
   // The local runtime's own share, without I/O: GET /me checks the JWT and runs the whole middy
@@ -232,7 +244,6 @@ try {
   const viaMe = async () => {
     const began = performance.now();
     const response = await api('GET', '/me');
-    await response.arrayBuffer();
     meTimes.push(performance.now() - began);
     if (response.status !== 200) throw new Error(`GET /me failed: ${response.status}`);
   };
@@ -240,7 +251,14 @@ try {
   // none always follows another.
   for (let i = 1; i <= ITEM_READS; i++) {
     const ref = notStarted[1 + (i % (notStarted.length - 1))] as string;
-    const reads = [() => viaHttp(ref), () => viaGetItem(ref), () => viaTransactGet(ref), viaBareHttp, viaMe];
+    const reads = [
+      () => viaHttp(ref),
+      () => viaGetItem(ref),
+      () => viaTransactGet(ref),
+      () => viaFetch(ref),
+      viaBareHttp,
+      viaMe,
+    ];
     for (let j = 0; j < reads.length; j++) await reads[(i + j) % reads.length]?.();
   }
   bare.close();
@@ -251,7 +269,7 @@ try {
   started = performance.now();
   const imported = await api('POST', '/inspections/import', { plan });
   const importMs = performance.now() - started;
-  if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${await imported.text()}`);
+  if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${imported.text}`);
   const importCalls = callCount();
 
   // 3. Ledger read against its floor, paging through the same partition with Query alone. The
@@ -266,7 +284,7 @@ try {
     calls.clear();
     started = performance.now();
     const response = await api('GET', '/inspections/bench-ledger/ledger');
-    const body = (await response.json()) as { items: unknown[] };
+    const body = response.json<{ items: unknown[] }>();
     if (body.items.length !== ITEMS) throw new Error(`ledger has ${body.items.length} items`);
     if (run > 0) readTimes.push(performance.now() - started);
     pages = calls.get('QueryCommand') ?? 0;
@@ -300,7 +318,7 @@ try {
   started = performance.now();
   const first = await api('POST', '/inspections/import', { plan: replacePlan });
   const firstImportMs = performance.now() - started;
-  if (first.status !== 201) throw new Error(`import failed: ${first.status} ${await first.text()}`);
+  if (first.status !== 201) throw new Error(`import failed: ${first.status} ${first.text}`);
   const revised = structuredClone(replacePlan) as {
     aspects: { problems: { items: { deadline: string }[] }[] }[];
   };
@@ -311,7 +329,7 @@ try {
   started = performance.now();
   const replaced = await api('POST', '/inspections/import', { plan: revised, replace: true });
   const replaceMs = performance.now() - started;
-  if (replaced.status !== 201) throw new Error(`replace failed: ${replaced.status} ${await replaced.text()}`);
+  if (replaced.status !== 201) throw new Error(`replace failed: ${replaced.status} ${replaced.text}`);
   const replaceCalls = callCount();
 
   const ratio = (of: number[], floor: number[], p: number) => percentile(of, p) / percentile(floor, p);
@@ -352,6 +370,12 @@ try {
       `${ITEM_READS}×`,
       `p50 ${ms(percentile(itemSnapshotTimes, 50))}`,
       `item read / it ${(percentile(itemReadTimes, 50) / percentile(itemSnapshotTimes, 50)).toFixed(2)}: the item and its inspection's version, what a correct read of this data model sends (no target)`,
+    ],
+    [
+      'ref: item read via fetch',
+      `${ITEM_READS}×`,
+      `p50 ${ms(percentile(itemReadFetchTimes, 50))}`,
+      `ratio to GetItem ${(percentile(itemReadFetchTimes, 50) / percentile(itemFloorTimes, 50)).toFixed(2)}: the same read with fetch (undici) as the client (no target)`,
     ],
     [
       'bare HTTP round trip',
@@ -408,6 +432,10 @@ try {
     figure(
       'item read p50, HTTP / TransactGetItems (item + inspection version)',
       ratio(itemReadTimes, itemSnapshotTimes, 50),
+    ),
+    figure(
+      'item read p50 with fetch as the client, HTTP / GetItem floor',
+      ratio(itemReadFetchTimes, itemFloorTimes, 50),
     ),
     figure('bare loopback HTTP round trip / GetItem floor', ratio(bareTimes, itemFloorTimes, 50)),
     {
