@@ -628,23 +628,29 @@ export function claimsIdempotencyKeys(spec: FunctionSpec): boolean {
   );
 }
 
-/** Every HTTP route of every function, in declaration order. */
+/** A function's own HTTP routes, as its handler checks them (shared/http/handler.ts). */
+export interface OwnRoutes {
+  readonly routes: readonly Omit<HttpRoute, 'functionName'>[];
+  /** It serves API Gateway's `$default` route. */
+  readonly fallback: boolean;
+}
 
-export function httpRoutes(): HttpRoute[] {
-  return Object.entries(functions).flatMap(([functionName, spec]) =>
-    (spec.triggers as readonly Trigger[]).flatMap((trigger) =>
+export function ownRoutes(spec: FunctionSpec): OwnRoutes {
+  const triggers = spec.triggers as readonly Trigger[];
+  return {
+    routes: triggers.flatMap((trigger) =>
       trigger.kind === 'http'
-        ? [
-            {
-              functionName: functionName as FunctionName,
-              method: trigger.method,
-              path: trigger.path,
-              auth: trigger.auth,
-              idempotent: trigger.idempotent,
-            },
-          ]
+        ? [{ method: trigger.method, path: trigger.path, auth: trigger.auth, idempotent: trigger.idempotent }]
         : [],
     ),
+    fallback: triggers.some((trigger) => trigger.kind === 'http-fallback'),
+  };
+}
+
+/** Every HTTP route of every function, in declaration order. */
+export function httpRoutes(): HttpRoute[] {
+  return Object.entries(functions).flatMap(([functionName, spec]) =>
+    ownRoutes(spec).routes.map((route) => ({ functionName: functionName as FunctionName, ...route })),
   );
 }
 

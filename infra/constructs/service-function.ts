@@ -5,7 +5,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { Charset, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { claimsIdempotencyKeys, type FunctionSpec } from '#catalog/functions.ts';
+import { claimsIdempotencyKeys, type FunctionSpec, ownRoutes } from '#catalog/functions.ts';
 import { BUILTINS_BY_REQUIRE, LEFT_OUT } from '../bundling/aliases.ts';
 import { acknowledgeNag } from '../nag.ts';
 
@@ -95,8 +95,10 @@ export class ServiceFunction extends NodejsFunction {
             ]),
           ),
         },
+        // Its own routes, so that an HTTP handler leaves the catalog of every function out.
         define: {
           'process.env.RECTIFY_IDEMPOTENCY': JSON.stringify(claimsIdempotencyKeys(props.spec) ? 'on' : 'off'),
+          'process.env.RECTIFY_OWN_ROUTES': JSON.stringify(JSON.stringify(ownRoutes(props.spec))),
         },
       },
     });

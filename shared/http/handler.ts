@@ -1,13 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import {
-  type FunctionName,
-  fallbackFunction,
-  httpRoutes,
-  type IdempotencyMode,
-  type RouteAuth,
-} from '#catalog/functions.ts';
+import type { FunctionName, IdempotencyMode, OwnRoutes, RouteAuth } from '#catalog/functions.ts';
 import { isCorrelationId } from '#shared/correlation-id.ts';
 import { BadRequest, Forbidden, Unauthorized } from '#shared/domain/errors.ts';
 import type { Principal } from '#shared/domain/roles.ts';
@@ -41,17 +35,32 @@ interface RectifyContext extends Context {
 }
 
 /**
+ * The catalog, unless this bundle was built with its function's own routes: a bundle is built for
+ * one function, and infra/constructs/service-function.ts defines RECTIFY_OWN_ROUTES (that
+ * function's ownRoutes, as JSON) at build time, so that the bundle carries neither every other
+ * function's triggers and IAM access (~14 KB) nor their evaluation. Unbundled (locally, in tests)
+ * the routes come from the catalog.
+ */
+const catalog =
+  process.env.RECTIFY_OWN_ROUTES === undefined ? await import('#catalog/functions.ts') : undefined;
+
+function ownRoutesOf(functionName: FunctionName): OwnRoutes {
+  if (process.env.RECTIFY_OWN_ROUTES !== undefined)
+    return JSON.parse(process.env.RECTIFY_OWN_ROUTES) as OwnRoutes;
+  if (!catalog) throw new Error('no routes: neither bundled nor from the catalog');
+  return catalog.ownRoutes(catalog.functions[functionName]);
+}
+
+/**
  * The auth rule of each route key a function serves, from the manifest, looked up per request.
  * `$default` serves only errors about routing, so it needs no token (as in API Gateway).
  */
-function routeAuthLookup(functionName: FunctionName): (routeKey: string) => RouteAuth {
-  const routes = httpRoutes().filter((route) => route.functionName === functionName);
+function routeAuthLookup({ routes, fallback }: OwnRoutes): (routeKey: string) => RouteAuth {
   const byKey = new Map<string, RouteAuth>(
     routes.map((route) => [`${route.method} ${route.path}`, route.auth]),
   );
-  const isFallback = functionName === fallbackFunction();
   return (routeKey) => {
-    if (routeKey === '$default' && isFallback) return 'public';
+    if (routeKey === '$default' && fallback) return 'public';
     const auth = byKey.get(routeKey) ?? (routes.length === 1 ? routes[0]?.auth : undefined);
     // A function reached on a route the manifest does not give it is a wiring fault: refuse.
     if (!auth) throw new Forbidden(`call ${routeKey}`);
@@ -64,8 +73,8 @@ function routeAuthLookup(functionName: FunctionName): (routeKey: string) => Rout
  * Gateway has already verified the token; this is the second, role-aware gate, and it refuses
  * when claims are absent so a route can never be exposed by a missing authorizer.
  */
-function authorise(functionName: FunctionName): MiddlewareObj<ApiEvent, ApiResult, Error, RectifyContext> {
-  const authOf = routeAuthLookup(functionName);
+function authorise(own: OwnRoutes): MiddlewareObj<ApiEvent, ApiResult, Error, RectifyContext> {
+  const authOf = routeAuthLookup(own);
   return {
     before: async (request) => {
       const auth = authOf(request.event.routeKey);
@@ -149,11 +158,10 @@ export function httpHandler<P extends Principal | undefined = Principal>(
 ) {
   // Declared once, in the manifest: the routes that honour an Idempotency-Key and how (the
   // OpenAPI document reads the same flag). The key is checked after the caller is authorised.
+  const own = ownRoutesOf(functionName);
   const routesKeeping = (mode: IdempotencyMode) =>
     new Set(
-      httpRoutes()
-        .filter((route) => route.functionName === functionName && route.idempotent === mode)
-        .map((route) => `${route.method} ${route.path}`),
+      own.routes.filter((route) => route.idempotent === mode).map((route) => `${route.method} ${route.path}`),
     );
   const claimedRoutes = routesKeeping('claimed');
   const inTransactionRoutes = routesKeeping('in-transaction');
@@ -166,7 +174,7 @@ export function httpHandler<P extends Principal | undefined = Principal>(
   const chain = invocationChain<ApiEvent, ApiResult, RectifyContext>()
     .use(requestMetrics())
     .use(errorResponses())
-    .use(authorise(functionName))
+    .use(authorise(own))
     .use(keyed)
     .handler(async (event, context) => {
       const principal = context.principal as P;
