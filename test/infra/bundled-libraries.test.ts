@@ -7,14 +7,12 @@
  * functions' own esbuild options) and run in a fresh Node process; what it reads and writes must
  * be what the same code gives unbundled.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { type App, Stack } from 'aws-cdk-lib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +27,7 @@ import { planToXlsx } from '../fixtures/plan-spreadsheet.ts';
 import { unzip } from '../support/docx.ts';
 import { generatedPlan, ledgerOf, reportInputOf } from '../support/report-input.ts';
 import type { handler, ProbeInput } from './bundle-probe.ts';
-import { newApp, removeOutput } from './synthesis.ts';
+import { bundledAssets, newApp, removeOutput, runInFreshProcess } from './synthesis.ts';
 
 type ProbeOutput = Awaited<ReturnType<typeof handler>>;
 
@@ -77,13 +75,7 @@ beforeAll(async () => {
     },
     retainLogs: false,
   });
-  const template = app.synth().getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-  };
-  const asset = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')?.Metadata?.[
-    'aws:asset:path'
-  ];
-  const bundle = path.join(app.outdir, asset ?? 'missing-asset', 'index.mjs');
+  const bundle = path.join(bundledAssets(app, stack)('Probe'), 'index.mjs');
   bundleText = await readFile(bundle, 'utf8');
 
   work = await mkdtemp(path.join(tmpdir(), 'rectify-bundled-libraries-'));
@@ -96,28 +88,11 @@ beforeAll(async () => {
     "const input = JSON.parse(readFileSync(process.env.PROBE_INPUT, 'utf8'));",
     'writeFileSync(process.env.PROBE_OUTPUT, JSON.stringify(await handler(input)));',
   ].join('\n');
-  // A fresh process with none of this one's modules: only what the bundle holds.
-  await promisify(execFile)(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      PROBE_BUNDLE: pathToFileURL(bundle).href,
-      PROBE_INPUT: inputFile,
-      PROBE_OUTPUT: outputFile,
-    },
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-  }).catch((error: { stderr?: string }) => {
-    // Its last lines, without the minified source lines Node prints above a stack.
-    const lines = String(error.stderr ?? error).split('\n');
-    throw new Error(
-      `the bundled probe failed:\n${lines
-        .filter((line) => line.length < 400)
-        .slice(-15)
-        .join('\n')}`,
-    );
-  });
+  await runInFreshProcess(
+    script,
+    { PROBE_BUNDLE: pathToFileURL(bundle).href, PROBE_INPUT: inputFile, PROBE_OUTPUT: outputFile },
+    { nodeOptions: ['--enable-source-maps'], timeoutMs: 120_000 },
+  );
   output = JSON.parse(await readFile(outputFile, 'utf8')) as ProbeOutput;
 });
 afterAll(async () => {

@@ -1,21 +1,20 @@
 /**
  * An HTTP function's bundle checks its routes with the routes it was built with (defined at build
  * time by constructs/service-function.ts), not with the catalog of every function, which it no
- * longer carries. Bundled as the stack bundles it, GET /me is run in a fresh process and must
- * authorise exactly as the catalog says: its own route for a signed-in caller, 401 without
- * claims, and a route key it does not serve refused as a wiring fault.
+ * longer carries. Bundled as the stack bundles them, GET /me and the two outcomes routes run in a
+ * fresh process and must authorise exactly as the catalog says: a signed-in caller answered, 401
+ * without claims, each route's own roles, and a route key the function does not serve refused as
+ * a wiring fault.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { type App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions, ownRoutes } from '#catalog/functions.ts';
 import { ServiceFunction } from '../../infra/constructs/service-function.ts';
-import { newApp, removeOutput } from './synthesis.ts';
+import { bundledAssets, newApp, removeOutput, runInFreshProcess } from './synthesis.ts';
 
 const now = Math.floor(Date.now() / 1000);
 const claimsOf = (group: string) => ({
@@ -68,15 +67,10 @@ beforeAll(async () => {
   const stack = new Stack(app, 'BundledRoutes');
   for (const name of Object.keys(calls) as Name[])
     new ServiceFunction(stack, name, { spec: functions[name], retainLogs: false });
-  const template = app.synth().getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-  };
+  const assetOf = bundledAssets(app, stack);
   work = await mkdtemp(path.join(tmpdir(), 'rectify-bundled-routes-'));
   for (const name of Object.keys(calls) as Name[]) {
-    const asset = Object.entries(template.Resources).find(
-      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(name),
-    )?.[1].Metadata?.['aws:asset:path'];
-    const bundle = path.join(app.outdir, asset ?? 'missing-asset', 'index.mjs');
+    const bundle = path.join(assetOf(name), 'index.mjs');
     bundleTexts[name] = await readFile(bundle, 'utf8');
     const input = path.join(work, `${name}-events.json`);
     const output = path.join(work, `${name}-results.json`);
@@ -89,17 +83,10 @@ beforeAll(async () => {
       'for (const [key, event] of Object.entries(events)) results[key] = await handler(event, {});',
       'writeFileSync(process.env.PROBE_OUTPUT, JSON.stringify(results));',
     ].join('\n');
-    // A fresh process with none of this one's modules: only what the bundle holds.
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-        PROBE_BUNDLE: pathToFileURL(bundle).href,
-        PROBE_INPUT: input,
-        PROBE_OUTPUT: output,
-      },
-      timeout: 60_000,
+    await runInFreshProcess(script, {
+      PROBE_BUNDLE: pathToFileURL(bundle).href,
+      PROBE_INPUT: input,
+      PROBE_OUTPUT: output,
     });
     results[name] = JSON.parse(await readFile(output, 'utf8'));
   }

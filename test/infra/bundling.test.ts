@@ -9,7 +9,7 @@ import { type App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions } from '#catalog/functions.ts';
 import { ServiceFunction } from '#infra/constructs/service-function.ts';
-import { newApp, removeOutput } from './synthesis.ts';
+import { bundledAssets, newApp, removeOutput } from './synthesis.ts';
 
 let app: App;
 let assetDir: string;
@@ -27,17 +27,7 @@ beforeAll(async () => {
   new ServiceFunction(stack, 'Health', { spec: functions.health, retainLogs: false });
   new ServiceFunction(stack, 'Transition', { spec: functions.transitionItem, retainLogs: false });
   new ServiceFunction(stack, 'Outcomes', { spec: functions.outcomes, retainLogs: false });
-  const assembly = app.synth();
-  const template = assembly.getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-  };
-  const assetOf = (logicalIdStart: string) => {
-    const [, lambda] =
-      Object.entries(template.Resources).find(
-        ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(logicalIdStart),
-      ) ?? [];
-    return path.join(app.outdir, lambda?.Metadata?.['aws:asset:path'] ?? 'missing-asset');
-  };
+  const assetOf = bundledAssets(app, stack);
   assetDir = assetOf('Health');
   files = (await readdir(assetDir)).sort();
   bundle = await readFile(path.join(assetDir, 'index.mjs'), 'utf8');

@@ -3,9 +3,11 @@
  * feature flags match `cdk synth`), and without bundling unless a test asks for it (esbuild is
  * the slow part and proves nothing about the template).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { projectContext } from '#infra/app.ts';
@@ -72,6 +74,58 @@ export async function synthesise(app: App, stack: Stack): Promise<Synthesis> {
     report: (await read('validation-report.json')) as ValidationReport,
     synthError,
   };
+}
+
+/**
+ * Synthesises a bundling app and gives each Lambda function's bundle directory (index.mjs and its
+ * map), found by the start of the function's logical id.
+ */
+export function bundledAssets(app: App, stack: Stack): (logicalIdStart: string) => string {
+  const template = app.synth().getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  return (logicalIdStart) => {
+    const [, lambda] =
+      Object.entries(template.Resources).find(
+        ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(logicalIdStart),
+      ) ?? [];
+    return path.join(app.outdir, lambda?.Metadata?.['aws:asset:path'] ?? 'missing-asset');
+  };
+}
+
+/**
+ * Runs an ES module script in a fresh Node process, with none of this one's modules (only what a
+ * bundle it imports holds) and only PATH, quiet Powertools and `env` in its environment. A failure
+ * rejects with the last lines of its stderr, without the minified source lines Node prints above
+ * a stack.
+ */
+export async function runInFreshProcess(
+  script: string,
+  env: Record<string, string>,
+  options: { nodeOptions?: readonly string[]; timeoutMs?: number } = {},
+): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    [...(options.nodeOptions ?? []), '--input-type=module', '-e', script],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        ...env,
+      },
+      timeout: options.timeoutMs ?? 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).catch((error: { stderr?: string }) => {
+    const lines = String(error.stderr ?? error).split('\n');
+    throw new Error(
+      `the bundled probe failed:\n${lines
+        .filter((line) => line.length < 400)
+        .slice(-15)
+        .join('\n')}`,
+    );
+  });
 }
 
 export async function removeOutput(app: App | undefined): Promise<void> {

@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ledgerFromPlan } from '#shared/domain/ledger.ts';
-import { parsePlanJson, parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
+import { parsePlanSpreadsheet } from '#shared/domain/plan/index.ts';
 import { type ExportItem, ledgerCsv, ledgerXlsx } from '#shared/reports/ledger-export.ts';
-import { principals } from '../support/items.ts';
 import {
   LEDGER_HEADERS,
   LEDGER_NUMBER_COLUMNS,
@@ -12,23 +8,11 @@ import {
   ledgerCsvRows,
   readLedgerWorkbook,
 } from '../support/ledger-workbook.ts';
+import { ledgerOf, samplePlan } from '../support/report-input.ts';
 
 /** The ledger XLSX export (shared/reports/ledger-export.ts) read back by an independent reader. */
 
-const sample = parsePlanJson(
-  JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/plan.sample.json'), 'utf8')),
-);
-if (!sample.ok) throw new Error('the sample plan does not parse');
-const { inspection, items } = ledgerFromPlan(sample.plan, {
-  inspectionId: 'insp-1',
-  importId: 'imp-1',
-  actor: { subject: principals.admin.subject, name: principals.admin.name, roles: principals.admin.roles },
-  at: '2024-06-02T00:00:00.000Z',
-  newId: (() => {
-    let n = 0;
-    return () => `id-${++n}`;
-  })(),
-});
+const { plan, inspection, items } = ledgerOf(samplePlan());
 const [first, ...rest] = items;
 if (!first) throw new Error('no items');
 const FORMULA = '=HYPERLINK("http://evil.example","详情")';
@@ -82,7 +66,7 @@ describe('ledgerXlsx', () => {
 
   it('an exported ledger still imports with the text as it was', async () => {
     const bytes = await ledgerXlsx(inspection, exported, 'zh-CN');
-    const result = await parsePlanSpreadsheet(bytes, 'xlsx', { inspection: sample.plan.inspection });
+    const result = await parsePlanSpreadsheet(bytes, 'xlsx', { inspection: plan.inspection });
     if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
     expect(result.plan.aspects[0]?.problems[0]?.items[0]).toMatchObject({
       progress: FORMULA,
