@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from '../fixtures/generate-plan.ts';
 import { DESKTOP, expectAccessible, goTo, PHONE, SAMPLE, snap, useConsole } from '../support/browser.ts';
 import { storeEvidence } from '../support/evidence.ts';
+import { LEDGER_HEADERS, ledgerCsvRows, readLedgerWorkbook } from '../support/ledger-workbook.ts';
 
 /**
  * The inspection office's desks, through the UI: import a 台账 with errors (each shown at its row
@@ -158,6 +159,26 @@ describe('the admin desks', () => {
     await goTo(page, `#/inspections/${INSPECTION}/board`, /整改看板/);
     await expect.poll(() => total(page, 'closed')).toBe('2');
     expect(await total(page, 'rectified')).toBe('1');
+    await ui.finish(page);
+  });
+
+  it('导出Excel on a phone saves the ledger as the API exports it: 台账, a row per measure', async () => {
+    const page = await signIn(ADMIN_B.name, PHONE);
+    await goTo(page, `#/inspections/${INSPECTION}/board`, /整改看板/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出Excel' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/-台账-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const book = await readLedgerWorkbook(readFileSync(await download.path()));
+    expect(book.sheetNames).toEqual(['台账']);
+    expect(book.header).toEqual(LEDGER_HEADERS['zh-CN']);
+    const csv = await ui.api.get(`/inspections/${INSPECTION}/ledger?format=csv`, {
+      role: 'admin',
+      name: ADMIN_B.name,
+    });
+    expect(book.rows.length).toBeGreaterThan(0);
+    expect(book.rows).toEqual(ledgerCsvRows(csv.text));
     await ui.finish(page);
   });
 
