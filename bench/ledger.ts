@@ -174,56 +174,66 @@ try {
   const itemFloorTimes: number[] = [];
   const transitionImport = (await store.getInspection('bench-transitions'))?.importId ?? '';
   await api('GET', `/items/bench-transitions.${notStarted[0]}`); // warm-up
-  const viaHttp = async (ref: string) => {
+  /** Times one call into `times`; what it answered is returned to check. */
+  const timed = async <T>(times: number[], call: () => Promise<T>): Promise<T> => {
     const began = performance.now();
-    const response = await api('GET', `/items/bench-transitions.${ref}`);
-    itemReadTimes.push(performance.now() - began);
-    if (response.status !== 200) throw new Error(`item read failed: ${response.status}`);
+    const result = await call();
+    times.push(performance.now() - began);
+    return result;
   };
+  const expectOk = (what: string, status: number) => {
+    if (status !== 200) throw new Error(`${what} failed: ${status}`);
+  };
+  const viaHttp = async (ref: string) =>
+    expectOk(
+      'item read',
+      (await timed(itemReadTimes, () => api('GET', `/items/bench-transitions.${ref}`))).status,
+    );
   // For reference, not a target: the same read sent with fetch (undici), whose client side costs
   // more per request than node:http's; what a Node caller using fetch would see.
   const itemReadFetchTimes: number[] = [];
   const viaFetch = async (ref: string) => {
-    const began = performance.now();
-    const response = await fetch(`${runtime.url}/items/bench-transitions.${ref}`, {
-      headers: { authorization: `Bearer ${token}` },
+    const { status } = await timed(itemReadFetchTimes, async () => {
+      const response = await fetch(`${runtime.url}/items/bench-transitions.${ref}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await response.arrayBuffer();
+      return response;
     });
-    await response.arrayBuffer();
-    itemReadFetchTimes.push(performance.now() - began);
-    if (response.status !== 200) throw new Error(`item read failed: ${response.status}`);
+    expectOk('item read with fetch', status);
   };
-  const viaGetItem = async (ref: string) => {
-    const began = performance.now();
-    await documentClient.send(
-      new GetCommand({
-        TableName: store.tableName,
-        Key: keys.item('bench-transitions', transitionImport, ref),
-        ConsistentRead: true,
-      }),
+  const viaGetItem = (ref: string) =>
+    timed(itemFloorTimes, () =>
+      documentClient.send(
+        new GetCommand({
+          TableName: store.tableName,
+          Key: keys.item('bench-transitions', transitionImport, ref),
+          ConsistentRead: true,
+        }),
+      ),
     );
-    itemFloorTimes.push(performance.now() - began);
-  };
   // For reference, not a target: the least a correct read of this data model sends. An item's key
   // holds its import generation, so the read also needs the inspection's version, in one snapshot.
   const itemSnapshotTimes: number[] = [];
-  const viaTransactGet = async (ref: string) => {
-    const began = performance.now();
-    await documentClient.send(
-      new TransactGetCommand({
-        TransactItems: [
-          { Get: { TableName: store.tableName, Key: keys.item('bench-transitions', transitionImport, ref) } },
-          {
-            Get: {
-              TableName: store.tableName,
-              Key: keys.inspection('bench-transitions'),
-              ProjectionExpression: 'importId, settingsRev',
+  const viaTransactGet = (ref: string) =>
+    timed(itemSnapshotTimes, () =>
+      documentClient.send(
+        new TransactGetCommand({
+          TransactItems: [
+            {
+              Get: { TableName: store.tableName, Key: keys.item('bench-transitions', transitionImport, ref) },
             },
-          },
-        ],
-      }),
+            {
+              Get: {
+                TableName: store.tableName,
+                Key: keys.inspection('bench-transitions'),
+                ProjectionExpression: 'importId, settingsRev',
+              },
+            },
+          ],
+        }),
+      ),
     );
-    itemSnapshotTimes.push(performance.now() - began);
-  };
   // For scale: one HTTP round trip on loopback to a server in this process that answers at once,
   // the least any request through the local runtime costs (API Gateway's hop, in the cloud).
   const bare = createServer((request, response) => {
@@ -233,20 +243,11 @@ try {
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const sendBare = keepAliveClient(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/`);
   const bareTimes: number[] = [];
-  const viaBareHttp = async () => {
-    const began = performance.now();
-    await sendBare('GET', '/');
-    bareTimes.push(performance.now() - began);
-  };
+  const viaBareHttp = () => timed(bareTimes, () => sendBare('GET', '/'));
   // The local runtime's own share, without I/O: GET /me checks the JWT and runs the whole middy
   // chain (logging, metrics, the role check) and reads nothing.
   const meTimes: number[] = [];
-  const viaMe = async () => {
-    const began = performance.now();
-    const response = await api('GET', '/me');
-    meTimes.push(performance.now() - began);
-    if (response.status !== 200) throw new Error(`GET /me failed: ${response.status}`);
-  };
+  const viaMe = async () => expectOk('GET /me', (await timed(meTimes, () => api('GET', '/me'))).status);
   // Reads send nothing to the event path, so there are more of them; each in turns of order, so
   // none always follows another.
   for (let i = 1; i <= ITEM_READS; i++) {
