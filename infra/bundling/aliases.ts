@@ -6,22 +6,13 @@
  * run outside a bundle (the local runtime, tests, the CLI) keeps the real packages.
  *
  * An entry stays only as long as the reason beside it holds. test/infra/bundled-libraries.test.ts
- * bundles the code that uses these libraries with the same options and runs it: XLSX workbooks
- * written (the ledger export and the summary workbook, through write-excel-file) and read (the
- * plan import, through exceljs), and a DOCX report.
+ * bundles the code that uses the bundled libraries with the same options and runs it: XLSX
+ * workbooks written (the ledger export and the summary workbook, through write-excel-file) and read
+ * (the plan import, domain/plan/xlsx.ts), a DOCX report, and the Tracer.
  *
  * Bytes are what each saves in the bundles that carry the requirer (bench:bundles, minified).
  */
 export const LEFT_OUT: Readonly<Record<string, string>> = {
-  // --- exceljs's CSV support (lib/csv/csv.js, required by its Workbook): `workbook.csv` reads and
-  // writes CSV through fast-csv, with dates through dayjs. Rectify reads CSV plans with csv-parse
-  // (domain/plan/sheets.ts) and writes CSV ledgers with csv-stringify (reports/ledger-export.ts)
-  // and never touches `workbook.csv`. ~70 KB (fast-csv and its lodash helpers, dayjs).
-  'fast-csv': 'left-out/fast-csv.cts',
-  dayjs: 'left-out/dayjs.cts',
-  'dayjs/plugin/customParseFormat': 'left-out/dayjs.cts',
-  'dayjs/plugin/utc': 'left-out/dayjs.cts',
-
   // --- aws-xray-sdk-core, under the Powertools Tracer: its AWS SDK v2 patcher (patchers/aws_p.js,
   // loaded with the rest) checks the v2 SDK's version with semver in `captureAWS()`. Rectify uses
   // the v3 SDK and captures its clients with `captureAWSv3Client()` (patchers/aws3_p.js), which

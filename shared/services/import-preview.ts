@@ -17,7 +17,7 @@ export async function parseImportRequest(
   if (request.spreadsheet) {
     const { kind, contentBase64, inspection, columns } = request.spreadsheet;
     // Loaded on demand: a plan sent as JSON needs none of the spreadsheet reader (csv-parse,
-    // yauzl, exceljs), and the function starts without evaluating it.
+    // yauzl, saxes), and the function starts without evaluating it.
     const { readPlanSpreadsheet } = await import('#shared/domain/plan/spreadsheet.ts');
     return readPlanSpreadsheet(Buffer.from(contentBase64, 'base64'), kind, {
       ...(inspection ? { inspection } : {}),

@@ -8,8 +8,6 @@
 export interface LeftOutShape {
   /** Members that are functions or classes (each throws when called or constructed). */
   readonly members?: readonly string[];
-  /** Members that return the stand-in itself (dayjs's `.extend(plugin)`, chained at load time). */
-  readonly chainable?: readonly string[];
 }
 
 export function leftOutError(pkg: string): Error {
@@ -32,9 +30,6 @@ export function leftOut(pkg: string, shape: LeftOutShape = {}): unknown {
       },
       enumerable: true,
     });
-  }
-  for (const name of shape.chainable ?? []) {
-    Object.defineProperty(standIn, name, { value: () => standIn, enumerable: true });
   }
   return standIn;
 }

@@ -260,6 +260,128 @@ describe('XLSX cells', () => {
   });
 });
 
+describe('XLSX as other writers store it', () => {
+  /** A workbook of one 台账 sheet written by exceljs, with these parts edited as raw XML. */
+  async function edited(edits: Record<string, (xml: string) => string>, fill = cell('A1', '文本')) {
+    const parts = await partsOf(await xlsx({ 台账: fill }));
+    for (const [name, edit] of Object.entries(edits))
+      parts.set(name, Buffer.from(edit(String(parts.get(name) ?? '')), 'utf8'));
+    return readWorkbook(await zipOf(parts), 'xlsx');
+  }
+  const sheetData = (rows: string) => (xml: string) =>
+    xml.replace(/<sheetData>[\s\S]*<\/sheetData>/, `<sheetData>${rows}</sheetData>`);
+  /** Cell styles 1 and 2 show numbers in built-in format 31 (zh-CN 年月日) and custom 176. */
+  const dateStyles = (xml: string) =>
+    xml
+      .replace(
+        '<cellXfs count="1">',
+        '<numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy/m/d;@"/></numFmts><cellXfs count="3">',
+      )
+      .replace(
+        '</cellXfs>',
+        '<xf numFmtId="31" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="176" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>',
+      );
+
+  it('reads rows and cells that leave out their reference, or give a malformed one, as following the one before', async () => {
+    const rows =
+      '<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c></row><row r="4"><c r="C4"><v>1</v></c><c><v>2</v></c></row><row><c t="inlineStr"><is><t>e</t></is></c></row>' +
+      '<row r="0"><c r="A0" t="inlineStr"><is><t>f</t></is></c><c r="B-1"><v>7</v></c></row>';
+    expect(rowsOf(await edited({ 'xl/worksheets/sheet1.xml': sheetData(rows) }))).toEqual([
+      [1, 'a', 'b'],
+      [4, '', '', '1', '2'],
+      [5, 'e'],
+      [6, 'f', '7'],
+    ]);
+  });
+
+  it('reads prefixed SpreadsheetML elements, ISO dates, formula strings and Excel’s _x escapes', async () => {
+    const rows =
+      '<x:row r="1"><x:c r="A1" t="d"><x:v>2025-06-30T00:00:00</x:v></x:c><x:c r="B1" t="str"><x:f>A1&amp;""</x:f><x:v>结果</x:v></x:c>' +
+      '<x:c r="C1" t="b"><x:v>0</x:v></x:c><x:c r="D1" t="inlineStr"><x:is><x:r><x:t>一_x000A_</x:t></x:r><x:r><x:t>二</x:t></x:r></x:is></x:c></x:row>';
+    const prefixed = (xml: string) =>
+      sheetData(rows)(xml)
+        .replace('<worksheet xmlns=', '<x:worksheet xmlns:x=')
+        .replace('</worksheet>', '</x:worksheet>')
+        .replace(/<(\/?)sheetData>/g, '<$1x:sheetData>');
+    expect(rowsOf(await edited({ 'xl/worksheets/sheet1.xml': prefixed }))).toEqual([
+      [1, '2025-06-30', '结果', 'false', '一\n二'],
+    ]);
+  });
+
+  it('reads a number in a date format as its date: built-in 31 (yyyy年m月d日) and a custom one', async () => {
+    const rows =
+      '<row r="1"><c r="A1" s="1"><v>45838</v></c><c r="B1" s="2"><v>45838.75</v></c><c r="C1" s="0"><v>45838</v></c></row>';
+    const workbook = await edited({
+      'xl/styles.xml': dateStyles,
+      'xl/worksheets/sheet1.xml': sheetData(rows),
+    });
+    expect(rowsOf(workbook)).toEqual([[1, '2025-06-30', '2025-06-30', '45838']]);
+  });
+
+  it('counts dates from 1904 when the workbook says so', async () => {
+    const rows = '<row r="1"><c r="A1" s="1"><v>44376</v></c></row>';
+    const workbook = await edited({
+      'xl/styles.xml': dateStyles,
+      'xl/workbook.xml': (xml) => xml.replace('<workbookPr ', '<workbookPr date1904="1" '),
+      'xl/worksheets/sheet1.xml': sheetData(rows),
+    });
+    expect(rowsOf(workbook)).toEqual([[1, '2025-06-30']]);
+  });
+
+  it('leaves out a shared string’s phonetic guide', async () => {
+    const workbook = await edited({
+      'xl/sharedStrings.xml': (xml) =>
+        xml.replace(
+          '<si><t>文本</t></si>',
+          '<si><r><t>文</t></r><r><t>本</t></r><rPh sb="0" eb="2"><t>ぶんぽん</t></rPh></si>',
+        ),
+    });
+    expect(rowsOf(workbook)).toEqual([[1, '文本']]);
+  });
+
+  it('reads only the sheets a plan uses: another sheet’s XML is never parsed', async () => {
+    const parts = await partsOf(await xlsx({ 说明: cell('A1', '说明'), 台账: cell('A1', '台账') }));
+    parts.set('xl/worksheets/sheet1.xml', Buffer.from('<worksheet><sheetData><row>', 'utf8'));
+    const workbook = await readWorkbook(await zipOf(parts), 'xlsx');
+    expect(workbook.ledger).toEqual({ name: '台账', rows: [{ number: 1, cells: ['台账'] }] });
+  });
+
+  it.each([
+    [
+      'an entity the XML defines (nothing is expanded)',
+      '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>',
+      '&b;',
+      /undefined entity/,
+    ],
+    ['XML that is not well formed', '', '<b>', /xl\/worksheets\/sheet1\.xml/],
+  ])('refuses a sheet with %s as an unreadable workbook', async (_case, doctype, text, cause) => {
+    const bytes = await ledgerWith((xml) =>
+      xml
+        .replace('<worksheet ', `${doctype}<worksheet `)
+        .replace(
+          '</sheetData>',
+          `<row r="9"><c r="A9" t="inlineStr"><is><t>${text}</t></is></c></row></sheetData>`,
+        ),
+    );
+    const error = await unreadable(readWorkbook(bytes, 'xlsx'));
+    expect(error.message).toMatch(/^not a readable XLSX workbook \(.+\)$/);
+    expect(error.message).toMatch(cause);
+    expect(error.messageZh).toBe('无法读取该 XLSX 工作簿，请确认文件为 Excel 2007 及以上格式（.xlsx）');
+  });
+
+  it('refuses a sheet its relationships do not name a part for', async () => {
+    const error = await unreadable(
+      edited({
+        'xl/_rels/workbook.xml.rels': (xml) =>
+          xml.replace(/Target="worksheets\/sheet1\.xml"/, 'Target="worksheets/missing.xml"'),
+      }),
+    );
+    expect(error.message).toBe(
+      'not a readable XLSX workbook (the workbook has no part xl/worksheets/missing.xml)',
+    );
+  });
+});
+
 describe('XLSX sheets', () => {
   const named = (text: string) => cell('A1', text);
 

@@ -1,1 +1,0 @@
-module.exports = require('./left-out.ts').leftOut('dayjs', { members: ['utc'], chainable: ['extend'] });

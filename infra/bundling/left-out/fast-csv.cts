@@ -1,1 +1,0 @@
-module.exports = require('./left-out.ts').leftOut('fast-csv', { members: ['parse', 'format'] });
