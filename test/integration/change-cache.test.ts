@@ -1,6 +1,7 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '#catalog/resources.ts';
+import type { Item } from '#shared/domain/item.ts';
 import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { decideTransition } from '#shared/domain/transitions.ts';
 import { correlationId } from '#shared/observability.ts';
@@ -129,5 +130,73 @@ describe('deciding a change on the cached inspection', () => {
     const replaced = await api.post('/inspections/import', users.admin, { plan, replace: true });
     expect(replaced.status, replaced.text).toBe(201);
     expect((await elsewhere.getItem('cache-1', ref(0)))?.inspection.importId).toBe(replaced.json.importId);
+  });
+});
+
+describe('reading one item', () => {
+  it('gives back every attribute an item can have and none of its keys, by each way of reading it', async () => {
+    const table = process.env[tables.ledger.envVar] as string;
+    const found = await new LedgerStore(documentClient, table).getItem('cache-1', ref(0));
+    if (!found) throw new Error('no item to read');
+    const key = keys.item('cache-1', found.inspection.importId, ref(0));
+    const actor = { subject: 'admin-x', name: '整改办', roles: ['admin'] };
+    // Every optional attribute (the type makes the list complete), as a long life leaves an item.
+    const optional = {
+      description: '说明',
+      responsibleLeaderId: 'leader-1',
+      progress: '已完成一半',
+      rectifiedBy: 'dept-user',
+      rectifiedAt: '2025-03-01T00:00:00.000Z',
+      followUp: { lookBackAnnounced: '2025-06-01', lookBackConfirmed: '2025-06-02' },
+      signOff: {
+        by: actor,
+        at: '2025-03-02T00:00:00.000Z',
+        decision: 'approved',
+        meaning: '同意销号',
+        stateHash: 'h',
+      },
+      lastProgressAt: '2025-02-01T00:00:00.000Z',
+      ladder: {
+        lastScanDate: '2025-02-02',
+        lastScanAt: '2025-02-02T01:00:00.000Z',
+        redScans: 1,
+        yellowStreak: 2,
+      },
+      escalations: 2,
+      importedStatus: 'closed',
+      withdrawn: { at: '2025-04-01T00:00:00.000Z', by: actor, importId: 'g', reason: '不再列入' },
+    } as const;
+    const whole: Required<Item> = { ...found.item, ...optional };
+    const names = Object.keys(optional);
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          names.map((name) => [`:${name}`, whole[name as keyof Item]]),
+        ),
+      }),
+    );
+    const { Item: stored } = await documentClient.send(
+      new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
+    );
+    expect(stored).toMatchObject({
+      ...whole,
+      entity: 'Item',
+      importId: found.inspection.importId,
+      PK: key.PK,
+    });
+
+    // Another environment: the first read finds the inspection, the second checks it in one
+    // TransactGetItems, and a change reads the item alone.
+    const elsewhere = new LedgerStore(documentClient, table);
+    const reads = [
+      await elsewhere.getItem('cache-1', ref(0)),
+      await elsewhere.getItem('cache-1', ref(0)),
+      await elsewhere.getItemToChange('cache-1', ref(0)),
+    ];
+    for (const read of reads) expect(read?.item).toStrictEqual(whole);
   });
 });
