@@ -101,7 +101,10 @@ class Parts {
     const { open, close, text } = listener;
     if (open) parser.on('opentag', (tag) => open(localName(tag.name), tag.attributes));
     if (close) parser.on('closetag', (tag) => close(localName(tag.name)));
-    if (text) parser.on('text', text);
+    if (text) {
+      parser.on('text', text);
+      parser.on('cdata', text); // some writers wrap text in CDATA; it is text all the same
+    }
     const decoder = new TextDecoder();
     for await (const chunk of this.inflate(entry)) parser.write(decoder.decode(chunk, { stream: true }));
     parser.write(decoder.decode());
@@ -168,7 +171,7 @@ function partName(folder: string, target: string): string {
   return path.join('/');
 }
 
-/** The workbook's relationships: id → part name, and the part of each kind it names once. */
+/** The workbook's relationships: id → part name, and by kind (sharedStrings, styles) the part it names. */
 async function relationships(parts: Parts) {
   const targets = new Map<string, string>();
   const byType = new Map<string, string>();

@@ -294,10 +294,10 @@ describe('XLSX as other writers store it', () => {
     ]);
   });
 
-  it('reads prefixed SpreadsheetML elements, ISO dates, formula strings and Excel’s _x escapes', async () => {
+  it('reads prefixed SpreadsheetML elements, CDATA, ISO dates, formula strings and Excel’s _x escapes', async () => {
     const rows =
       '<x:row r="1"><x:c r="A1" t="d"><x:v>2025-06-30T00:00:00</x:v></x:c><x:c r="B1" t="str"><x:f>A1&amp;""</x:f><x:v>结果</x:v></x:c>' +
-      '<x:c r="C1" t="b"><x:v>0</x:v></x:c><x:c r="D1" t="inlineStr"><x:is><x:r><x:t>一_x000A_</x:t></x:r><x:r><x:t>二</x:t></x:r></x:is></x:c></x:row>';
+      '<x:c r="C1" t="b"><x:v><![CDATA[0]]></x:v></x:c><x:c r="D1" t="inlineStr"><x:is><x:r><x:t>一_x000A_</x:t></x:r><x:r><x:t>二</x:t></x:r></x:is></x:c></x:row>';
     const prefixed = (xml: string) =>
       sheetData(rows)(xml)
         .replace('<worksheet xmlns=', '<x:worksheet xmlns:x=')
