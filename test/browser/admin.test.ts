@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parsePlanJson } from '#shared/domain/plan/index.ts';
 import { generatePlan } from '../fixtures/generate-plan.ts';
+import { planToXlsx } from '../fixtures/plan-spreadsheet.ts';
 import { DESKTOP, expectAccessible, goTo, PHONE, SAMPLE, snap, useConsole } from '../support/browser.ts';
 import { storeEvidence } from '../support/evidence.ts';
 import { LEDGER_HEADERS, ledgerCsvRows, readLedgerWorkbook } from '../support/ledger-workbook.ts';
@@ -67,6 +69,48 @@ async function dropFile(page: Page, name: string, text: string) {
 }
 
 describe('the admin desks', () => {
+  it('previews an Excel 台账 on a phone: the inspection from its 基本信息 sheet, merged cells, Excel dates', async () => {
+    // The sample plan as an office would keep it in Excel (test/fixtures/plan-spreadsheet.ts),
+    // under an id of its own: only previewed, never imported.
+    const parsed = parsePlanJson(
+      JSON.parse(readFileSync(path.join(root, 'test/fixtures/plan.sample.json'), 'utf8')),
+    );
+    if (!parsed.ok) throw new Error('the sample plan does not parse');
+    const plan = { ...parsed.plan, inspection: { ...parsed.plan.inspection, id: 'phone-xlsx-preview' } };
+    const page = await signIn('李四', PHONE);
+    await goTo(page, '#/import', '导入台账');
+    await page.getByLabel('台账文件').setInputFiles({
+      name: '巡察整改台账.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await planToXlsx(plan),
+    });
+    await page.getByText('没有错误，可以导入').waitFor();
+    expect(await page.getByRole('status').filter({ hasText: '没有错误' }).textContent()).toContain(
+      '2 个方面、3 个问题、4 项事项、6 条措施',
+    );
+    // The 基本信息 sheet filled the inspection; a merged 方面 and an Excel date read as text.
+    const preview = page.locator('.admin-preview');
+    expect(await preview.textContent()).toContain(plan.inspection.title);
+    expect(await preview.textContent()).toContain('phone-xlsx-preview');
+    const firstRows = await preview.locator('table').first().textContent();
+    expect(firstRows).toContain('在落实医疗卫生重点任务上有差距方面');
+    expect(firstRows).toMatch(/2024-09-30|2024年9月30日/);
+    // Its columns keep a few characters' width on a phone: the table scrolls sideways.
+    const sample = page.getByRole('region', { name: '前几行' });
+    type Box = { scrollWidth: number; clientWidth: number };
+    expect(await sample.evaluate((region: Box) => region.scrollWidth - region.clientWidth)).toBeGreaterThan(
+      100,
+    );
+    expect(
+      await sample
+        .locator('td')
+        .first()
+        .evaluate((cell: Box) => cell.clientWidth),
+    ).toBeGreaterThan(60);
+    await snap(page, 'import-xlsx-preview');
+    await expectAccessible(page, 'import: Excel preview on a phone');
+  });
+
   it('imports a spreadsheet: every error at its row and column, then a fixed file, a hand mapping, the board', async () => {
     const page = await signIn('李四');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '导入台账' }).click();
