@@ -53,18 +53,14 @@ class Parts {
    * together too: checked from the central directory alone, before anything is inflated.
    */
   static async open(buffer: Buffer): Promise<Parts> {
-    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      // Sizes are counted in inflate(), to say which part lied; yauzl's own check would only throw.
-      yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: false }, (error, opened) =>
-        error ? reject(error) : resolve(opened),
-      ),
-    );
+    // Sizes are counted in inflate(), to say which part lied; yauzl's own check would only throw.
+    const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, validateEntrySizes: false });
     const limits = SPREADSHEET_LIMITS;
     const entries = new Map<string, yauzl.Entry>();
     try {
       let count = 0;
       let declared = 0;
-      for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
+      for await (const entry of zip.eachEntry()) {
         if (++count > limits.zipEntries)
           throw new UnreadableFile(
             `the workbook has more than ${formatCount(limits.zipEntries)} parts`,
@@ -84,10 +80,6 @@ class Parts {
       throw error;
     }
     return new Parts(zip, entries);
-  }
-
-  has(name: string): boolean {
-    return this.entries.has(name);
   }
 
   /** Streams one part through an XML parser; false when the workbook has no such part. */
@@ -118,9 +110,7 @@ class Parts {
 
   /** A part's bytes as they inflate, stopped at the first byte past the size it declares. */
   private async *inflate(entry: yauzl.Entry): AsyncGenerator<Buffer> {
-    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-      this.zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened))),
-    );
+    const stream = await this.zip.openReadStreamPromise(entry);
     const name = entry.fileName;
     let inflated = 0;
     for await (const chunk of stream) {
@@ -145,21 +135,6 @@ const tooBig = (what: string, whatZh: string, bytes: number, limit: number) =>
     `${what} inflates to ${formatCount(bytes)} bytes, more than the ${formatCount(limit)} a plan workbook may hold`,
     `${whatZh}解压后为 ${formatCount(bytes)} 字节，超过计划工作簿允许的 ${formatCount(limit)} 字节`,
   );
-
-/** The next entry of a yauzl ZIP opened with lazyEntries, or undefined at its end. */
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    const settle = (done: () => void) => {
-      zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
-      done();
-    };
-    const onEntry = (entry: yauzl.Entry) => settle(() => resolve(entry));
-    const onEnd = () => settle(() => resolve(undefined));
-    const onError = (error: Error) => settle(() => reject(error));
-    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
-    zip.readEntry();
-  });
-}
 
 /** A relationship's target as a part name: relative to the folder of the part that has it. */
 function partName(folder: string, target: string): string {
@@ -412,9 +387,10 @@ export async function openXlsx(buffer: Buffer): Promise<XlsxWorkbook> {
       lookups ??= (async () => {
         const strings = byType.get('sharedStrings') ?? 'xl/sharedStrings.xml';
         const styles = byType.get('styles') ?? 'xl/styles.xml';
+        // A workbook without either part has no shared strings or no date formats.
         return {
-          strings: parts.has(strings) ? await sharedStrings(parts, strings) : [],
-          dateStyles: parts.has(styles) ? await dateStyles(parts, styles) : [],
+          strings: await sharedStrings(parts, strings),
+          dateStyles: await dateStyles(parts, styles),
           date1904,
         };
       })();
